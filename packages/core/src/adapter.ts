@@ -1,0 +1,183 @@
+/**
+ * The adapter contract: what every provider package implements, and `defineAdapter` to build one.
+ * @module
+ */
+import { z } from 'zod';
+import { SwitchboardError, toSwitchboardError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { Channel, OutboundMessage, SendResult, SwitchboardEvent } from './model.js';
+import type { Store } from './store.js';
+
+/** A sending pace: a token bucket of `burst` tokens refilled at `perSecond`. */
+export const RateSchema = z.object({
+  perSecond: z.number().positive(),
+  burst: z.number().int().positive().optional(),
+});
+/** A sending pace. */
+export type Rate = z.infer<typeof RateSchema>;
+
+/** What an adapter can carry; middleware reads these, never adapter names. */
+export const CapabilitiesSchema = z.object({
+  /** Reply buttons one message may carry natively (0: none). */
+  maxButtons: z.number().int().nonnegative(),
+  /** Whether interactive lists render natively. */
+  lists: z.boolean(),
+  /** Rows a list may hold in total, when lists are supported. */
+  maxListRows: z.number().int().nonnegative().optional(),
+  /** Whether pre-approved templates are sent as such. */
+  templates: z.boolean(),
+  /** Whether media (images, documents...) can be sent. */
+  media: z.boolean(),
+  /** Whether reactions can be sent. */
+  reactions: z.boolean().optional(),
+  /** Whether URL/call buttons render natively. */
+  urlButtons: z.boolean().optional(),
+  /** The longest text one send carries (longer may be split with a warning, or refused). */
+  maxTextLength: z.number().int().positive(),
+  /** Longest reply-button title, where buttons exist. */
+  maxButtonTitleLength: z.number().int().positive().optional(),
+  /** The customer-service window: free-form sends are allowed this long after the customer's last message. */
+  sessionWindowMs: z.number().int().positive().optional(),
+  /** The provider's default pace per sender. */
+  rateLimit: RateSchema.optional(),
+  /** The provider's pace per recipient (WhatsApp's pair limit). */
+  recipientRateLimit: RateSchema.optional(),
+});
+/** What an adapter can carry. */
+export type Capabilities = z.infer<typeof CapabilitiesSchema>;
+
+/** What `receive` returns: the events of one webhook and the acknowledgement the provider expects. */
+export interface ReceiveResult {
+  /** Zero or more events, in the order the provider listed them. */
+  events: SwitchboardEvent[];
+  /** The answer the provider expects (empty TwiML, `200 OK`, a challenge...). */
+  response: Response;
+}
+
+/** Per-call options of `send`. */
+export interface SendOptions {
+  /** Aborts the provider request. */
+  signal?: AbortSignal;
+}
+
+/** What a switchboard hands an adapter when it is added. */
+export interface AdapterRuntime {
+  /** The switchboard's store (for windows, reassembly, caches). */
+  store: Store;
+  /** A logger scoped to the adapter. */
+  logger: Logger;
+}
+
+/**
+ * A provider adapter. Third parties implement this and run `adapterContract()` from
+ * `@switchboard/testing` against it.
+ */
+export interface Adapter {
+  /** The unique name, used in routes (`sb.webhook('twilio')`) and events. */
+  readonly name: string;
+  /** The channels it serves. */
+  readonly channels: readonly Channel[];
+  /** What it can carry. */
+  readonly capabilities: Capabilities;
+  /**
+   * Verifies and parses one webhook. Throws {@link SwitchboardError} `WEBHOOK_UNVERIFIED` for a
+   * forged request (before parsing anything) and `WEBHOOK_MALFORMED` for an unreadable one.
+   */
+  receive(request: Request): Promise<ReceiveResult>;
+  /** Renders and sends one message. Throws {@link SwitchboardError} on failure. */
+  send(message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
+  /** Called once when the adapter joins a switchboard. */
+  init?(runtime: AdapterRuntime): void | Promise<void>;
+  /** Releases connections and timers. */
+  close?(): void | Promise<void>;
+}
+
+/** The part of an adapter its author writes; {@link defineAdapter} adds the rest. */
+export interface AdapterImplementation {
+  /** See {@link Adapter.receive}. */
+  receive(request: Request): Promise<ReceiveResult>;
+  /** See {@link Adapter.send}. */
+  send(message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
+  /** See {@link Adapter.init}. */
+  init?(runtime: AdapterRuntime): void | Promise<void>;
+  /** See {@link Adapter.close}. */
+  close?(): void | Promise<void>;
+}
+
+/** The description {@link defineAdapter} builds an adapter factory from. */
+export interface AdapterDefinition<S extends z.ZodType, X extends object> {
+  /** Default name (a config field `name` overrides it, to run two accounts side by side). */
+  name: string;
+  /** The zod schema of the factory's options. */
+  config: S;
+  /** The channels served, possibly depending on config. */
+  channels: readonly Channel[] | ((config: z.output<S>) => readonly Channel[]);
+  /** What it can carry, possibly depending on config. */
+  capabilities: Capabilities | ((config: z.output<S>) => Capabilities);
+  /** Builds the implementation from parsed config. Extra members (`X`) are exposed on the adapter. */
+  create(config: z.output<S>, meta: { name: string; channels: readonly Channel[]; capabilities: Capabilities }): AdapterImplementation & X;
+}
+
+/**
+ * Builds an adapter factory that parses its options with the adapter's zod schema (failing fast with
+ * `CONFIG_INVALID` naming the field), stamps name, channels and capabilities, and normalises anything
+ * the implementation throws into a {@link SwitchboardError}.
+ *
+ * @example
+ * ```ts
+ * export const echo = defineAdapter({
+ *   name: 'echo', config: z.object({ token: z.string() }), channels: ['sms'],
+ *   capabilities: { maxButtons: 0, lists: false, templates: false, media: false, maxTextLength: 1600 },
+ *   create: (config) => ({ receive: async (req) => ..., send: async (msg) => ... }),
+ * });
+ * const adapter = echo({ token: 'secret' });
+ * ```
+ */
+export function defineAdapter<S extends z.ZodType, X extends object = object>(
+  definition: AdapterDefinition<S, X>,
+): (options: z.input<S> & { name?: string }) => Adapter & Omit<X, keyof AdapterImplementation> {
+  return (options) => {
+    const config = parseConfig(definition.config, options, definition.name);
+    const name = typeof options === 'object' && options && typeof options.name === 'string' ? options.name : definition.name;
+    const channels = typeof definition.channels === 'function' ? definition.channels(config) : definition.channels;
+    const capabilities = CapabilitiesSchema.parse(
+      typeof definition.capabilities === 'function' ? definition.capabilities(config) : definition.capabilities,
+    );
+    const impl = definition.create(config, { name, channels, capabilities });
+    const adapter = Object.assign(Object.create(null) as object, impl, {
+      name,
+      channels,
+      capabilities,
+      async receive(request: Request): Promise<ReceiveResult> {
+        try {
+          return await impl.receive(request);
+        } catch (e) {
+          // A parser that trips on garbage must surface as MALFORMED, never as a raw TypeError.
+          throw toSwitchboardError(e, 'WEBHOOK_MALFORMED', { adapter: name });
+        }
+      },
+      async send(message: OutboundMessage, opts?: SendOptions): Promise<SendResult> {
+        try {
+          return await impl.send(message, opts);
+        } catch (e) {
+          throw toSwitchboardError(e, 'INTERNAL', { adapter: name, channel: message.to.channel });
+        }
+      },
+    });
+    return adapter as unknown as Adapter & Omit<X, keyof AdapterImplementation>;
+  };
+}
+
+/**
+ * Parses options with a zod schema, throwing `CONFIG_INVALID` that names every bad field.
+ * Exported for adapters and middleware that validate their own options.
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, options: unknown, owner: string): z.output<S> {
+  const result = schema.safeParse(options ?? {});
+  if (result.success) return result.data;
+  const fields = result.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`);
+  throw new SwitchboardError('CONFIG_INVALID', `${owner}: invalid options: ${fields.join('; ')}`, {
+    cause: result.error,
+    details: { fields: result.error.issues.map((i) => i.path.join('.')) },
+  });
+}

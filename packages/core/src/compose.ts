@@ -1,0 +1,55 @@
+/**
+ * The whole middleware engine: hono-style `compose`.
+ * @module
+ */
+import { SwitchboardError } from './errors.js';
+
+/** Calls the next middleware; resolves when the rest of the chain has run. */
+export type Next = () => Promise<void>;
+
+/** A middleware: does its work, and calls `next()` at most once to pass control on. */
+export type Middleware<C> = (ctx: C, next: Next) => unknown;
+
+/** A composed chain: run it with a context and an optional `next` after the last middleware. */
+export type ComposedMiddleware<C> = (ctx: C, next?: Next) => Promise<void>;
+
+const done: Next = () => Promise.resolve();
+
+/**
+ * Composes middleware into one function that runs them in order. Calling `next()` twice from one
+ * middleware rejects (it would run the rest of the chain twice); a thrown error or rejection goes
+ * to `onError` when given, otherwise it propagates.
+ *
+ * @example
+ * ```ts
+ * const run = compose([async (ctx, next) => { ctx.log.push(1); await next(); }, (ctx) => ctx.log.push(2)]);
+ * await run({ log: [] });
+ * ```
+ */
+export function compose<C>(
+  middleware: readonly Middleware<C>[],
+  onError?: (error: unknown, ctx: C) => unknown,
+): ComposedMiddleware<C> {
+  const stack = middleware.slice();
+  return (ctx, next = done) => {
+    let index = -1;
+    const dispatch = (i: number): Promise<void> => {
+      if (i <= index) return Promise.reject(new SwitchboardError('HANDLER_FAILED', 'next() called multiple times'));
+      index = i;
+      const fn = i < stack.length ? stack[i] : next;
+      if (!fn) return Promise.resolve();
+      try {
+        const out = fn(ctx, () => dispatch(i + 1));
+        // Synchronous middleware that returns nothing costs no promise allocation of its own.
+        return out instanceof Promise ? (out as Promise<void>) : Promise.resolve();
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    };
+    const run = dispatch(0);
+    if (!onError) return run;
+    return run.then(undefined, async (e: unknown) => {
+      await onError(e, ctx);
+    });
+  };
+}

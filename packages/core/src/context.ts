@@ -1,0 +1,143 @@
+/**
+ * The context a middleware receives for one event.
+ * @module
+ */
+import type { Adapter } from './adapter.js';
+import type { Logger } from './logger.js';
+import type {
+  Action,
+  Channel,
+  ContentInput,
+  InboundMessage,
+  MessageEvent,
+  OutboundMessageInput,
+  SendResult,
+  StatusEvent,
+  SwitchboardEvent,
+} from './model.js';
+import { textOf } from './model.js';
+import type { Store } from './store.js';
+
+/** Options of `ctx.reply`. */
+export interface ReplyOptions {
+  /** Quote the customer's message (WhatsApp context); ignored where the channel cannot. */
+  quote?: boolean;
+  /** Idempotency key of this reply; by default derived from the inbound message so a re-run never replies twice. */
+  idempotencyKey?: string;
+  /** Free-form data for transformers. */
+  metadata?: Record<string, unknown>;
+}
+
+/** What every context has, whatever the event. */
+export interface ContextBase {
+  /** The event being handled. */
+  readonly event: SwitchboardEvent;
+  /** The adapter the event came through. */
+  readonly adapter: Adapter;
+  /** The channel of the event. */
+  readonly channel: Channel;
+  /** The switchboard's store. */
+  readonly store: Store;
+  /** A logger scoped to this event. */
+  readonly logger: Logger;
+  /** Scratch space shared by the middleware handling this event. */
+  readonly state: Record<string, unknown>;
+  /** Sends any message through the switchboard's outbound pipeline. */
+  send(message: OutboundMessageInput): Promise<SendResult>;
+}
+
+/** The context of an inbound message. */
+export interface MessageContext extends ContextBase {
+  /** Discriminates the context union. */
+  readonly kind: 'message';
+  /** The event. */
+  readonly event: MessageEvent;
+  /** The inbound message. */
+  readonly message: InboundMessage;
+  /** The message's text, if it has any. */
+  readonly text: string | undefined;
+  /** The button or row the customer chose, if any (possibly set by middleware mapping a typed reply). */
+  action: Action | undefined;
+  /** What `hears` matched, when a `hears` route ran. */
+  match: RegExpMatchArray | string | undefined;
+  /** Replies to the sender, on the same adapter, from the address the customer wrote to. */
+  reply(content: string | ContentInput | readonly ContentInput[], options?: ReplyOptions): Promise<SendResult>;
+}
+
+/** The context of a delivery status event. */
+export interface StatusContext extends ContextBase {
+  /** Discriminates the context union. */
+  readonly kind: 'status';
+  /** The event. */
+  readonly event: StatusEvent;
+  /** The status event (same as `event`). */
+  readonly status: StatusEvent;
+}
+
+/** The context of any event. */
+export type Context = MessageContext | StatusContext;
+
+/** A message context where a `hears` route matched. */
+export type HearsContext<C extends Context = Context> = Extract<C, { kind: 'message' }> & {
+  readonly text: string;
+  match: RegExpMatchArray | string;
+};
+
+/** A message context carrying an action. */
+export type ActionContext<C extends Context = Context> = Extract<C, { kind: 'message' }> & { action: Action };
+
+/** What a context needs from its switchboard. */
+export interface ContextDeps {
+  store: Store;
+  logger: Logger;
+  send(message: OutboundMessageInput): Promise<SendResult>;
+}
+
+/** Builds the context for one event. Used by the switchboard and by test helpers. */
+export function createContext(event: SwitchboardEvent, adapter: Adapter, deps: ContextDeps): Context {
+  const state: Record<string, unknown> = {};
+  if (event.kind === 'status') {
+    return {
+      kind: 'status',
+      event,
+      status: event,
+      adapter,
+      channel: event.to?.channel ?? adapter.channels[0] ?? 'unknown',
+      store: deps.store,
+      logger: deps.logger,
+      state,
+      send: deps.send,
+    };
+  }
+  const message = event.message;
+  // Replies get keys derived from the inbound message: a handler re-run after a crash or a provider
+  // retry produces the same keys, so the idempotency transformer never sends them twice.
+  let replies = 0;
+  const ctx: MessageContext = {
+    kind: 'message',
+    event,
+    message,
+    text: textOf(message.parts),
+    action: message.action,
+    match: undefined,
+    adapter,
+    channel: message.from.channel,
+    store: deps.store,
+    logger: deps.logger,
+    state,
+    send: deps.send,
+    reply(content, options = {}) {
+      const parts = typeof content === 'string' ? [{ type: 'text' as const, text: content }] : Array.isArray(content) ? content : [content];
+      return deps.send({
+        adapter: adapter.name,
+        to: message.from,
+        from: message.to,
+        parts: parts as ContentInput[],
+        ...(options.quote ? { replyTo: message.id } : {}),
+        idempotencyKey: options.idempotencyKey ?? `${adapter.name}:${message.id}:reply:${replies++}`,
+        metadata: { ...options.metadata, inReplyTo: message.id },
+      });
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,84 @@
+/**
+ * Token-bucket pacing per sender (and per recipient where the provider limits pairs).
+ * @module
+ */
+import type { Rate } from '../adapter.js';
+import type { Store } from '../store.js';
+import { sleep as defaultSleep } from './retry.js';
+import type { Transformer } from './transformer.js';
+
+/** A token bucket kept in this process. */
+export class TokenBucket {
+  private tokens: number;
+  private at: number;
+  private readonly burst: number;
+
+  /** A full bucket of `rate.burst` (default 1) tokens refilled at `rate.perSecond`. */
+  constructor(
+    private readonly rate: Rate,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.burst = rate.burst ?? 1;
+    this.tokens = this.burst;
+    this.at = now();
+  }
+
+  /** Takes `cost` tokens: 0 when granted, else the milliseconds to wait before asking again. */
+  take(cost = 1): number {
+    const t = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.at) / 1000) * this.rate.perSecond);
+    this.at = t;
+    if (this.tokens >= cost) {
+      this.tokens -= cost;
+      return 0;
+    }
+    return Math.max(1, Math.ceil(((cost - this.tokens) / this.rate.perSecond) * 1000));
+  }
+}
+
+/** Options of {@link rateLimit}. */
+export interface RateLimitOptions {
+  /** Per-sender pace by adapter name; `false` turns pacing off for that adapter. Default: the adapter's `capabilities.rateLimit`. */
+  rates?: Record<string, Rate | false>;
+  /** Per-recipient pace by adapter name. Default: the adapter's `capabilities.recipientRateLimit`. */
+  recipientRates?: Record<string, Rate | false>;
+  /** When the store implements `takeToken`, buckets live there and are shared by every process on it. */
+  store?: Store;
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Injectable for tests. */
+  now?: () => number;
+}
+
+/**
+ * A transformer that paces sends with token buckets: one per adapter and sender, and one per
+ * recipient where the adapter declares a recipient limit. It waits rather than fails.
+ */
+export function rateLimit(options: RateLimitOptions = {}): Transformer {
+  const buckets = new Map<string, TokenBucket>();
+  const wait = options.sleep ?? defaultSleep;
+  const shared = options.store?.takeToken ? options.store : undefined;
+
+  const take = async (key: string, rate: Rate): Promise<void> => {
+    for (;;) {
+      let delay: number;
+      if (shared?.takeToken) {
+        delay = await shared.takeToken(`ratelimit:${key}`, { perSecond: rate.perSecond, burst: rate.burst ?? 1 });
+      } else {
+        let bucket = buckets.get(key);
+        if (!bucket) buckets.set(key, (bucket = new TokenBucket(rate, options.now)));
+        delay = bucket.take();
+      }
+      if (delay <= 0) return;
+      await wait(delay);
+    }
+  };
+
+  return async function rateLimitTransformer(prev, message, adapter) {
+    const rate = options.rates?.[adapter.name] ?? adapter.capabilities.rateLimit;
+    if (rate) await take(`${adapter.name}:from:${message.from?.id ?? 'default'}`, rate);
+    const pair = options.recipientRates?.[adapter.name] ?? adapter.capabilities.recipientRateLimit;
+    if (pair) await take(`${adapter.name}:to:${message.to.id}`, pair);
+    return prev(message, adapter);
+  };
+}

@@ -1,0 +1,256 @@
+/**
+ * The switchboard: adapters, the inbound router, the outbound pipeline and typed events.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import type { Adapter, ReceiveResult } from './adapter.js';
+import { Composer } from './composer.js';
+import { createContext, type Context } from './context.js';
+import { SwitchboardError, toSwitchboardError } from './errors.js';
+import { silentLogger, type Logger } from './logger.js';
+import { memoryStore } from './memory-store.js';
+import {
+  OutboundMessageSchema,
+  type OutboundMessage,
+  type OutboundMessageInput,
+  type SendResult,
+  type StatusEvent,
+  type SwitchboardEvent,
+} from './model.js';
+import { idempotency } from './outbound/idempotency.js';
+import { rateLimit, type RateLimitOptions } from './outbound/rate-limit.js';
+import { retry, type RetryOptions } from './outbound/retry.js';
+import { applyTransformers, type SendFn, type Transformer } from './outbound/transformer.js';
+import type { Store } from './store.js';
+import { webhookErrorResponse } from './webhook.js';
+
+/** The events a switchboard emits on `sb.events`. */
+export interface SwitchboardEvents {
+  /** An inbound event passed verification and dedupe and is about to be handled. */
+  received: (event: SwitchboardEvent, adapter: string) => void;
+  /** A delivery status arrived. */
+  status: (event: StatusEvent) => void;
+  /** A send succeeded. */
+  sent: (result: SendResult, message: OutboundMessage) => void;
+  /** Something failed: a webhook, a handler or a send. */
+  error: (error: SwitchboardError, info: { adapter?: string; event?: SwitchboardEvent; message?: OutboundMessage }) => void;
+  /** A provider retry (or replay) of an event already handled was dropped. */
+  duplicate: (event: SwitchboardEvent, adapter: string) => void;
+}
+
+/** Options of {@link createSwitchboard}. */
+export interface SwitchboardOptions {
+  /** The adapters; names must be unique. */
+  adapters: readonly Adapter[];
+  /** The store; defaults to an in-memory one (not durable, not shared). */
+  store?: Store;
+  /** The logger; quiet by default. */
+  logger?: Logger;
+  /** Outbound transformers, outermost first (more can be added with `sb.transform`). */
+  transformers?: readonly Transformer[];
+  /** Retry policy for sends, or `false` to send once. */
+  retry?: RetryOptions | false;
+  /** Pacing, or `false` to turn it off. Defaults to each adapter's declared rates. */
+  rateLimit?: Omit<RateLimitOptions, 'store'> | false;
+  /** How long a handled inbound event id is remembered to drop provider retries. Default 24 h. */
+  dedupeTtlMs?: number;
+  /** How long a send's idempotency key is remembered. Default 24 h. */
+  idempotencyTtlMs?: number;
+}
+
+/**
+ * A switchboard: receives webhooks from every adapter, routes events through middleware, and sends
+ * through a pipeline of transformers. Routing methods come from {@link Composer}.
+ */
+export class Switchboard extends Composer<Context> {
+  /** Typed events (`received`, `status`, `sent`, `error`, `duplicate`). */
+  readonly events = new EventEmitter<SwitchboardEvents>();
+  /** The store every feature uses. */
+  readonly store: Store;
+  /** The logger. */
+  readonly logger: Logger;
+
+  private readonly adapterMap = new Map<string, Adapter>();
+  private readonly userTransformers: Transformer[] = [];
+  private readonly builtIn: Transformer[];
+  private readonly dedupeTtlMs: number;
+  private pipeline: SendFn | undefined;
+  private errorHandler: ((error: SwitchboardError, ctx: Context) => unknown) | undefined;
+  private readonly ready: Promise<void>;
+
+  /** Prefer {@link createSwitchboard}. */
+  constructor(options: SwitchboardOptions) {
+    super();
+    this.store = options.store ?? memoryStore();
+    this.logger = options.logger ?? silentLogger;
+    this.dedupeTtlMs = options.dedupeTtlMs ?? 24 * 60 * 60 * 1000;
+    for (const adapter of options.adapters) {
+      if (this.adapterMap.has(adapter.name)) {
+        throw new SwitchboardError('CONFIG_INVALID', `two adapters are named "${adapter.name}"; give one a distinct \`name\``);
+      }
+      this.adapterMap.set(adapter.name, adapter);
+    }
+    this.userTransformers.push(...(options.transformers ?? []));
+    // Order matters: a remembered result answers before any retry; every retry attempt takes a token.
+    this.builtIn = [
+      idempotency({ store: this.store, ttlMs: options.idempotencyTtlMs }),
+      ...(options.retry === false ? [] : [retry({ logger: this.logger, ...options.retry })]),
+      ...(options.rateLimit === false ? [] : [rateLimit({ ...options.rateLimit, store: this.store })]),
+    ];
+    this.ready = Promise.all(
+      options.adapters.map((a) => a.init?.({ store: this.store, logger: this.logger.child({ adapter: a.name }) })),
+    ).then(() => undefined);
+    // An unhandled rejection here would crash the process before anyone awaits `ready`.
+    this.ready.catch(() => {});
+  }
+
+  /** The adapters, by name. */
+  get adapters(): ReadonlyMap<string, Adapter> {
+    return this.adapterMap;
+  }
+
+  /** The adapter named `name`; throws CONFIG_INVALID when there is none. */
+  adapter(name: string): Adapter {
+    const a = this.adapterMap.get(name);
+    if (!a) throw new SwitchboardError('CONFIG_INVALID', `no adapter named "${name}" (have: ${[...this.adapterMap.keys()].join(', ')})`);
+    return a;
+  }
+
+  /** Adds outbound transformers; the first added runs first. */
+  transform(...transformers: Transformer[]): this {
+    this.userTransformers.push(...transformers);
+    this.pipeline = undefined;
+    return this;
+  }
+
+  /** Sets the one handler for errors thrown by middleware (they are also emitted as `error`). */
+  catch(handler: (error: SwitchboardError, ctx: Context) => unknown): this {
+    this.errorHandler = handler;
+    return this;
+  }
+
+  /**
+   * Sends a message through the transformers, idempotency, retries and pacing to its adapter.
+   *
+   * @example
+   * ```ts
+   * await sb.send({ to: { channel: 'sms', id: '+15550001111' }, parts: [{ type: 'text', text: 'Your order shipped' }] });
+   * ```
+   */
+  async send(input: OutboundMessageInput): Promise<SendResult> {
+    await this.ready;
+    const parsed = OutboundMessageSchema.safeParse(input);
+    if (!parsed.success) {
+      throw new SwitchboardError('NOT_SUPPORTED', `invalid outbound message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { cause: parsed.error });
+    }
+    const message: OutboundMessage = { ...parsed.data, idempotencyKey: parsed.data.idempotencyKey ?? randomUUID() };
+    const adapter = this.resolveAdapter(message);
+    this.pipeline ??= applyTransformers((m, a) => a.send(m), [...this.userTransformers, ...this.builtIn]);
+    try {
+      const result = await this.pipeline(message, adapter);
+      this.events.emit('sent', result, message);
+      return result;
+    } catch (e) {
+      const err = toSwitchboardError(e, 'INTERNAL', { adapter: adapter.name, channel: message.to.channel });
+      this.logger.warn('send failed', { adapter: adapter.name, code: err.code, message: err.message });
+      this.events.emit('error', err, { adapter: adapter.name, message });
+      throw err;
+    }
+  }
+
+  /**
+   * Handles one event as if it had arrived by webhook: dedupe, then the middleware.
+   * Returns false when the event was a duplicate. Errors in middleware go to `catch` and `error`.
+   */
+  async handle(event: SwitchboardEvent, adapterName: string): Promise<boolean> {
+    await this.ready;
+    const adapter = this.adapter(adapterName);
+    if (!(await this.firstTime(event, adapter.name))) {
+      this.logger.debug('duplicate event dropped', { adapter: adapter.name, id: eventId(event) });
+      this.events.emit('duplicate', event, adapter.name);
+      return false;
+    }
+    this.events.emit('received', event, adapter.name);
+    if (event.kind === 'status') this.events.emit('status', event);
+    const ctx = createContext(event, adapter, {
+      store: this.store,
+      logger: this.logger.child({ adapter: adapter.name, event: eventId(event) }),
+      send: (m) => this.send(m),
+    });
+    try {
+      await this.run(ctx);
+    } catch (e) {
+      const err = e instanceof SwitchboardError ? e : new SwitchboardError('HANDLER_FAILED', `handler failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e, adapter: adapter.name });
+      this.logger.error('handler failed', { error: err });
+      this.events.emit('error', err, { adapter: adapter.name, event });
+      if (this.errorHandler) await this.errorHandler(err, ctx);
+    }
+    return true;
+  }
+
+  /**
+   * A Fetch-API webhook handler for one adapter: verifies, parses, dedupes, runs the middleware and
+   * answers the way the provider expects. Forged requests get 401/403 and reach no handler; malformed
+   * ones get 400 with a reason.
+   *
+   * @example
+   * ```ts
+   * const handler = sb.webhook('twilio');
+   * http.createServer(toNodeHandler(handler)).listen(3000);
+   * ```
+   */
+  webhook(adapterName: string): (request: Request) => Promise<Response> {
+    const adapter = this.adapter(adapterName);
+    return async (request) => {
+      await this.ready;
+      let received: ReceiveResult;
+      try {
+        received = await adapter.receive(request);
+      } catch (e) {
+        const err = toSwitchboardError(e, 'WEBHOOK_MALFORMED', { adapter: adapter.name });
+        this.logger.warn('webhook rejected', { adapter: adapter.name, code: err.code, reason: err.message });
+        this.events.emit('error', err, { adapter: adapter.name });
+        return webhookErrorResponse(err);
+      }
+      for (const event of received.events) await this.handle(event, adapter.name);
+      return received.response;
+    };
+  }
+
+  /** Closes adapters and the store. */
+  async close(): Promise<void> {
+    await Promise.all([...this.adapterMap.values()].map((a) => a.close?.()));
+    await this.store.close?.();
+    this.events.removeAllListeners();
+  }
+
+  private resolveAdapter(message: OutboundMessage): Adapter {
+    if (message.adapter) return this.adapter(message.adapter);
+    for (const a of this.adapterMap.values()) if (a.channels.includes(message.to.channel)) return a;
+    throw new SwitchboardError('NOT_SUPPORTED', `no adapter serves channel "${message.to.channel}"`, { channel: message.to.channel });
+  }
+
+  private firstTime(event: SwitchboardEvent, adapter: string): Promise<boolean> {
+    return this.store.setIfAbsent(`seen:${adapter}:${eventId(event)}`, 1, this.dedupeTtlMs);
+  }
+}
+
+/** The identity a provider retry shares with the original: message id, or message id + status. */
+export function eventId(event: SwitchboardEvent): string {
+  return event.kind === 'message' ? `m:${event.message.id}` : `s:${event.messageId}:${event.status}`;
+}
+
+/**
+ * Creates a switchboard.
+ *
+ * @example
+ * ```ts
+ * const sb = createSwitchboard({ adapters: [twilio({ ... })], store: memoryStore() });
+ * sb.hears('hi', (ctx) => ctx.reply('Hello!'));
+ * sb.on('status', (ctx) => ctx.logger.info(ctx.status.status));
+ * ```
+ */
+export function createSwitchboard(options: SwitchboardOptions): Switchboard {
+  return new Switchboard(options);
+}
