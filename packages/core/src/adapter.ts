@@ -144,7 +144,9 @@ export function defineAdapter<S extends z.ZodType, X extends object = object>(
       typeof definition.capabilities === 'function' ? definition.capabilities(config) : definition.capabilities,
     );
     const impl = definition.create(config, { name, channels, capabilities });
-    const adapter = Object.assign(Object.create(null) as object, impl, {
+    // Copy descriptors, not values: an implementation's getters must stay live.
+    const adapter = Object.defineProperties({}, Object.getOwnPropertyDescriptors(impl));
+    Object.assign(adapter, {
       name,
       channels,
       capabilities,

@@ -1,0 +1,214 @@
+import { fakeAdapter, messageEvent } from '@switchboard/testing';
+import { describe, expect, it } from 'vitest';
+import { SwitchboardError } from './errors.js';
+import { memoryStore } from './memory-store.js';
+import { createSwitchboard } from './switchboard.js';
+
+const to = { channel: 'fake', id: '+15550001111' };
+
+describe('webhooks', () => {
+  it('acknowledges a verified webhook after running handlers, with the provider response', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake], rateLimit: false });
+    const seen: string[] = [];
+    sb.hears('hello', async (ctx) => {
+      seen.push(ctx.text!);
+      await ctx.reply('Hi there');
+    });
+    const res = await sb.webhook('fake')(fake.inbound('hello', { from: '+15550001111', to: '+15550009999' }));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('{"ok":true}');
+    expect(seen).toEqual(['hello']);
+    expect(fake.sent).toHaveLength(1);
+    expect(fake.sent[0]!.message.to).toEqual({ channel: 'fake', id: '+15550001111' });
+    expect(fake.sent[0]!.message.from).toEqual({ channel: 'fake', id: '+15550009999' });
+    expect(fake.sent[0]!.message.parts).toEqual([{ type: 'text', text: 'Hi there' }]);
+  });
+
+  it('answers a forged webhook 401 and runs no handler', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake] });
+    let ran = false;
+    sb.use(() => void (ran = true));
+    const errors: string[] = [];
+    sb.events.on('error', (e) => void errors.push(e.code));
+    const forged = fake.request({ events: [{ type: 'message', id: 'x', from: '+1', to: '+2', text: 'hi' }] }, { secret: 'wrong' });
+    const res = await sb.webhook('fake')(forged);
+    expect(res.status).toBe(401);
+    expect(ran).toBe(false);
+    expect(errors).toEqual(['WEBHOOK_UNVERIFIED']);
+  });
+
+  it('answers a malformed webhook 400 with the reason', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake] });
+    const res = await sb.webhook('fake')(fake.request({ events: [] }));
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/^malformed webhook: events: /);
+  });
+
+  it('delivers a provider retry of the same message to handlers once', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake], store: memoryStore() });
+    let runs = 0;
+    sb.on('message', () => void runs++);
+    const dupes: string[] = [];
+    sb.events.on('duplicate', (e) => void dupes.push(e.kind));
+    for (let i = 0; i < 3; i++) expect((await sb.webhook('fake')(fake.inbound('hi', { id: 'SM123' }))).status).toBe(200);
+    expect(runs).toBe(1);
+    expect(dupes).toEqual(['message', 'message']);
+  });
+
+  it('forgets a handled id after the dedupe TTL', async () => {
+    let now = 1_000_000;
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake], store: memoryStore({ now: () => now }), dedupeTtlMs: 1000 });
+    let runs = 0;
+    sb.on('message', () => void runs++);
+    await sb.handle(messageEvent({ id: 'same', text: 'x' }), 'fake');
+    now += 1001;
+    await sb.handle(messageEvent({ id: 'same', text: 'x' }), 'fake');
+    expect(runs).toBe(2);
+  });
+
+  it('throws CONFIG_INVALID for an unknown adapter name', () => {
+    const sb = createSwitchboard({ adapters: [fakeAdapter({ secret: 's' })] });
+    expect(() => sb.webhook('nope')).toThrow(/no adapter named "nope"/);
+  });
+});
+
+describe('outbound reliability', () => {
+  it('retries 429 twice, then sends exactly once to the provider', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const delays: number[] = [];
+    const sb = createSwitchboard({ adapters: [fake], rateLimit: false, retry: { sleep: async (ms) => void delays.push(ms) } });
+    fake.failNext(new SwitchboardError('RATE_LIMITED', '429 Too Many Requests', { retryAfterMs: 1200 }), 2);
+    const result = await sb.send({ to, parts: [{ type: 'text', text: 'hello' }] });
+    expect(fake.attempts).toBe(3);
+    expect(fake.sent).toHaveLength(1);
+    expect(result.id).toBe('fake-1');
+    expect(delays).toEqual([1200, 1200]);
+  });
+
+  it('backs off exponentially with jitter when no Retry-After is given', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const delays: number[] = [];
+    const sb = createSwitchboard({
+      adapters: [fake],
+      rateLimit: false,
+      retry: { baseDelayMs: 100, sleep: async (ms) => void delays.push(ms), random: () => 0.5 },
+    });
+    fake.failNext(new SwitchboardError('PROVIDER_UNAVAILABLE', '503'), 3);
+    await sb.send({ to, parts: [{ type: 'text', text: 'x' }] });
+    expect(delays).toEqual([50, 100, 200]);
+  });
+
+  it('never retries permanent errors', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake], rateLimit: false, retry: { sleep: async () => {} } });
+    fake.failNext(new SwitchboardError('OPTED_OUT', '21610'), 1);
+    const errors: string[] = [];
+    sb.events.on('error', (e) => void errors.push(e.code));
+    await expect(sb.send({ to, parts: [{ type: 'text', text: 'x' }] })).rejects.toMatchObject({ code: 'OPTED_OUT' });
+    expect(fake.attempts).toBe(1);
+    expect(errors).toEqual(['OPTED_OUT']);
+  });
+
+  it('gives up after the configured retries', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake], rateLimit: false, retry: { retries: 2, sleep: async () => {} } });
+    fake.failNext(new SwitchboardError('NETWORK', 'ECONNRESET'), 5);
+    await expect(sb.send({ to, parts: [{ type: 'text', text: 'x' }] })).rejects.toMatchObject({ code: 'NETWORK' });
+    expect(fake.attempts).toBe(3);
+    expect(fake.sent).toHaveLength(0);
+  });
+
+  it('the same idempotency key never sends twice, even concurrently', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake], rateLimit: false });
+    const msg = { to, parts: [{ type: 'text' as const, text: 'once' }], idempotencyKey: 'order-42-shipped' };
+    const [a, b] = await Promise.all([sb.send(msg), sb.send(msg)]);
+    const c = await sb.send(msg);
+    expect(fake.sent).toHaveLength(1);
+    expect([a.id, b.id, c.id]).toEqual(['fake-1', 'fake-1', 'fake-1']);
+    await sb.send({ ...msg, idempotencyKey: 'other' });
+    expect(fake.sent).toHaveLength(2);
+  });
+
+  it('a handler re-run replies with the same keys, so the customer is not texted twice', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const store = memoryStore();
+    const build = () => {
+      const sb = createSwitchboard({ adapters: [fake], store, rateLimit: false, dedupeTtlMs: 1 });
+      sb.on('message', async (ctx) => {
+        await ctx.reply('one');
+        await ctx.reply('two');
+      });
+      return sb;
+    };
+    await build().handle(messageEvent({ id: 'in-1', text: 'x' }), 'fake');
+    await new Promise((r) => setTimeout(r, 5));
+    await build().handle(messageEvent({ id: 'in-1', text: 'x' }), 'fake');
+    expect(fake.sent.map((s) => (s.message.parts[0] as { text: string }).text)).toEqual(['one', 'two']);
+  });
+
+  it('paces sends per sender with a token bucket from the adapter capabilities', async () => {
+    let now = 0;
+    const fake = fakeAdapter({ secret: 's', capabilities: { rateLimit: { perSecond: 2, burst: 2 } } });
+    const waits: number[] = [];
+    const sb = createSwitchboard({
+      adapters: [fake],
+      retry: false,
+      store: { ...memoryStore({ now: () => now }), takeToken: undefined },
+      rateLimit: { now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) },
+    });
+    for (let i = 0; i < 5; i++) await sb.send({ to, parts: [{ type: 'text', text: `m${i}` }], from: { channel: 'fake', id: '+1000' } });
+    expect(fake.sent).toHaveLength(5);
+    // Two from the burst, then one every 500 ms.
+    expect(waits).toEqual([500, 500, 500]);
+    expect(now).toBe(1500);
+  });
+
+  it('paces per recipient when the adapter declares a recipient limit', async () => {
+    let now = 0;
+    const fake = fakeAdapter({ secret: 's', capabilities: { recipientRateLimit: { perSecond: 1 / 6, burst: 1 } } });
+    const waits: number[] = [];
+    const sb = createSwitchboard({ adapters: [fake], retry: false, store: memoryStore({ now: () => now }), rateLimit: { now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) } });
+    await sb.send({ to, parts: [{ type: 'text', text: 'a' }] });
+    await sb.send({ to: { channel: 'fake', id: '+1777' }, parts: [{ type: 'text', text: 'b' }] });
+    await sb.send({ to, parts: [{ type: 'text', text: 'c' }] });
+    expect(waits).toEqual([6000]);
+  });
+
+  it('runs user transformers outermost, in the order added, and emits sent', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake], rateLimit: false });
+    const order: string[] = [];
+    sb.transform(async (prev, m, a) => {
+      order.push('first');
+      return prev({ ...m, parts: [...m.parts, { type: 'text', text: 'footer' }] }, a);
+    });
+    sb.transform(async (prev, m, a) => {
+      order.push('second');
+      const r = await prev(m, a);
+      return { ...r, warnings: [...r.warnings, { code: 'tagged', message: 'second saw it' }] };
+    });
+    const sent: string[] = [];
+    sb.events.on('sent', (r) => void sent.push(r.id));
+    const result = await sb.send({ to, parts: [{ type: 'text', text: 'body' }] });
+    expect(order).toEqual(['first', 'second']);
+    expect(fake.sent[0]!.message.parts).toHaveLength(2);
+    expect(result.warnings).toEqual([{ code: 'tagged', message: 'second saw it' }]);
+    expect(sent).toEqual(['fake-1']);
+  });
+
+  it('refuses an invalid outbound message and a channel no adapter serves', async () => {
+    const sb = createSwitchboard({ adapters: [fakeAdapter({ secret: 's' })] });
+    await expect(sb.send({ to, parts: [] })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+    await expect(sb.send({ to: { channel: 'pager', id: '1' }, parts: [{ type: 'text', text: 'x' }] })).rejects.toThrow(/no adapter serves channel "pager"/);
+  });
+
+  it('rejects two adapters with the same name', () => {
+    expect(() => createSwitchboard({ adapters: [fakeAdapter({ secret: 'a' }), fakeAdapter({ secret: 'b' })] })).toThrow(/two adapters are named "fake"/);
+  });
+});

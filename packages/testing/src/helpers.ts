@@ -1,0 +1,52 @@
+/**
+ * Helpers to drive a switchboard in tests without HTTP.
+ * @module
+ */
+import type { InboundMessage, MessageEvent, StatusEvent, Status, Action } from '@switchboard/core';
+
+let counter = 0;
+
+/** Fields of {@link messageEvent}; everything but `text` has a default. */
+export interface MessageEventInit {
+  text?: string;
+  adapter?: string;
+  channel?: string;
+  from?: string;
+  to?: string;
+  id?: string;
+  action?: Action;
+  replyTo?: string;
+  parts?: InboundMessage['parts'];
+}
+
+/** Builds an inbound message event as an adapter would. */
+export function messageEvent(init: MessageEventInit = {}): MessageEvent {
+  const channel = init.channel ?? 'fake';
+  return {
+    kind: 'message',
+    message: {
+      id: init.id ?? `test-${++counter}`,
+      adapter: init.adapter ?? 'fake',
+      from: { channel, id: init.from ?? '+15550001111' },
+      to: { channel, id: init.to ?? '+15550009999' },
+      parts: init.parts ?? (init.text !== undefined ? [{ type: 'text', text: init.text }] : []),
+      ...(init.action ? { action: init.action } : {}),
+      ...(init.replyTo ? { replyTo: init.replyTo } : {}),
+      timestamp: new Date(),
+      raw: init,
+    },
+  };
+}
+
+/** Builds a status event as an adapter would. */
+export function statusEvent(messageId: string, status: Status, init: { adapter?: string; error?: StatusEvent['error'] } = {}): StatusEvent {
+  return {
+    kind: 'status',
+    adapter: init.adapter ?? 'fake',
+    messageId,
+    status,
+    ...(init.error ? { error: init.error } : {}),
+    timestamp: new Date(),
+    raw: { messageId, status },
+  };
+}

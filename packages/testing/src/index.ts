@@ -1,0 +1,16 @@
+/**
+ * `@switchboard/testing`: the conformance suites every adapter and store runs, a fake adapter,
+ * helpers to drive a switchboard without HTTP, and the provider simulators.
+ *
+ * @example
+ * ```ts
+ * import { storeContract, fakeAdapter } from '@switchboard/testing';
+ * storeContract('memory', { create: () => memoryStore() });
+ * ```
+ * @module
+ */
+export * from './adapter-contract.js';
+export * from './store-contract.js';
+export * from './fake-adapter.js';
+export * from './helpers.js';
+export * from './simulators/server.js';

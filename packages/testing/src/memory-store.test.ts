@@ -1,0 +1,5 @@
+import { memoryStore } from '@switchboard/core';
+import { storeContract } from './store-contract.js';
+
+// The in-memory store of @switchboard/core runs the same suite as every durable store.
+storeContract('memory', { create: () => memoryStore() });

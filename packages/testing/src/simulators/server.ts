@@ -1,0 +1,239 @@
+/**
+ * The skeleton every provider simulator builds on: a node:http server on 127.0.0.1 with routes,
+ * request recording, scripted answers and fault injection, and signed webhook delivery.
+ * @module
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** A request the simulator received, as recorded. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  /** The raw body as text. */
+  body: string;
+  /** Route parameters (`:sid` in the pattern). */
+  params: Record<string, string>;
+  /** When it arrived (ms since epoch). */
+  at: number;
+}
+
+/** What a route handler answers. */
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A route handler. */
+export type SimHandler = (req: RecordedRequest) => SimResponse | Promise<SimResponse>;
+
+/** Random faults applied to API routes (never to the simulator's own control routes). */
+export interface FaultOptions {
+  /** Share of requests answered 500. */
+  error500?: number;
+  /** Share of requests answered 429 with `Retry-After`. */
+  rateLimited?: number;
+  /** `Retry-After` seconds on injected 429s. Default 1. */
+  retryAfterSeconds?: number;
+  /** Share of requests never answered (the client times out). */
+  hang?: number;
+  /** Share of requests whose connection is destroyed without an answer. */
+  drop?: number;
+  /** Random source, injectable for repeatable runs. */
+  random?: () => number;
+}
+
+/** A scripted answer for the next matching request(s). */
+export interface ScriptedResponse extends SimResponse {
+  /** How many requests get it. Default 1. */
+  times?: number;
+  /** Only requests this accepts get it. Default: every API request. */
+  match?: (req: RecordedRequest) => boolean;
+  /** Close the connection without answering. */
+  drop?: boolean;
+}
+
+interface Route {
+  method: string;
+  regex: RegExp;
+  keys: string[];
+  handler: SimHandler;
+}
+
+/** A webhook the simulator delivered, with the answer it got. */
+export interface DeliveredWebhook {
+  url: string;
+  method: string;
+  body: string;
+  status: number;
+  responseBody: string;
+  at: number;
+}
+
+/**
+ * A provider simulator. Subclasses register the provider's routes; tests script answers and faults.
+ *
+ * @example
+ * ```ts
+ * const sim = new SimulatorServer('demo');
+ * sim.route('POST', '/v1/messages', () => ({ status: 201, body: { id: 'm1' } }));
+ * const base = await sim.listen();
+ * sim.scriptNext({ status: 429, headers: { 'retry-after': '2' }, body: { error: 'slow down' } });
+ * ```
+ */
+export class SimulatorServer {
+  /** Every API request received, in order. */
+  readonly requests: RecordedRequest[] = [];
+  /** Every webhook delivered, in order. */
+  readonly webhooks: DeliveredWebhook[] = [];
+  private readonly routes: Route[] = [];
+  private readonly scripted: ScriptedResponse[] = [];
+  private faults: FaultOptions = {};
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private baseUrl = '';
+
+  /** Creates a simulator; `name` appears in errors. */
+  constructor(readonly name: string) {}
+
+  /** The base URL (`http://127.0.0.1:PORT`) once listening. */
+  get url(): string {
+    if (!this.baseUrl) throw new Error(`${this.name} simulator is not listening`);
+    return this.baseUrl;
+  }
+
+  /** Registers a route; `:name` segments become `params.name`. */
+  route(method: string, pattern: string, handler: SimHandler): this {
+    const keys: string[] = [];
+    const source = pattern.replace(/[.+*?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_m, key: string) => {
+      keys.push(key);
+      return '([^/]+)';
+    });
+    this.routes.push({ method: method.toUpperCase(), regex: new RegExp(`^${source}$`), keys, handler });
+    return this;
+  }
+
+  /** Answers the next matching request(s) with `response` instead of the route. */
+  scriptNext(response: ScriptedResponse): this {
+    this.scripted.push({ times: 1, ...response });
+    return this;
+  }
+
+  /** Sets random faults for every later API request (`{}` turns them off). */
+  setFaults(faults: FaultOptions): this {
+    this.faults = faults;
+    return this;
+  }
+
+  /** Forgets recorded requests and webhooks, scripts and faults. */
+  reset(): void {
+    this.requests.length = 0;
+    this.webhooks.length = 0;
+    this.scripted.length = 0;
+    this.faults = {};
+  }
+
+  /** Starts listening on 127.0.0.1 (port 0: any free port). */
+  async listen(port = 0): Promise<string> {
+    const server = createServer((req, res) => void this.dispatch(req, res));
+    server.keepAliveTimeout = 30_000;
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this.baseUrl;
+  }
+
+  /** Stops the server, cutting open connections (hung requests included). */
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /**
+   * Delivers a webhook to `url` as the provider would, and records the answer.
+   * Subclasses sign the body before calling this.
+   */
+  async deliver(url: string, init: { method?: string; headers?: Record<string, string>; body?: string }): Promise<DeliveredWebhook> {
+    const method = init.method ?? 'POST';
+    const res = await fetch(url, { method, headers: init.headers ?? {}, ...(init.body !== undefined && method !== 'GET' ? { body: init.body } : {}) });
+    const delivered = { url, method, body: init.body ?? '', status: res.status, responseBody: await res.text(), at: Date.now() };
+    this.webhooks.push(delivered);
+    return delivered;
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    let route: Route | undefined;
+    let match: RegExpExecArray | null = null;
+    for (const r of this.routes) {
+      if (r.method !== method) continue;
+      match = r.regex.exec(url.pathname);
+      if (match) {
+        route = r;
+        break;
+      }
+    }
+    const params: Record<string, string> = {};
+    if (route && match) route.keys.forEach((k, i) => (params[k] = decodeURIComponent(match![i + 1]!)));
+    const recorded: RecordedRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), params, at: Date.now() };
+    this.requests.push(recorded);
+
+    const scriptIndex = this.scripted.findIndex((s) => !s.match || s.match(recorded));
+    if (scriptIndex >= 0) {
+      const s = this.scripted[scriptIndex]!;
+      if (--s.times! <= 0) this.scripted.splice(scriptIndex, 1);
+      if (s.drop) return void req.socket.destroy();
+      return this.write(res, s);
+    }
+    const fault = this.pickFault();
+    if (fault === 'hang') return; // never answered: the client's timeout is what is under test
+    if (fault === 'drop') return void req.socket.destroy();
+    if (fault === '500') return this.write(res, { status: 500, body: { error: 'simulated server error' } });
+    if (fault === '429') {
+      return this.write(res, { status: 429, headers: { 'retry-after': String(this.faults.retryAfterSeconds ?? 1) }, body: { error: 'simulated rate limit' } });
+    }
+    if (!route) return this.write(res, { status: 404, body: { error: `${this.name} simulator: no route ${method} ${url.pathname}` } });
+    try {
+      this.write(res, await route.handler(recorded));
+    } catch (e) {
+      this.write(res, { status: 500, body: { error: e instanceof Error ? e.message : String(e) } });
+    }
+  }
+
+  private pickFault(): 'hang' | 'drop' | '500' | '429' | undefined {
+    const f = this.faults;
+    const r = (f.random ?? Math.random)();
+    let edge = 0;
+    for (const [kind, share] of [['hang', f.hang], ['drop', f.drop], ['500', f.error500], ['429', f.rateLimited]] as const) {
+      edge += share ?? 0;
+      if (r < edge) return kind;
+    }
+    return undefined;
+  }
+
+  private write(res: ServerResponse, response: SimResponse): void {
+    const isText = typeof response.body === 'string';
+    const body = response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body);
+    res.writeHead(response.status, {
+      'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+      ...response.headers,
+    });
+    res.end(body);
+  }
+}
