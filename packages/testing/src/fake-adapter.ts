@@ -35,7 +35,8 @@ export const FAKE_CAPABILITIES: Capabilities = {
   maxButtonTitleLength: 20,
 };
 
-const configSchema = z.object({
+/** The fake adapter's options schema. */
+export const FakeAdapterConfigSchema = z.object({
   name: z.string().min(1).optional(),
   secret: z.string().min(1),
   channels: z.array(z.string().min(1)).min(1).default(['fake']),
@@ -43,7 +44,7 @@ const configSchema = z.object({
 });
 
 /** Options of {@link fakeAdapter}. */
-export type FakeAdapterOptions = z.input<typeof configSchema>;
+export type FakeAdapterOptions = z.input<typeof FakeAdapterConfigSchema>;
 
 const inboundSchema = z.object({
   type: z.literal('message'),
@@ -90,7 +91,7 @@ export function signFake(secret: string, body: string): string {
  */
 export const fakeAdapter = defineAdapter({
   name: 'fake',
-  config: configSchema,
+  config: FakeAdapterConfigSchema,
   channels: (c) => c.channels,
   capabilities: (c) => ({ ...FAKE_CAPABILITIES, ...c.capabilities }),
   create(config, meta) {

@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const published = readdirSync(`${root}packages`)
+  .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(`${root}packages/${dir}/package.json`, 'utf8')) as Record<string, any> }))
+  .filter(({ pkg }) => !pkg.private);
+
+describe('published packages', () => {
+  it('exist', () => {
+    expect(published.map((p) => p.pkg.name)).toEqual(expect.arrayContaining(['@switchboard/core', '@switchboard/testing']));
+  });
+
+  for (const { dir, pkg } of published) {
+    describe(pkg.name, () => {
+      it('follow the conventions: ESM, no side effects, dist only, types first', () => {
+        expect(pkg.type).toBe('module');
+        expect(pkg.sideEffects).toBe(false);
+        expect(pkg.files).toEqual(['dist']);
+        expect(Object.keys(pkg.exports['.'])[0]).toBe('types');
+        expect(pkg.version).toMatch(/^\d+\.\d+\.\d+/);
+      });
+
+      it('export exactly what the build produced, and it imports', async () => {
+        const entry = pkg.exports['.'];
+        const types = `${root}packages/${dir}/${entry.types}`;
+        const js = `${root}packages/${dir}/${entry.import}`;
+        expect(existsSync(types), `${types} missing: run the build`).toBe(true);
+        expect(existsSync(js), `${js} missing: run the build`).toBe(true);
+        const mod = (await import(pathToFileURL(js).href)) as Record<string, unknown>;
+        expect(Object.keys(mod).length).toBeGreaterThan(0);
+      });
+
+      it('are in the API reference', () => {
+        const typedoc = JSON.parse(readFileSync(`${root}typedoc.json`, 'utf8')) as { entryPoints: string[] };
+        expect(typedoc.entryPoints).toContain(`packages/${dir}`);
+      });
+
+      it('pin every dependency of other Switchboard packages with workspace:*', () => {
+        for (const [name, range] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
+          if (name.startsWith('@switchboard/')) expect(range, name).toBe('workspace:*');
+        }
+      });
+    });
+  }
+});
+
+describe('API reference', () => {
+  it('builds with typedoc without a warning (every export documented)', () => {
+    const out = execFileSync('pnpm', ['exec', 'typedoc', '--out', `${root}node_modules/.cache/typedoc-check`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).not.toMatch(/warning|error/i);
+  }, 120_000);
+});
