@@ -86,6 +86,11 @@ export interface Adapter {
   receive(request: Request): Promise<ReceiveResult>;
   /** Renders and sends one message. Throws {@link SwitchboardError} on failure. */
   send(message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
+  /**
+   * How many rate-limit tokens sending `message` costs (e.g. SMS segments where the provider paces
+   * by segment). Default 1.
+   */
+  sendCost?(message: OutboundMessage): number;
   /** Called once when the adapter joins a switchboard. */
   init?(runtime: AdapterRuntime): void | Promise<void>;
   /** Releases connections and timers. */
@@ -98,6 +103,8 @@ export interface AdapterImplementation {
   receive(request: Request): Promise<ReceiveResult>;
   /** See {@link Adapter.send}. */
   send(message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
+  /** See {@link Adapter.sendCost}. */
+  sendCost?(message: OutboundMessage): number;
   /** See {@link Adapter.init}. */
   init?(runtime: AdapterRuntime): void | Promise<void>;
   /** See {@link Adapter.close}. */

@@ -29,3 +29,4 @@ export * from './outbound/idempotency.js';
 export * from './switchboard.js';
 export * from './webhook.js';
 export * from './node.js';
+export * from './http.js';

@@ -188,6 +188,8 @@ export const InboundMessageSchema = z.object({
   parts: z.array(ContentSchema),
   action: ActionSchema.optional(),
   replyTo: z.string().optional(),
+  /** A compliance keyword the provider itself recognised (Twilio `OptOutType`), when it says so. */
+  compliance: z.enum(['opt-out', 'opt-in', 'help']).optional(),
   timestamp: z.date(),
   raw: z.unknown(),
 });
@@ -218,6 +220,11 @@ export const StatusEventSchema = z.object({
   to: AddressSchema.optional(),
   from: AddressSchema.optional(),
   error: z.instanceof(SwitchboardError).optional(),
+  /**
+   * Set by the switchboard when a status arrives after a later one for the same message (callbacks
+   * can arrive out of order): handlers see it, but should not move the message back.
+   */
+  stale: z.boolean().optional(),
   timestamp: z.date(),
   raw: z.unknown(),
 });

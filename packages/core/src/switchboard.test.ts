@@ -1,4 +1,4 @@
-import { fakeAdapter, messageEvent } from '@switchboard/testing';
+import { fakeAdapter, messageEvent, statusEvent } from '@switchboard/testing';
 import { describe, expect, it } from 'vitest';
 import { SwitchboardError } from './errors.js';
 import { memoryStore } from './memory-store.js';
@@ -69,6 +69,15 @@ describe('webhooks', () => {
     now += 1001;
     await sb.handle(messageEvent({ id: 'same', text: 'x' }), 'fake');
     expect(runs).toBe(2);
+  });
+
+  it('delivers out-of-order statuses, marking one older than what was seen as stale', async () => {
+    const sb = createSwitchboard({ adapters: [fakeAdapter({ secret: 's' })] });
+    const seen: string[] = [];
+    sb.on('status', (ctx) => void seen.push(`${ctx.status.status}${ctx.status.stale ? ' (stale)' : ''}`));
+    for (const status of ['delivered', 'sent', 'read', 'delivered'] as const) await sb.handle(statusEvent('SM1', status), 'fake');
+    // The second `delivered` is a provider retry of the first: dropped by dedupe.
+    expect(seen).toEqual(['delivered', 'sent (stale)', 'read']);
   });
 
   it('throws CONFIG_INVALID for an unknown adapter name', () => {

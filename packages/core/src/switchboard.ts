@@ -12,6 +12,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { memoryStore } from './memory-store.js';
 import {
   OutboundMessageSchema,
+  STATUS_RANK,
   type OutboundMessage,
   type OutboundMessageInput,
   type SendResult,
@@ -171,6 +172,7 @@ export class Switchboard extends Composer<Context> {
       this.events.emit('duplicate', event, adapter.name);
       return false;
     }
+    if (event.kind === 'status' && (await this.isStale(event, adapter.name))) event = { ...event, stale: true };
     this.events.emit('received', event, adapter.name);
     if (event.kind === 'status') this.events.emit('status', event);
     const ctx = createContext(event, adapter, {
@@ -229,6 +231,16 @@ export class Switchboard extends Composer<Context> {
     if (message.adapter) return this.adapter(message.adapter);
     for (const a of this.adapterMap.values()) if (a.channels.includes(message.to.channel)) return a;
     throw new SwitchboardError('NOT_SUPPORTED', `no adapter serves channel "${message.to.channel}"`, { channel: message.to.channel });
+  }
+
+  // Remembers the furthest status per message; an earlier one arriving later is marked stale.
+  private async isStale(event: StatusEvent, adapter: string): Promise<boolean> {
+    const key = `status-rank:${adapter}:${event.messageId}`;
+    const rank = STATUS_RANK[event.status];
+    const seen = await this.store.get<number>(key);
+    if (seen !== undefined && seen >= rank) return seen > rank;
+    await this.store.set(key, rank, this.dedupeTtlMs);
+    return false;
   }
 
   private firstTime(event: SwitchboardEvent, adapter: string): Promise<boolean> {

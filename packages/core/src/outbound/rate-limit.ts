@@ -26,6 +26,8 @@ export class TokenBucket {
   /** Takes `cost` tokens: 0 when granted, else the milliseconds to wait before asking again. */
   take(cost = 1): number {
     const t = this.now();
+    // A cost above the burst could never be granted: let it drain the full bucket instead.
+    cost = Math.min(cost, this.burst);
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.at) / 1000) * this.rate.perSecond);
     this.at = t;
     if (this.tokens >= cost) {
@@ -59,15 +61,15 @@ export function rateLimit(options: RateLimitOptions = {}): Transformer {
   const wait = options.sleep ?? defaultSleep;
   const shared = options.store?.takeToken ? options.store : undefined;
 
-  const take = async (key: string, rate: Rate): Promise<void> => {
+  const take = async (key: string, rate: Rate, cost: number): Promise<void> => {
     for (;;) {
       let delay: number;
       if (shared?.takeToken) {
-        delay = await shared.takeToken(`ratelimit:${key}`, { perSecond: rate.perSecond, burst: rate.burst ?? 1 });
+        delay = await shared.takeToken(`ratelimit:${key}`, { perSecond: rate.perSecond, burst: Math.max(rate.burst ?? 1, cost) }, cost);
       } else {
         let bucket = buckets.get(key);
         if (!bucket) buckets.set(key, (bucket = new TokenBucket(rate, options.now)));
-        delay = bucket.take();
+        delay = bucket.take(cost);
       }
       if (delay <= 0) return;
       await wait(delay);
@@ -76,9 +78,10 @@ export function rateLimit(options: RateLimitOptions = {}): Transformer {
 
   return async function rateLimitTransformer(prev, message, adapter) {
     const rate = options.rates?.[adapter.name] ?? adapter.capabilities.rateLimit;
-    if (rate) await take(`${adapter.name}:from:${message.from?.id ?? 'default'}`, rate);
+    // A message may cost several tokens (SMS segments); a bucket never refuses one larger than its burst forever.
+    if (rate) await take(`${adapter.name}:from:${message.from?.id ?? 'default'}`, rate, adapter.sendCost?.(message) ?? 1);
     const pair = options.recipientRates?.[adapter.name] ?? adapter.capabilities.recipientRateLimit;
-    if (pair) await take(`${adapter.name}:to:${message.to.id}`, pair);
+    if (pair) await take(`${adapter.name}:to:${message.to.id}`, pair, 1);
     return prev(message, adapter);
   };
 }
