@@ -14,3 +14,4 @@ export * from './store-contract.js';
 export * from './fake-adapter.js';
 export * from './helpers.js';
 export * from './simulators/server.js';
+export * from './fixtures.js';
