@@ -15,3 +15,4 @@ export * from './fake-adapter.js';
 export * from './helpers.js';
 export * from './simulators/server.js';
 export * from './fixtures.js';
+export * from './simulators/twilio.js';

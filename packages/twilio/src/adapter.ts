@@ -1,0 +1,135 @@
+/**
+ * The Twilio adapter.
+ * @module
+ */
+import { createHttpClient, defineAdapter, SwitchboardError, type OutboundMessage, type SendResult, type SwitchboardEvent } from '@switchboard/core';
+import { analyzeSms } from '@switchboard/sms';
+import { TWILIO_MAX_BODY, TwilioConfigSchema } from './config.js';
+import { createMessage } from './api.js';
+import { TWILIO_STATUS, parseTwilioParams } from './webhook/parse.js';
+import { SIGNATURE_HEADER, paramsOf, signedUrl, verifyTwilioSignature, type TwilioParams } from './webhook/verify.js';
+import { renderTwilio } from './render.js';
+
+/** The empty TwiML Twilio expects as the answer to a messaging webhook. */
+export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+const twiml = () => new Response(EMPTY_TWIML, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } });
+
+/**
+ * Creates a Twilio Programmable Messaging adapter (SMS, MMS, and WhatsApp through Twilio).
+ *
+ * @example
+ * ```ts
+ * const sms = twilio({
+ *   accountSid: process.env.TWILIO_ACCOUNT_SID!,
+ *   authToken: process.env.TWILIO_AUTH_TOKEN!,
+ *   from: '+15550009999',
+ *   publicUrl: 'https://bot.example.com', // what Twilio calls: needed behind a proxy
+ * });
+ * const sb = createSwitchboard({ adapters: [sms] });
+ * app.post('/webhooks/twilio', toNodeHandler(sb.webhook('twilio')));
+ * ```
+ */
+export const twilio = defineAdapter({
+  name: 'twilio',
+  config: TwilioConfigSchema,
+  channels: (c) => (c.whatsappFrom ? ['sms', 'mms', 'whatsapp'] : ['sms', 'mms']),
+  capabilities: (c) => ({
+    maxButtons: 0,
+    lists: false,
+    templates: false,
+    media: true,
+    maxTextLength: TWILIO_MAX_BODY,
+    rateLimit: c.rateLimit,
+  }),
+  create(config, meta) {
+    const http = createHttpClient({ timeoutMs: config.timeoutMs, ...(config.fetch ? { fetch: config.fetch } : {}) });
+
+    const senderFor = (message: OutboundMessage): Record<string, string> => {
+      const whatsapp = message.to.channel === 'whatsapp';
+      const from = message.from?.id ?? (whatsapp ? config.whatsappFrom : config.from);
+      if (from) return { From: whatsapp ? `whatsapp:${from.replace(/^whatsapp:/, '')}` : from };
+      if (config.messagingServiceSid) return { MessagingServiceSid: config.messagingServiceSid };
+      throw new SwitchboardError('CONFIG_INVALID', `no sender for channel ${message.to.channel}: set ${whatsapp ? 'whatsappFrom' : 'from or messagingServiceSid'}`, { adapter: meta.name });
+    };
+
+    return {
+      /** Segments of the text: the long-code pace is per segment. */
+      sendCost(message: OutboundMessage): number {
+        const text = message.parts.map((p) => (p.type === 'text' ? p.text : p.type === 'media' ? (p.caption ?? '') : '')).join('\n');
+        return text ? analyzeSms(text).segments : 1;
+      },
+
+      async receive(request: Request) {
+        const url = signedUrl(request, config);
+        const contentType = request.headers.get('content-type') ?? '';
+        const signature = request.headers.get(SIGNATURE_HEADER);
+        let params: TwilioParams;
+        if (request.method === 'GET' || request.method === 'HEAD') {
+          // GET webhooks carry their parameters in the (signed) URL.
+          verifyTwilioSignature({ authToken: config.authToken, signature, url, params: {}, json: false });
+          params = paramsOf(new URL(request.url).searchParams);
+        } else if (request.method === 'POST') {
+          const raw = await request.text();
+          const json = contentType.includes('application/json');
+          const form = json ? {} : paramsOf(new URLSearchParams(raw));
+          // Verify first: nothing of a forged body is parsed past what the signature needs.
+          verifyTwilioSignature({ authToken: config.authToken, signature, url, params: form, rawBody: raw, json });
+          if (json) {
+            let body: unknown;
+            try {
+              body = JSON.parse(raw);
+            } catch (e) {
+              throw new SwitchboardError('WEBHOOK_MALFORMED', 'body is not JSON', { cause: e, adapter: meta.name });
+            }
+            if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SwitchboardError('WEBHOOK_MALFORMED', 'JSON body is not an object', { adapter: meta.name });
+            params = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+          } else {
+            params = form;
+          }
+        } else {
+          throw new SwitchboardError('WEBHOOK_MALFORMED', `method ${request.method} is not a Twilio webhook`, { adapter: meta.name });
+        }
+        const events: SwitchboardEvent[] = parseTwilioParams(params, meta.name, config.defaultCountry);
+        return { events, response: twiml() };
+      },
+
+      async send(message: OutboundMessage, options?: { signal?: AbortSignal }): Promise<SendResult> {
+        const rendered = renderTwilio(message);
+        const whatsapp = message.to.channel === 'whatsapp';
+        const to = whatsapp ? `whatsapp:${message.to.id.replace(/^whatsapp:/, '')}` : message.to.id;
+        const sender = senderFor(message);
+        const ids: string[] = [];
+        let segments = 0;
+        let status: SendResult['status'] = 'queued';
+        let raw: unknown;
+        for (const [i, body] of rendered.bodies.entries()) {
+          const form = new URLSearchParams({ To: to, ...sender });
+          if (body) form.set('Body', body);
+          if (i === 0) for (const m of rendered.mediaUrls) form.append('MediaUrl', m);
+          if (config.statusCallback) form.set('StatusCallback', config.statusCallback);
+          const created = await createMessage(http, config, form, { channel: message.to.channel, ...(options?.signal ? { signal: options.signal } : {}) });
+          ids.push(created.sid);
+          segments += Number(created.num_segments ?? 0) || (body ? analyzeSms(body).segments : 1);
+          status = TWILIO_STATUS[created.status] ?? 'queued';
+          raw = created;
+        }
+        return {
+          id: ids[0]!,
+          ids,
+          adapter: meta.name,
+          channel: message.to.channel,
+          to: message.to,
+          status,
+          segments,
+          warnings: rendered.warnings,
+          ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}),
+          raw,
+        };
+      },
+    };
+  },
+});
+
+/** A Twilio adapter instance. */
+export type TwilioAdapter = ReturnType<typeof twilio>;

@@ -1,0 +1,154 @@
+/**
+ * Twilio webhook parameters to Switchboard events: inbound SMS, MMS and WhatsApp messages, and
+ * status callbacks.
+ * @module
+ */
+import { SwitchboardError, type Content, type MediaKind, type Status, type SwitchboardEvent, type Address } from '@switchboard/core';
+import { toE164 } from '@switchboard/sms';
+import { z } from 'zod';
+import { twilioError } from '../errors.js';
+import type { TwilioParams } from './verify.js';
+
+/** Twilio's message statuses mapped to the model. */
+export const TWILIO_STATUS: Readonly<Record<string, Status>> = {
+  accepted: 'queued',
+  scheduled: 'queued',
+  queued: 'queued',
+  sending: 'queued',
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  undelivered: 'undelivered',
+  failed: 'failed',
+  canceled: 'failed',
+};
+
+const single = z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string());
+const optional = single.optional();
+
+/** The fields of an inbound message webhook the adapter reads. */
+export const InboundSchema = z.object({
+  MessageSid: single.pipe(z.string().regex(/^(SM|MM)[0-9a-zA-Z]{32}$/, 'not a message SID')),
+  AccountSid: single,
+  From: single.pipe(z.string().min(1)),
+  To: single.pipe(z.string().min(1)),
+  Body: optional,
+  NumMedia: optional,
+  ProfileName: optional,
+  WaId: optional,
+  ButtonPayload: optional,
+  ButtonText: optional,
+  OptOutType: optional,
+  OriginalRepliedMessageSid: optional,
+  Latitude: optional,
+  Longitude: optional,
+  Address: optional,
+  Label: optional,
+});
+
+/** The fields of a status callback the adapter reads. */
+export const StatusSchema = z.object({
+  MessageSid: single.pipe(z.string().min(1)),
+  MessageStatus: single.pipe(z.string().min(1)),
+  To: optional,
+  From: optional,
+  ErrorCode: optional,
+  ErrorMessage: optional,
+});
+
+const mediaKind = (mime: string | undefined): MediaKind => {
+  if (!mime) return 'document';
+  if (mime.startsWith('image/')) return mime === 'image/webp' ? 'sticker' : 'image';
+  if (mime.startsWith('audio/')) return 'audio';
+  if (mime.startsWith('video/')) return 'video';
+  return 'document';
+};
+
+/** `whatsapp:+1...` to a WhatsApp address, `+1...` to an SMS address (E.164 normalised). */
+export function addressOf(raw: string, defaultCountry?: string): Address {
+  const whatsapp = raw.toLowerCase().startsWith('whatsapp:');
+  try {
+    return { channel: whatsapp ? 'whatsapp' : 'sms', id: toE164(raw, defaultCountry ? { defaultCountry } : {}) };
+  } catch {
+    // Short codes and alphanumeric senders are not E.164 but are still who wrote: keep them verbatim.
+    return { channel: whatsapp ? 'whatsapp' : 'sms', id: raw.replace(/^whatsapp:/i, '') };
+  }
+}
+
+const fail = (error: z.ZodError) =>
+  new SwitchboardError('WEBHOOK_MALFORMED', error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), { adapter: 'twilio' });
+
+/** Turns one webhook's parameters into events (one message, or one status). */
+export function parseTwilioParams(params: TwilioParams, adapter: string, defaultCountry?: string): SwitchboardEvent[] {
+  // Older callbacks carry only SmsStatus; inbound messages carry SmsStatus=received.
+  const raw = params.MessageStatus ?? params.SmsStatus;
+  const statusValue = Array.isArray(raw) ? raw[0] : raw;
+  const isStatus = statusValue !== undefined && statusValue !== 'received' && statusValue !== 'receiving';
+  if (isStatus) {
+    params = { ...params, MessageStatus: statusValue };
+    const parsed = StatusSchema.safeParse(params);
+    if (!parsed.success) throw fail(parsed.error);
+    const p = parsed.data;
+    const status = TWILIO_STATUS[p.MessageStatus];
+    if (!status) throw new SwitchboardError('WEBHOOK_MALFORMED', `unknown MessageStatus "${p.MessageStatus}"`, { adapter });
+    const code = p.ErrorCode ? Number(p.ErrorCode) : undefined;
+    const to = p.To ? addressOf(p.To, defaultCountry) : undefined;
+    return [
+      {
+        kind: 'status',
+        adapter,
+        messageId: p.MessageSid,
+        status,
+        ...(to ? { to } : {}),
+        ...(p.From ? { from: addressOf(p.From, defaultCountry) } : {}),
+        ...(code !== undefined && !Number.isNaN(code) ? { error: twilioError(code, p.ErrorMessage ?? `delivery ${p.MessageStatus}`, { ...(to ? { channel: to.channel } : {}) }) } : {}),
+        timestamp: new Date(),
+        raw: params,
+      },
+    ];
+  }
+
+  const parsed = InboundSchema.safeParse(params);
+  if (!parsed.success) throw fail(parsed.error);
+  const p = parsed.data;
+  const from = addressOf(p.From, defaultCountry);
+  if (p.ProfileName) from.name = p.ProfileName;
+  const to = addressOf(p.To, defaultCountry);
+
+  const parts: Content[] = [];
+  if (p.Body !== undefined && p.Body !== '') parts.push({ type: 'text', text: p.Body });
+  const numMedia = Number(p.NumMedia ?? 0);
+  if (!Number.isInteger(numMedia) || numMedia < 0 || numMedia > 10) throw new SwitchboardError('WEBHOOK_MALFORMED', `NumMedia "${p.NumMedia}" is not 0-10`, { adapter });
+  for (let i = 0; i < numMedia; i++) {
+    const url = params[`MediaUrl${i}`];
+    const mime = params[`MediaContentType${i}`];
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new SwitchboardError('WEBHOOK_MALFORMED', `MediaUrl${i} missing or not a URL`, { adapter });
+    parts.push({ type: 'media', kind: mediaKind(typeof mime === 'string' ? mime : undefined), url, ...(typeof mime === 'string' ? { mimeType: mime } : {}) });
+  }
+  if (p.Latitude !== undefined && p.Longitude !== undefined) {
+    const latitude = Number(p.Latitude);
+    const longitude = Number(p.Longitude);
+    if (Number.isFinite(latitude) && Number.isFinite(longitude)) {
+      parts.push({ type: 'location', latitude, longitude, ...(p.Label ? { name: p.Label } : {}), ...(p.Address ? { address: p.Address } : {}) });
+    }
+  }
+  const compliance = p.OptOutType ? ({ STOP: 'opt-out', START: 'opt-in', HELP: 'help' } as const)[p.OptOutType.toUpperCase() as 'STOP' | 'START' | 'HELP'] : undefined;
+
+  return [
+    {
+      kind: 'message',
+      message: {
+        id: p.MessageSid,
+        adapter,
+        from,
+        to,
+        parts,
+        ...(p.ButtonPayload ? { action: { id: p.ButtonPayload, ...(p.ButtonText ? { title: p.ButtonText } : {}), source: 'button' as const } } : {}),
+        ...(p.OriginalRepliedMessageSid ? { replyTo: p.OriginalRepliedMessageSid } : {}),
+        ...(compliance ? { compliance } : {}),
+        timestamp: new Date(),
+        raw: params,
+      },
+    },
+  ];
+}
