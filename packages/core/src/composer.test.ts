@@ -53,7 +53,7 @@ describe('routing', () => {
   it('the first matching route stops the chain unless it calls next()', async () => {
     const { sb } = setup();
     const seen: string[] = [];
-    sb.use(async (ctx, next) => {
+    sb.use(async (_ctx, next) => {
       seen.push('log');
       await next();
     });
