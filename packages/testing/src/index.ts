@@ -16,3 +16,4 @@ export * from './helpers.js';
 export * from './simulators/server.js';
 export * from './fixtures.js';
 export * from './simulators/twilio.js';
+export * from './simulators/meta.js';

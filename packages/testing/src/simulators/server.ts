@@ -14,6 +14,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The raw body as text. */
   body: string;
+  /** The raw body as bytes (uploads). */
+  raw: Buffer;
   /** Route parameters (`:sid` in the pattern). */
   params: Record<string, string>;
   /** When it arrived (ms since epoch). */
@@ -191,7 +193,8 @@ export class SimulatorServer {
     }
     const params: Record<string, string> = {};
     if (route && match) route.keys.forEach((k, i) => (params[k] = decodeURIComponent(match![i + 1]!)));
-    const recorded: RecordedRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), params, at: Date.now() };
+    const raw = Buffer.concat(chunks);
+    const recorded: RecordedRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body: raw.toString('utf8'), raw, params, at: Date.now() };
     this.requests.push(recorded);
 
     const scriptIndex = this.scripted.findIndex((s) => !s.match || s.match(recorded));
@@ -229,9 +232,10 @@ export class SimulatorServer {
 
   private write(res: ServerResponse, response: SimResponse): void {
     const isText = typeof response.body === 'string';
-    const body = response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body);
+    const isBytes = Buffer.isBuffer(response.body);
+    const body = response.body === undefined ? '' : isText || isBytes ? (response.body as string | Buffer) : JSON.stringify(response.body);
     res.writeHead(response.status, {
-      'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+      'content-type': isBytes ? 'application/octet-stream' : isText ? 'text/plain; charset=utf-8' : 'application/json',
       ...response.headers,
     });
     res.end(body);

@@ -1,0 +1,153 @@
+/**
+ * The WhatsApp Business Cloud API adapter.
+ * @module
+ */
+import { createHttpClient, defineAdapter, memoryStore, SwitchboardError, type Address, type OutboundMessage, type SendResult, type Store } from '@switchboard/core';
+import { GraphApi } from './api.js';
+import { WhatsAppConfigSchema } from './config.js';
+import { MAX_BUTTON_TITLE, MAX_LIST_ROWS, MAX_REPLY_BUTTONS, MAX_TEXT_LENGTH, SESSION_WINDOW_MS } from './limits.js';
+import { renderWhatsApp } from './render.js';
+import { parseWhatsAppWebhook } from './webhook/parse.js';
+import { answerHandshake, SIGNATURE_HEADER, verifyMetaSignature } from './webhook/verify.js';
+import { waId, WindowTracker } from './window.js';
+
+/**
+ * Creates a WhatsApp Business Cloud API adapter.
+ *
+ * @example
+ * ```ts
+ * const wa = whatsapp({
+ *   accessToken: process.env.WHATSAPP_ACCESS_TOKEN!,
+ *   appSecret: process.env.WHATSAPP_APP_SECRET!,
+ *   verifyToken: process.env.WHATSAPP_VERIFY_TOKEN!,
+ *   phoneNumberId: process.env.WHATSAPP_PHONE_NUMBER_ID!,
+ * });
+ * const sb = createSwitchboard({ adapters: [wa] });
+ * app.all('/webhooks/whatsapp', toNodeHandler(sb.webhook('whatsapp'))); // GET handshake and POST events
+ * ```
+ */
+export const whatsapp = defineAdapter({
+  name: 'whatsapp',
+  config: WhatsAppConfigSchema,
+  channels: ['whatsapp'],
+  capabilities: (c) => ({
+    maxButtons: MAX_REPLY_BUTTONS,
+    lists: true,
+    maxListRows: MAX_LIST_ROWS,
+    templates: true,
+    media: true,
+    reactions: true,
+    urlButtons: true,
+    maxTextLength: MAX_TEXT_LENGTH,
+    maxButtonTitleLength: MAX_BUTTON_TITLE,
+    sessionWindowMs: SESSION_WINDOW_MS,
+    rateLimit: c.rateLimit,
+    recipientRateLimit: c.recipientRateLimit,
+  }),
+  create(config, meta) {
+    const api = new GraphApi(createHttpClient({ timeoutMs: config.timeoutMs, ...(config.fetch ? { fetch: config.fetch } : {}) }), config);
+    // Until a switchboard hands over its store, windows live in memory (an adapter used on its own).
+    let store: Store = memoryStore();
+    let windows = new WindowTracker(store);
+    const sender = (from: Address | undefined) => (from?.id ? waId(from.id) : config.phoneNumberId);
+
+    return {
+      /** The Graph API client (media upload and download, mark as read). */
+      api,
+
+      init(runtime: { store: Store }) {
+        store = runtime.store;
+        windows = new WindowTracker(store);
+      },
+
+      /** Whether free-form messages may be sent to `contact` now (the 24-hour window is open). */
+      isWindowOpen(contact: Address | string, from?: string): Promise<boolean> {
+        return windows.isOpen(from ?? config.phoneNumberId, typeof contact === 'string' ? contact : contact.id);
+      },
+
+      /** When the window with `contact` closes (ms since epoch), or undefined when it is closed. */
+      async windowClosesAt(contact: Address | string, from?: string): Promise<number | undefined> {
+        const at = await windows.lastInbound(from ?? config.phoneNumberId, typeof contact === 'string' ? contact : contact.id);
+        return at === undefined ? undefined : at + SESSION_WINDOW_MS;
+      },
+
+      /** Marks an inbound message as read. */
+      markAsRead(messageId: string, options: { from?: string; typing?: boolean } = {}): Promise<void> {
+        return api.markAsRead(options.from ?? config.phoneNumberId, messageId, options.typing ? { typing: true } : {});
+      },
+
+      /** Uploads media for sending by id; returns the media id. */
+      uploadMedia(bytes: Uint8Array, mimeType: string, filename?: string, from?: string): Promise<string> {
+        return api.uploadMedia(from ?? config.phoneNumberId, bytes, mimeType, filename);
+      },
+
+      /** Downloads inbound media by id. */
+      downloadMedia(mediaId: string) {
+        return api.downloadMedia(mediaId);
+      },
+
+      async receive(request: Request) {
+        const url = new URL(request.url);
+        if (request.method === 'GET') return { events: [], response: answerHandshake(url, config.verifyToken) };
+        if (request.method !== 'POST') throw new SwitchboardError('WEBHOOK_MALFORMED', `method ${request.method} is not a WhatsApp webhook`, { adapter: meta.name });
+        const raw = new Uint8Array(await request.arrayBuffer());
+        // The raw bytes, before any parsing: Meta signs exactly what it sent.
+        verifyMetaSignature(config.appSecret, raw, request.headers.get(SIGNATURE_HEADER));
+        let body: unknown;
+        try {
+          body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+        } catch (e) {
+          throw new SwitchboardError('WEBHOOK_MALFORMED', 'body is not UTF-8 JSON', { cause: e, adapter: meta.name });
+        }
+        const { events, inbound } = parseWhatsAppWebhook(body, meta.name);
+        for (const [phoneNumberId, contact, at] of inbound) await windows.recordInbound(phoneNumberId, contact, at);
+        return { events, response: new Response('OK', { status: 200, headers: { 'content-type': 'text/plain' } }) };
+      },
+
+      async send(message: OutboundMessage, options?: { signal?: AbortSignal }): Promise<SendResult> {
+        const rendered = renderWhatsApp(message);
+        const from = sender(message.from);
+        const to = message.to.id;
+        if (config.enforceWindow && !rendered.templateOnly && !(await windows.isOpen(from, to))) {
+          throw new SwitchboardError('WINDOW_CLOSED', `the 24-hour window with ${to} is closed: only template messages can be sent`, {
+            adapter: meta.name,
+            channel: 'whatsapp',
+          });
+        }
+        const ids: string[] = [];
+        let raw: unknown;
+        for (const payload of rendered.payloads) {
+          const body = {
+            messaging_product: 'whatsapp',
+            recipient_type: 'individual',
+            to,
+            ...(message.replyTo && payload.type !== 'reaction' ? { context: { message_id: message.replyTo } } : {}),
+            ...payload,
+          };
+          try {
+            raw = await api.sendMessage(from, body, options?.signal);
+          } catch (e) {
+            // Meta knows the window better than we do: when it says closed, remember that.
+            if (e instanceof SwitchboardError && e.code === 'WINDOW_CLOSED') await windows.close(from, to);
+            throw e;
+          }
+          ids.push((raw as { messages: { id: string }[] }).messages[0]!.id);
+        }
+        return {
+          id: ids[0]!,
+          ids,
+          adapter: meta.name,
+          channel: 'whatsapp',
+          to: message.to,
+          status: 'queued',
+          warnings: rendered.warnings,
+          ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}),
+          raw,
+        };
+      },
+    };
+  },
+});
+
+/** A WhatsApp adapter instance. */
+export type WhatsAppAdapter = ReturnType<typeof whatsapp>;

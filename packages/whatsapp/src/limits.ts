@@ -1,0 +1,47 @@
+/**
+ * The Cloud API's documented limits, as named constants.
+ * @module
+ */
+
+/** Text message body (messages/text-messages). */
+export const MAX_TEXT_LENGTH = 4096;
+/** Reply buttons per interactive message (messages/interactive-reply-buttons-messages). */
+export const MAX_REPLY_BUTTONS = 3;
+/** Reply button title. */
+export const MAX_BUTTON_TITLE = 20;
+/** Reply button id. */
+export const MAX_BUTTON_ID = 256;
+/** Body text of an interactive button message. */
+export const MAX_BUTTONS_BODY = 1024;
+/** Header text of an interactive message. */
+export const MAX_HEADER_TEXT = 60;
+/** Footer text of an interactive message. */
+export const MAX_FOOTER_TEXT = 60;
+/** The list's button label (messages/interactive-list-messages). */
+export const MAX_LIST_BUTTON = 20;
+/** Sections in a list. */
+export const MAX_LIST_SECTIONS = 10;
+/** Rows in a list, across all its sections. */
+export const MAX_LIST_ROWS = 10;
+/** Section title. */
+export const MAX_SECTION_TITLE = 24;
+/** Row title. */
+export const MAX_ROW_TITLE = 24;
+/** Row description. */
+export const MAX_ROW_DESCRIPTION = 72;
+/** Row id. */
+export const MAX_ROW_ID = 200;
+/** Body text of a list message. */
+export const MAX_LIST_BODY = 4096;
+/** Media caption. */
+export const MAX_CAPTION = 1024;
+/** The customer service window: free-form messages within 24 hours of the customer's last message. */
+export const SESSION_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Default throughput per business phone number (messages/second). */
+export const DEFAULT_THROUGHPUT = 80;
+/** Pair rate limit: about one message per 6 seconds to the same user, with bursts (about 45). */
+export const PAIR_RATE = { perSecond: 1 / 6, burst: 45 } as const;
+/** Graph API version used unless configured. */
+export const DEFAULT_API_VERSION = 'v25.0';
+/** The Graph API host. */
+export const GRAPH_API_URL = 'https://graph.facebook.com';

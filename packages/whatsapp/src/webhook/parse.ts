@@ -1,0 +1,143 @@
+/**
+ * Cloud API webhook payloads to Switchboard events, in the order Meta listed them.
+ * @module
+ */
+import { SwitchboardError, type Action, type Address, type Content, type MediaKind, type Status, type SwitchboardEvent } from '@switchboard/core';
+import type { z } from 'zod';
+import { metaError } from '../errors.js';
+import { WaValueSchema, WaWebhookSchema, type WaMessage } from './schema.js';
+
+const MEDIA_KINDS: readonly MediaKind[] = ['image', 'audio', 'video', 'document', 'sticker'];
+
+/** Meta's statuses mapped to the model. */
+export const META_STATUS: Readonly<Record<string, Status>> = {
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  failed: 'failed',
+  deleted: 'failed',
+  warning: 'sent',
+};
+
+const malformed = (error: z.ZodError, where: string) =>
+  new SwitchboardError('WEBHOOK_MALFORMED', `${where}: ${error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { adapter: 'whatsapp' });
+
+/** What a parsed webhook yields besides events: the last inbound time per contact, for the window. */
+export interface ParsedWebhook {
+  events: SwitchboardEvent[];
+  /** `[phoneNumberId, waId, timestampMs]` for every inbound message. */
+  inbound: [string, string, number][];
+}
+
+function partsOf(m: WaMessage): { parts: Content[]; action?: Action } {
+  if (m.type === 'text' && m.text) return { parts: [{ type: 'text', text: m.text.body }] };
+  if ((MEDIA_KINDS as readonly string[]).includes(m.type)) {
+    const media = m[m.type as MediaKind];
+    if (media) {
+      return {
+        parts: [
+          {
+            type: 'media',
+            kind: m.type as MediaKind,
+            mediaId: media.id,
+            ...(media.mime_type ? { mimeType: media.mime_type } : {}),
+            ...(media.caption ? { caption: media.caption } : {}),
+            ...(media.filename ? { filename: media.filename } : {}),
+          },
+        ],
+      };
+    }
+  }
+  if (m.type === 'location' && m.location) {
+    const l = m.location;
+    return { parts: [{ type: 'location', latitude: l.latitude, longitude: l.longitude, ...(l.name ? { name: l.name } : {}), ...(l.address ? { address: l.address } : {}) }] };
+  }
+  if (m.type === 'contacts' && m.contacts?.length) {
+    return {
+      parts: [
+        {
+          type: 'contacts',
+          contacts: m.contacts.map((c) => ({
+            name: c.name?.formatted_name ?? c.name?.first_name ?? '',
+            phones: (c.phones ?? []).filter((p) => p.phone).map((p) => ({ phone: p.phone!, ...(p.type ? { type: p.type } : {}), ...(p.wa_id ? { waId: p.wa_id } : {}) })),
+            emails: (c.emails ?? []).filter((e) => e.email).map((e) => ({ email: e.email!, ...(e.type ? { type: e.type } : {}) })),
+            ...(c.org?.company ? { organization: c.org.company } : {}),
+          })),
+        },
+      ],
+    };
+  }
+  if (m.type === 'interactive' && m.interactive?.button_reply) {
+    const b = m.interactive.button_reply;
+    return { parts: [{ type: 'text', text: b.title }], action: { id: b.id, title: b.title, source: 'button' } };
+  }
+  if (m.type === 'interactive' && m.interactive?.list_reply) {
+    const r = m.interactive.list_reply;
+    return { parts: [{ type: 'text', text: r.title }], action: { id: r.id, title: r.title, source: 'list' } };
+  }
+  if (m.type === 'button' && m.button) {
+    // A template's quick-reply button: the payload is the id the business chose.
+    return { parts: [{ type: 'text', text: m.button.text }], action: { id: m.button.payload ?? m.button.text, title: m.button.text, source: 'template-button' } };
+  }
+  if (m.type === 'reaction' && m.reaction) return { parts: [{ type: 'reaction', messageId: m.reaction.message_id, emoji: m.reaction.emoji ?? '' }] };
+  // `unsupported`, `system`, `order`, `request_welcome` and types added after this version.
+  const description = m.errors?.[0]?.title ?? m.errors?.[0]?.message;
+  return { parts: [{ type: 'unsupported', providerType: m.type, ...(description ? { description } : {}) }] };
+}
+
+/** Parses a verified webhook body. */
+export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebhook {
+  const parsed = WaWebhookSchema.safeParse(body);
+  if (!parsed.success) throw malformed(parsed.error, 'not a WhatsApp Business Account webhook');
+  const events: SwitchboardEvent[] = [];
+  const inbound: [string, string, number][] = [];
+  for (const entry of parsed.data.entry) {
+    for (const change of entry.changes) {
+      // Other fields (templates, account updates...) carry no messages: nothing to route.
+      if (change.field !== 'messages') continue;
+      const v = WaValueSchema.safeParse(change.value);
+      if (!v.success) throw malformed(v.error, 'entry.changes.value');
+      const value = v.data;
+      const phoneNumberId = value.metadata.phone_number_id;
+      const business: Address = { channel: 'whatsapp', id: phoneNumberId, name: value.metadata.display_phone_number };
+      const names = new Map((value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name]));
+      for (const m of value.messages ?? []) {
+        const { parts, action } = partsOf(m);
+        const name = names.get(m.from);
+        const timestamp = new Date(Number(m.timestamp) * 1000);
+        inbound.push([phoneNumberId, m.from, timestamp.getTime()]);
+        events.push({
+          kind: 'message',
+          message: {
+            id: m.id,
+            adapter,
+            from: { channel: 'whatsapp', id: m.from, ...(name ? { name } : {}) },
+            to: business,
+            parts,
+            ...(action ? { action } : {}),
+            ...(m.context?.id && m.type !== 'reaction' ? { replyTo: m.context.id } : {}),
+            timestamp,
+            raw: m,
+          },
+        });
+      }
+      for (const s of value.statuses ?? []) {
+        const status = META_STATUS[s.status];
+        if (!status) continue; // a status kind this version does not know is not an error of Meta's
+        const err = s.errors?.[0];
+        events.push({
+          kind: 'status',
+          adapter,
+          messageId: s.id,
+          status,
+          to: { channel: 'whatsapp', id: s.recipient_id },
+          from: business,
+          ...(err ? { error: metaError(err.code, err.title ?? err.message ?? 'failed', { ...(err.error_data?.details ? { details: err.error_data.details } : {}) }) } : {}),
+          timestamp: new Date(Number(s.timestamp) * 1000),
+          raw: s,
+        });
+      }
+    }
+  }
+  return { events, inbound };
+}

@@ -1,0 +1,88 @@
+/**
+ * zod schemas of the Cloud API webhook payload (`entry[].changes[].value`).
+ * @module
+ */
+import { z } from 'zod';
+
+const media = z.object({ id: z.string(), mime_type: z.string().optional(), caption: z.string().optional(), filename: z.string().optional(), sha256: z.string().optional() });
+
+/** One inbound message. Unknown types pass (`passthrough`) and become an `unsupported` part. */
+export const WaMessageSchema = z
+  .object({
+    from: z.string().min(1),
+    id: z.string().min(1),
+    timestamp: z.string().regex(/^\d+$/),
+    type: z.string().min(1),
+    context: z.object({ id: z.string().optional(), from: z.string().optional() }).optional(),
+    text: z.object({ body: z.string() }).optional(),
+    image: media.optional(),
+    audio: media.optional(),
+    video: media.optional(),
+    document: media.optional(),
+    sticker: media.optional(),
+    location: z.object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }).optional(),
+    contacts: z
+      .array(
+        z.object({
+          name: z.object({ formatted_name: z.string().optional(), first_name: z.string().optional() }).optional(),
+          phones: z.array(z.object({ phone: z.string().optional(), wa_id: z.string().optional(), type: z.string().optional() })).optional(),
+          emails: z.array(z.object({ email: z.string().optional(), type: z.string().optional() })).optional(),
+          org: z.object({ company: z.string().optional() }).optional(),
+        }),
+      )
+      .optional(),
+    interactive: z
+      .object({
+        type: z.string(),
+        button_reply: z.object({ id: z.string(), title: z.string() }).optional(),
+        list_reply: z.object({ id: z.string(), title: z.string(), description: z.string().optional() }).optional(),
+      })
+      .optional(),
+    button: z.object({ payload: z.string().optional(), text: z.string() }).optional(),
+    reaction: z.object({ message_id: z.string(), emoji: z.string().optional() }).optional(),
+    errors: z.array(z.object({ code: z.number().optional(), title: z.string().optional(), message: z.string().optional() })).optional(),
+  })
+  .passthrough();
+/** One inbound message. */
+export type WaMessage = z.infer<typeof WaMessageSchema>;
+
+/** One status update of a message we sent. */
+export const WaStatusSchema = z.object({
+  id: z.string().min(1),
+  status: z.string().min(1),
+  timestamp: z.string().regex(/^\d+$/),
+  recipient_id: z.string().min(1),
+  errors: z
+    .array(
+      z.object({
+        code: z.number(),
+        title: z.string().optional(),
+        message: z.string().optional(),
+        error_data: z.object({ details: z.string().optional() }).optional(),
+      }),
+    )
+    .optional(),
+});
+
+/** The `value` of a `messages` change. */
+export const WaValueSchema = z.object({
+  messaging_product: z.literal('whatsapp'),
+  metadata: z.object({ display_phone_number: z.string(), phone_number_id: z.string().min(1) }),
+  contacts: z.array(z.object({ profile: z.object({ name: z.string() }).optional(), wa_id: z.string() })).optional(),
+  messages: z.array(WaMessageSchema).optional(),
+  statuses: z.array(WaStatusSchema).optional(),
+  errors: z.array(z.object({ code: z.number(), title: z.string().optional(), message: z.string().optional() })).optional(),
+});
+
+/** The whole webhook body. */
+export const WaWebhookSchema = z.object({
+  object: z.literal('whatsapp_business_account'),
+  entry: z
+    .array(
+      z.object({
+        id: z.string(),
+        changes: z.array(z.object({ field: z.string(), value: z.unknown() })),
+      }),
+    )
+    .min(1),
+});
