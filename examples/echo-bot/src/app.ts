@@ -7,10 +7,10 @@ import { createSwitchboard, toNodeHandler, type Logger, type Store, type Switchb
 import type { ExampleEnv } from './env.js';
 
 /** The routes each adapter is mounted on. */
-export const ROUTES: Record<string, string> = {
-  twilio: '/webhooks/twilio',
-  vonage: '/webhooks/vonage/inbound',
-  whatsapp: '/webhooks/whatsapp',
+export const ROUTES: Record<string, string[]> = {
+  twilio: ['/webhooks/twilio'],
+  vonage: ['/webhooks/vonage/inbound', '/webhooks/vonage/status'],
+  whatsapp: ['/webhooks/whatsapp'],
 };
 
 /** Builds the bot and its HTTP server (not yet listening). */
@@ -22,8 +22,8 @@ export function createEchoBot(env: ExampleEnv, options: { logger?: Logger; store
 
   const handlers = new Map<string, ReturnType<typeof toNodeHandler>>();
   for (const adapter of env.adapters) {
-    const path = ROUTES[adapter.name];
-    if (path) handlers.set(path, toNodeHandler(sb.webhook(adapter.name), env.publicUrl ? { publicUrl: env.publicUrl } : {}));
+    const handler = toNodeHandler(sb.webhook(adapter.name), env.publicUrl ? { publicUrl: env.publicUrl } : {});
+    for (const path of ROUTES[adapter.name] ?? []) handlers.set(path, handler);
   }
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;

@@ -4,6 +4,8 @@
  */
 import { SwitchboardError, type Adapter } from '@switchboard/core';
 import { twilio } from '@switchboard/twilio';
+import { vonage } from '@switchboard/vonage';
+import { whatsapp } from '@switchboard/whatsapp';
 
 /** What the example reads from the environment. */
 export interface ExampleEnv {
@@ -12,6 +14,8 @@ export interface ExampleEnv {
   storeUrl: string;
   adapters: Adapter[];
 }
+
+const opt = (key: string, value: string | undefined) => (value ? { [key]: value } : {});
 
 /** Reads the environment; fails with CONFIG_INVALID naming what is wrong. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
@@ -24,10 +28,35 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
       twilio({
         accountSid: env.TWILIO_ACCOUNT_SID ?? '',
         authToken: env.TWILIO_AUTH_TOKEN ?? '',
-        ...(env.TWILIO_FROM ? { from: env.TWILIO_FROM } : {}),
-        ...(env.TWILIO_MESSAGING_SERVICE_SID ? { messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID } : {}),
-        ...(env.TWILIO_API_URL ? { baseUrl: env.TWILIO_API_URL } : {}),
+        ...opt('from', env.TWILIO_FROM),
+        ...opt('messagingServiceSid', env.TWILIO_MESSAGING_SERVICE_SID),
+        ...opt('baseUrl', env.TWILIO_API_URL),
         ...(publicUrl ? { publicUrl, statusCallback: `${publicUrl}/webhooks/twilio` } : {}),
+      }),
+    );
+  }
+  if (env.VONAGE_API_KEY || env.VONAGE_API_SECRET) {
+    adapters.push(
+      vonage({
+        apiKey: env.VONAGE_API_KEY ?? '',
+        apiSecret: env.VONAGE_API_SECRET ?? '',
+        from: env.VONAGE_FROM ?? '',
+        ...opt('signatureSecret', env.VONAGE_SIGNATURE_SECRET),
+        ...(env.VONAGE_SIGNATURE_METHOD ? { signatureMethod: env.VONAGE_SIGNATURE_METHOD as 'md5hash' } : {}),
+        ...opt('baseUrl', env.VONAGE_API_URL),
+        ...(publicUrl ? { callback: `${publicUrl}/webhooks/vonage/status` } : {}),
+      }),
+    );
+  }
+  if (env.WHATSAPP_ACCESS_TOKEN || env.WHATSAPP_PHONE_NUMBER_ID) {
+    adapters.push(
+      whatsapp({
+        accessToken: env.WHATSAPP_ACCESS_TOKEN ?? '',
+        appSecret: env.WHATSAPP_APP_SECRET ?? '',
+        verifyToken: env.WHATSAPP_VERIFY_TOKEN ?? '',
+        phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID ?? '',
+        ...opt('baseUrl', env.WHATSAPP_API_URL),
+        ...opt('apiVersion', env.WHATSAPP_API_VERSION),
       }),
     );
   }

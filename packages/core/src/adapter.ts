@@ -66,6 +66,11 @@ export interface AdapterRuntime {
   store: Store;
   /** A logger scoped to the adapter. */
   logger: Logger;
+  /**
+   * Hands the switchboard an event that completes outside a webhook (a multipart SMS reassembled
+   * after a timeout): it is deduped and routed like any other.
+   */
+  dispatch(event: SwitchboardEvent): Promise<void>;
 }
 
 /**

@@ -188,6 +188,8 @@ export const InboundMessageSchema = z.object({
   parts: z.array(ContentSchema),
   action: ActionSchema.optional(),
   replyTo: z.string().optional(),
+  /** How this message arrived short of perfect (e.g. a multipart SMS delivered without a missing part). */
+  warnings: z.array(z.lazy(() => WarningSchema)).optional(),
   /** A compliance keyword the provider itself recognised (Twilio `OptOutType`), when it says so. */
   compliance: z.enum(['opt-out', 'opt-in', 'help']).optional(),
   timestamp: z.date(),

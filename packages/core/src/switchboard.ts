@@ -100,7 +100,13 @@ export class Switchboard extends Composer<Context> {
       ...(options.rateLimit === false ? [] : [rateLimit({ ...options.rateLimit, store: this.store })]),
     ];
     this.ready = Promise.all(
-      options.adapters.map((a) => a.init?.({ store: this.store, logger: this.logger.child({ adapter: a.name }) })),
+      options.adapters.map((a) =>
+        a.init?.({
+          store: this.store,
+          logger: this.logger.child({ adapter: a.name }),
+          dispatch: async (event) => void (await this.handle(event, a.name)),
+        }),
+      ),
     ).then(() => undefined);
     // An unhandled rejection here would crash the process before anyone awaits `ready`.
     this.ready.catch(() => {});

@@ -17,3 +17,4 @@ export * from './simulators/server.js';
 export * from './fixtures.js';
 export * from './simulators/twilio.js';
 export * from './simulators/meta.js';
+export * from './simulators/vonage.js';

@@ -1,0 +1,77 @@
+/**
+ * The Vonage adapter's options.
+ * @module
+ */
+import type { FetchLike } from '@switchboard/core';
+import { z } from 'zod';
+
+/** Vonage's SMS API host. */
+export const VONAGE_API_URL = 'https://rest.nexmo.com';
+/** Vonage accepts 30 API requests per second per account by default. */
+export const VONAGE_DEFAULT_RATE = { perSecond: 30, burst: 30 } as const;
+/** How far a signed webhook's `timestamp` may be from now before it is refused as a replay. */
+export const DEFAULT_SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
+/** How long the parts of a multipart SMS are awaited before what arrived is delivered. */
+export const DEFAULT_CONCAT_TIMEOUT_MS = 60 * 1000;
+/** Vonage refuses texts over about 3,200 characters (status 12): a practical ceiling. */
+export const VONAGE_MAX_TEXT = 3200;
+
+/** Signature methods, as the dashboard names them (HMAC ones by their hash). */
+export type SignatureMethod = 'md5hash' | 'md5' | 'sha1' | 'sha256' | 'sha512';
+
+const METHOD_ALIASES: Record<string, SignatureMethod> = {
+  md5hash: 'md5hash',
+  md5: 'md5',
+  md5hmac: 'md5',
+  sha1: 'sha1',
+  sha1hmac: 'sha1',
+  sha256: 'sha256',
+  sha256hmac: 'sha256',
+  sha512: 'sha512',
+  sha512hmac: 'sha512',
+};
+
+/** Accepts the dashboard's names and the SDK's (`SHA256HMAC`...), case-insensitive. */
+export const SignatureMethodSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? (METHOD_ALIASES[v.toLowerCase().replace(/[^a-z0-9]/g, '')] ?? v) : v),
+  z.enum(['md5hash', 'md5', 'sha1', 'sha256', 'sha512']),
+);
+
+/** The options of `vonage()`. */
+export const VonageConfigSchema = z.object({
+  /** The account API key. */
+  apiKey: z.string().min(1),
+  /** The account API secret. */
+  apiSecret: z.string().min(1),
+  /**
+   * The signature secret: inbound SMS and delivery receipts must carry a valid `sig`, and Messages
+   * API webhooks a valid JWT. Without it unsigned webhooks are accepted: anyone who finds the URL
+   * can then inject messages. Set it in production.
+   */
+  signatureSecret: z.string().min(1).optional(),
+  /** The signature method set in the dashboard. Default `md5hash`. */
+  signatureMethod: SignatureMethodSchema.default('md5hash'),
+  /** Signed webhooks older or newer than this (by their `timestamp`) are refused. Default 5 minutes. */
+  signatureWindowMs: z.number().int().positive().default(DEFAULT_SIGNATURE_WINDOW_MS),
+  /** The default sender (a number or an alphanumeric sender id). Replies leave from the number written to. */
+  from: z.string().min(1),
+  /** Where Vonage posts delivery receipts for messages we send. */
+  callback: z.string().url().optional(),
+  /** The SMS API base URL (tests and the demo point it at the simulator). */
+  baseUrl: z.string().url().default(VONAGE_API_URL),
+  /** A `fetch` to call the API with; default: undici's pooled client. */
+  fetch: z.custom<FetchLike>((v) => typeof v === 'function').optional(),
+  /** Per-request timeout. Default 15 s. */
+  timeoutMs: z.number().int().positive().default(15_000),
+  /** API pace. Default 30 requests per second. */
+  rateLimit: z.object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() }).default({ ...VONAGE_DEFAULT_RATE }),
+  /** How long to wait for the missing parts of a multipart SMS. Default 60 s. */
+  concatTimeoutMs: z.number().int().positive().default(DEFAULT_CONCAT_TIMEOUT_MS),
+  /** Country for national numbers (Vonage sends international numbers without `+`). */
+  defaultCountry: z.string().length(2).optional(),
+});
+
+/** The options of `vonage()`, as written. */
+export type VonageOptions = z.input<typeof VonageConfigSchema>;
+/** The options of `vonage()`, parsed. */
+export type VonageConfig = z.output<typeof VonageConfigSchema>;
