@@ -213,7 +213,7 @@ describe('outbound reliability', () => {
 
   it('refuses an invalid outbound message and a channel no adapter serves', async () => {
     const sb = createSwitchboard({ adapters: [fakeAdapter({ secret: 's' })] });
-    await expect(sb.send({ to, parts: [] })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+    await expect(sb.send({ to, parts: [] })).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
     await expect(sb.send({ to: { channel: 'pager', id: '1' }, parts: [{ type: 'text', text: 'x' }] })).rejects.toThrow(/no adapter serves channel "pager"/);
   });
 

@@ -149,7 +149,7 @@ export class Switchboard extends Composer<Context> {
     await this.ready;
     const parsed = OutboundMessageSchema.safeParse(input);
     if (!parsed.success) {
-      throw new SwitchboardError('NOT_SUPPORTED', `invalid outbound message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { cause: parsed.error });
+      throw new SwitchboardError('INVALID_MESSAGE', `invalid outbound message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { cause: parsed.error });
     }
     const message: OutboundMessage = { ...parsed.data, idempotencyKey: parsed.data.idempotencyKey ?? randomUUID() };
     const adapter = this.resolveAdapter(message);
@@ -233,7 +233,8 @@ export class Switchboard extends Composer<Context> {
     this.events.removeAllListeners();
   }
 
-  private resolveAdapter(message: OutboundMessage): Adapter {
+  /** The adapter a message goes through: the one it names, else the first serving its channel. */
+  resolveAdapter(message: Pick<OutboundMessage, 'adapter' | 'to'>): Adapter {
     if (message.adapter) return this.adapter(message.adapter);
     for (const a of this.adapterMap.values()) if (a.channels.includes(message.to.channel)) return a;
     throw new SwitchboardError('NOT_SUPPORTED', `no adapter serves channel "${message.to.channel}"`, { channel: message.to.channel });

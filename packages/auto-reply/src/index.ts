@@ -1,0 +1,16 @@
+/**
+ * `@switchboard/auto-reply`: automated replies (keywords, regexes, a first-contact greeting, outside
+ * business hours, a fallback when no handler answered) with per-conversation cooldowns kept in the
+ * store, and STOP/START/HELP compliance with an opt-out guard on every send.
+ *
+ * @example
+ * ```ts
+ * import { autoReply } from '@switchboard/auto-reply';
+ * autoReply({ fallback: { reply: 'Reply MENU for options.' } }).install(sb);
+ * ```
+ * @module
+ */
+export * from './hours.js';
+export * from './compliance.js';
+export * from './rules.js';
+export * from './plugin.js';

@@ -1,0 +1,100 @@
+/**
+ * Window-aware sending: when a free-form WhatsApp message would fail with WINDOW_CLOSED, send a
+ * re-engagement template instead (holding or dropping the original), or fall back to SMS.
+ * @module
+ */
+import { isSwitchboardError, withWarnings, type Adapter, type Context, type Middleware, type OutboundMessage, type Store, type Switchboard, type Transformer } from '@switchboard/core';
+import { toE164 } from '@switchboard/sms';
+import type { z } from 'zod';
+import type { Template } from './define.js';
+import { renderTemplate } from './send.js';
+
+/** Options of {@link windowAware}. */
+export interface WindowAwareOptions<S extends z.ZodObject = z.ZodObject> {
+  /** Send this template when the window is closed. */
+  reengage?: { template: Template<S>; params: z.input<S>; language?: string };
+  /** With `reengage`: keep the original and send it once the customer answers (default), or drop it. */
+  original?: 'hold' | 'drop';
+  /** Fall back to SMS through this adapter when the contact's WhatsApp id is a phone number. Tried before `reengage`. */
+  sms?: Adapter;
+  /** How long held messages are kept. Default 7 days. */
+  holdTtlMs?: number;
+}
+
+const heldKey = (adapter: string, contact: string) => `templates:held:${adapter}:${contact.replace(/\D/g, '') || contact}`;
+
+/** The transformer half. Install it before other transformers, so they render for the adapter finally used. */
+export function windowAwareTransformer(store: Store, options: WindowAwareOptions): Transformer {
+  const holdTtl = options.holdTtlMs ?? 7 * 24 * 60 * 60 * 1000;
+  return async function windowAware(prev, message, adapter) {
+    if (!adapter.capabilities.sessionWindowMs || message.metadata?.windowFallback) return prev(message, adapter);
+    try {
+      return await prev(message, adapter);
+    } catch (e) {
+      if (!isSwitchboardError(e, 'WINDOW_CLOSED')) throw e;
+      if (options.sms) {
+        let phone: string | undefined;
+        try {
+          phone = toE164(message.to.id.startsWith('+') ? message.to.id : `+${message.to.id}`);
+        } catch {
+          phone = undefined;
+        }
+        if (phone) {
+          const sms: OutboundMessage = { ...message, adapter: options.sms.name, to: { channel: 'sms', id: phone }, metadata: { ...message.metadata, windowFallback: 'sms' } };
+          delete sms.from;
+          delete sms.replyTo;
+          const r = await prev(sms, options.sms);
+          return withWarnings(r, [{ code: 'window-closed-sms', message: `the WhatsApp window with ${message.to.id} is closed: sent by SMS to ${phone} through ${options.sms.name}` }]);
+        }
+      }
+      if (!options.reengage) throw e;
+      const { template, params, language } = options.reengage;
+      const part = renderTemplate(template, params, adapter, message.to.channel, language).part;
+      // The template and, later, the released original are sends of their own: own idempotency keys.
+      const key = message.idempotencyKey;
+      const r = await prev({ ...message, parts: [part], ...(key ? { idempotencyKey: `${key}:reengage` } : {}), metadata: { ...message.metadata, windowFallback: 'template' } }, adapter);
+      const hold = (options.original ?? 'hold') === 'hold';
+      if (hold) {
+        const heldAt = heldKey(adapter.name, message.to.id);
+        const held = (await store.get<OutboundMessage[]>(heldAt)) ?? [];
+        await store.set(heldAt, [...held, { ...message, ...(key ? { idempotencyKey: `${key}:released` } : {}) }], holdTtl);
+      }
+      return withWarnings(r, [
+        { code: 'window-closed-template', message: `the WhatsApp window with ${message.to.id} is closed: sent template "${template.name}" instead; the original is ${hold ? 'held until the customer answers' : 'dropped'}` },
+      ]);
+    }
+  };
+}
+
+/** The middleware half: when a customer answers, their held messages are sent, in order. */
+export function windowAwareMiddleware(): Middleware<Context> {
+  return async function releaseHeld(ctx, next) {
+    if (ctx.kind === 'message') {
+      const key = heldKey(ctx.adapter.name, ctx.message.from.id);
+      const held = await ctx.store.get<OutboundMessage[]>(key);
+      if (held?.length) {
+        await ctx.store.delete(key);
+        for (const m of held) await ctx.send({ ...m, metadata: { ...m.metadata, released: true } });
+      }
+    }
+    return next();
+  };
+}
+
+/**
+ * Window-aware sending as one plugin.
+ *
+ * @example
+ * ```ts
+ * windowAware({ reengage: { template: newMessage, params: {} }, sms: twilioAdapter }).install(sb); // before buttons().install(sb)
+ * ```
+ */
+export function windowAware<S extends z.ZodObject>(options: WindowAwareOptions<S>): { install(sb: Switchboard): Switchboard } {
+  return {
+    install(sb) {
+      sb.use(windowAwareMiddleware());
+      sb.transform(windowAwareTransformer(sb.store, options as WindowAwareOptions));
+      return sb;
+    },
+  };
+}
