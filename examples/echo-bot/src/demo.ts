@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SIM_TWILIO_ACCOUNT, TwilioSimulator } from '@switchboard/testing';
 import { createEchoBot } from './app.js';
-import { readEnv } from './env.js';
+import { readEnv } from 'example-shared';
 
 const BUSINESS = '+15550009999';
 const CUSTOMER = '+15550001111';

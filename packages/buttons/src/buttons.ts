@@ -26,14 +26,15 @@ export type ButtonsOptions = z.input<typeof ButtonsOptionsSchema>;
 // WhatsApp ids are digits, SMS ids E.164: key conversations on the digits so both directions agree.
 const contactKey = (id: string) => (/^\+?[\d\s().-]+$/.test(id) ? id.replace(/\D/g, '') : id);
 
-interface Rendered {
+/** What {@link renderChoices} yields: the parts to send, the warnings, and the choices offered. */
+export interface RenderedChoices {
   parts: Content[];
   warnings: Warning[];
   choices: Choice[] | undefined;
 }
 
 /** Renders one message's parts for an adapter's capabilities. Exported for tests and custom pipelines. */
-export function renderChoices(parts: readonly Content[], adapter: Adapter, listButton = 'Choose'): Rendered {
+export function renderChoices(parts: readonly Content[], adapter: Adapter, listButton = 'Choose'): RenderedChoices {
   const caps = adapter.capabilities;
   const out: Content[] = [];
   const warnings: Warning[] = [];

@@ -2,7 +2,7 @@
  * Rendering a template for the adapter it leaves through, and sending it.
  * @module
  */
-import type { Adapter, Address, Content, SendResult, Switchboard, Warning } from '@switchboard/core';
+import type { Adapter, Address, Content, ContentInput, MessageContext, SendResult, Switchboard, Warning } from '@switchboard/core';
 import { analyzeSms, toGsm7Lookalikes } from '@switchboard/sms';
 import type { z } from 'zod';
 import { parseSendOptions, type Template, type TemplateSendOptions } from './define.js';
@@ -59,5 +59,21 @@ export async function sendTemplate<S extends z.ZodObject>(sb: Switchboard, to: A
     ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
     metadata: { template: template.name },
   });
+  return rendered.warnings.length ? { ...result, warnings: [...result.warnings, ...rendered.warnings] } : result;
+}
+
+/**
+ * Replies to the customer of `ctx` with a template, rendered for the adapter they wrote through
+ * (validation first, as with {@link sendTemplate}).
+ *
+ * @example
+ * ```ts
+ * sb.hears(/^order (\w+)$/i, (ctx) => replyTemplate(ctx, orderStatus, { order: ctx.match[1] }));
+ * ```
+ */
+export async function replyTemplate<S extends z.ZodObject>(ctx: MessageContext, template: Template<S>, params: z.input<S>, options: Pick<TemplateSendOptions, 'language'> = {}): Promise<SendResult> {
+  template.validate(params);
+  const rendered = renderTemplate(template, params, ctx.adapter, ctx.channel, options.language);
+  const result = await ctx.reply(rendered.part as ContentInput);
   return rendered.warnings.length ? { ...result, warnings: [...result.warnings, ...rendered.warnings] } : result;
 }

@@ -130,3 +130,16 @@ describe('window-aware sending', () => {
     await expect(sb.send({ to: { channel: 'whatsapp', id: '1' }, parts: [{ type: 'text', text: 'x' }] })).rejects.toMatchObject({ code: 'OPTED_OUT' });
   });
 });
+
+describe('replyTemplate', () => {
+  it('answers the customer through the adapter they wrote to', async () => {
+    const { replyTemplate } = await import('./send.js');
+    const [w, s] = [wa(), sms()];
+    const sb = createSwitchboard({ adapters: [w, s], rateLimit: false });
+    sb.on('message', (ctx) => replyTemplate(ctx, orderUpdate, params));
+    await sb.handle(messageEvent({ adapter: 'sms', channel: 'sms', from: '+15550001111', text: 'x' }), 'sms');
+    await sb.handle(messageEvent({ adapter: 'wa', channel: 'whatsapp', from: '15550001111', text: 'x' }), 'wa');
+    expect(s.sent[0]!.message.parts).toEqual([{ type: 'text', text: 'Hi Pablo, your order ORD-12345 has shipped. Thanks, Pablo!' }]);
+    expect(w.sent[0]!.message.parts[0]).toMatchObject({ type: 'template', params: ['Pablo', 'ORD-12345'] });
+  });
+});

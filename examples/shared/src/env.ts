@@ -60,5 +60,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
       }),
     );
   }
-  return { port, publicUrl, storeUrl: env.STORE_URL ?? 'memory:', adapters };
+  const storeUrl = env.STORE_URL ?? 'memory:';
+  if (storeUrl !== 'memory:') throw new SwitchboardError('CONFIG_INVALID', `STORE_URL "${storeUrl}": only memory: is available in this version`);
+  return { port, publicUrl, storeUrl, adapters };
 }

@@ -1,0 +1,3 @@
+/** What the example apps share. */
+export * from './env.js';
+export * from './server.js';
