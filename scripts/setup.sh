@@ -12,6 +12,11 @@ if [ "$have" != "$want" ]; then
   npm install --global --no-fund --no-audit "pnpm@$want" >/dev/null
 fi
 
+# better-sqlite3 must compile here (its prebuilt download is unreachable): skip the download
+# attempt and build against the installed Node headers.
+export npm_config_build_from_source=true
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
+
 # A stamp keyed on the lockfile and package manifests keeps repeat runs fast.
 stamp=node_modules/.switchboard-setup
 sum=$(cat pnpm-lock.yaml package.json packages/*/package.json examples/*/package.json 2>/dev/null | cksum)

@@ -25,6 +25,8 @@ import { retry, type RetryOptions } from './outbound/retry.js';
 import { applyTransformers, type SendFn, type Transformer } from './outbound/transformer.js';
 import type { Store } from './store.js';
 import { webhookErrorResponse } from './webhook.js';
+import { DurableRunner, type DurableOptions, type SendHandle } from './durable.js';
+import type { Queue } from './queue.js';
 
 /** The events a switchboard emits on `sb.events`. */
 export interface SwitchboardEvents {
@@ -58,6 +60,15 @@ export interface SwitchboardOptions {
   dedupeTtlMs?: number;
   /** How long a send's idempotency key is remembered. Default 24 h. */
   idempotencyTtlMs?: number;
+  /**
+   * A durable queue: turns on the inbox (webhooks acknowledged once their events are recorded,
+   * handlers run after, leftovers of a crash run at start) and the outbox (every send a job, retried
+   * with backoff, paced, one conversation in order). `@switchboard/store-sqlite` and
+   * `@switchboard/store-redis` provide one.
+   */
+  queue?: Queue;
+  /** Tuning of the inbox and outbox workers. */
+  durable?: DurableOptions;
 }
 
 /**
@@ -77,6 +88,10 @@ export class Switchboard extends Composer<Context> {
   private readonly builtIn: Transformer[];
   private readonly dedupeTtlMs: number;
   private pipeline: SendFn | undefined;
+  private outboxPipeline: SendFn | undefined;
+  private readonly idempotency: Transformer;
+  private readonly pacing: Transformer[];
+  private readonly durable: DurableRunner | undefined;
   private errorHandler: ((error: SwitchboardError, ctx: Context) => unknown) | undefined;
   private readonly ready: Promise<void>;
 
@@ -94,11 +109,9 @@ export class Switchboard extends Composer<Context> {
     }
     this.userTransformers.push(...(options.transformers ?? []));
     // Order matters: a remembered result answers before any retry; every retry attempt takes a token.
-    this.builtIn = [
-      idempotency({ store: this.store, ttlMs: options.idempotencyTtlMs }),
-      ...(options.retry === false ? [] : [retry({ logger: this.logger, ...options.retry })]),
-      ...(options.rateLimit === false ? [] : [rateLimit({ ...options.rateLimit, store: this.store })]),
-    ];
+    this.idempotency = idempotency({ store: this.store, ttlMs: options.idempotencyTtlMs });
+    this.pacing = options.rateLimit === false ? [] : [rateLimit({ ...options.rateLimit, store: this.store })];
+    this.builtIn = [this.idempotency, ...(options.retry === false ? [] : [retry({ logger: this.logger, ...options.retry })]), ...this.pacing];
     this.ready = Promise.all(
       options.adapters.map((a) =>
         a.init?.({
@@ -110,6 +123,26 @@ export class Switchboard extends Composer<Context> {
     ).then(() => undefined);
     // An unhandled rejection here would crash the process before anyone awaits `ready`.
     this.ready.catch(() => {});
+    if (options.queue) {
+      const durable = new DurableRunner(
+        options.queue,
+        {
+          logger: this.logger,
+          runEvent: (event, adapter) => this.runEvent(event, this.adapter(adapter)),
+          deliver: (message) => this.deliver(message),
+          onSendError: (error, message) => this.events.emit('error', error, { ...(message.adapter ? { adapter: message.adapter } : {}), message }),
+        },
+        options.durable,
+      );
+      this.durable = durable;
+      // Workers start once adapters are ready; jobs a crash left behind run then.
+      void this.ready.then(() => durable.start(), () => undefined);
+    }
+  }
+
+  /** The durable queue, when one was given. */
+  get queue(): Queue | undefined {
+    return this.durable?.queue;
   }
 
   /** The adapters, by name. */
@@ -145,25 +178,54 @@ export class Switchboard extends Composer<Context> {
    * await sb.send({ to: { channel: 'sms', id: '+15550001111' }, parts: [{ type: 'text', text: 'Your order shipped' }] });
    * ```
    */
-  async send(input: OutboundMessageInput): Promise<SendResult> {
-    await this.ready;
-    const parsed = OutboundMessageSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new SwitchboardError('INVALID_MESSAGE', `invalid outbound message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { cause: parsed.error });
-    }
-    const message: OutboundMessage = { ...parsed.data, idempotencyKey: parsed.data.idempotencyKey ?? randomUUID() };
+  send(input: OutboundMessageInput): SendHandle {
+    const durable = this.durable;
+    let inner: SendHandle | undefined;
+    const run = (async () => {
+      await this.ready;
+      const parsed = OutboundMessageSchema.safeParse(input);
+      if (!parsed.success) {
+        throw new SwitchboardError('INVALID_MESSAGE', `invalid outbound message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { cause: parsed.error });
+      }
+      const message = { ...parsed.data, idempotencyKey: parsed.data.idempotencyKey ?? randomUUID() };
+      const adapter = this.resolveAdapter(message);
+      if (durable) return (inner = durable.send({ ...message, adapter: adapter.name }));
+      this.pipeline ??= applyTransformers((m, a) => a.send(m), [...this.userTransformers, ...this.builtIn]);
+      try {
+        const result = await this.pipeline(message, adapter);
+        this.events.emit('sent', result, message);
+        return result;
+      } catch (e) {
+        throw this.sendFailed(e, message, adapter.name);
+      }
+    })();
+    return Object.assign(run, {
+      get jobId() {
+        return inner?.jobId ?? '';
+      },
+    });
+  }
+
+  // The outbox worker's send: retries are the queue's, so no in-process retry loop here.
+  private async deliver(message: OutboundMessage): Promise<SendResult> {
     const adapter = this.resolveAdapter(message);
-    this.pipeline ??= applyTransformers((m, a) => a.send(m), [...this.userTransformers, ...this.builtIn]);
+    this.outboxPipeline ??= applyTransformers((m, a) => a.send(m), [...this.userTransformers, this.idempotency, ...this.pacing]);
     try {
-      const result = await this.pipeline(message, adapter);
+      const result = await this.outboxPipeline(message, adapter);
       this.events.emit('sent', result, message);
       return result;
     } catch (e) {
       const err = toSwitchboardError(e, 'INTERNAL', { adapter: adapter.name, channel: message.to.channel });
-      this.logger.warn('send failed', { adapter: adapter.name, code: err.code, message: err.message });
-      this.events.emit('error', err, { adapter: adapter.name, message });
+      if (!err.retryable) this.logger.warn('send failed', { adapter: adapter.name, code: err.code, message: err.message });
       throw err;
     }
+  }
+
+  private sendFailed(e: unknown, message: OutboundMessage, adapter: string): SwitchboardError {
+    const err = toSwitchboardError(e, 'INTERNAL', { adapter, channel: message.to.channel });
+    this.logger.warn('send failed', { adapter, code: err.code, message: err.message });
+    this.events.emit('error', err, { adapter, message });
+    return err;
   }
 
   /**
@@ -173,11 +235,21 @@ export class Switchboard extends Composer<Context> {
   async handle(event: SwitchboardEvent, adapterName: string): Promise<boolean> {
     await this.ready;
     const adapter = this.adapter(adapterName);
+    if (this.durable) {
+      // Durable: record, then let the inbox worker run it (once, whichever process).
+      return (await this.durable.record([event], adapter.name, eventId, conversationOf)) > 0;
+    }
     if (!(await this.firstTime(event, adapter.name))) {
       this.logger.debug('duplicate event dropped', { adapter: adapter.name, id: eventId(event) });
       this.events.emit('duplicate', event, adapter.name);
       return false;
     }
+    await this.runEvent(event, adapter);
+    return true;
+  }
+
+  // Routes one event through the middleware; errors go to `catch` and `error`, never up.
+  private async runEvent(event: SwitchboardEvent, adapter: Adapter): Promise<void> {
     if (event.kind === 'status' && (await this.isStale(event, adapter.name))) event = { ...event, stale: true };
     this.events.emit('received', event, adapter.name);
     if (event.kind === 'status') this.events.emit('status', event);
@@ -194,7 +266,6 @@ export class Switchboard extends Composer<Context> {
       this.events.emit('error', err, { adapter: adapter.name, event });
       if (this.errorHandler) await this.errorHandler(err, ctx);
     }
-    return true;
   }
 
   /**
@@ -221,6 +292,12 @@ export class Switchboard extends Composer<Context> {
         this.events.emit('error', err, { adapter: adapter.name });
         return webhookErrorResponse(err);
       }
+      if (this.durable) {
+        // Acknowledge only once the events are durable; handlers run after, off the request.
+        const fresh = await this.durable.record(received.events, adapter.name, eventId, conversationOf);
+        if (fresh < received.events.length) this.logger.debug('provider retry acknowledged', { adapter: adapter.name, duplicates: received.events.length - fresh });
+        return received.response;
+      }
       for (const event of received.events) await this.handle(event, adapter.name);
       return received.response;
     };
@@ -228,7 +305,9 @@ export class Switchboard extends Composer<Context> {
 
   /** Closes adapters and the store. */
   async close(): Promise<void> {
+    await this.durable?.stop();
     await Promise.all([...this.adapterMap.values()].map((a) => a.close?.()));
+    await this.durable?.queue.close?.();
     await this.store.close?.();
     this.events.removeAllListeners();
   }
@@ -253,6 +332,11 @@ export class Switchboard extends Composer<Context> {
   private firstTime(event: SwitchboardEvent, adapter: string): Promise<boolean> {
     return this.store.setIfAbsent(`seen:${adapter}:${eventId(event)}`, 1, this.dedupeTtlMs);
   }
+}
+
+/** The conversation an event belongs to: its events are handled one at a time, in order. */
+export function conversationOf(event: SwitchboardEvent): string {
+  return event.kind === 'message' ? `c:${event.message.from.id}` : `s:${event.messageId}`;
 }
 
 /** The identity a provider retry shares with the original: message id, or message id + status. */

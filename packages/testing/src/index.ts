@@ -18,3 +18,4 @@ export * from './fixtures.js';
 export * from './simulators/twilio.js';
 export * from './simulators/meta.js';
 export * from './simulators/vonage.js';
+export * from './queue-contract.js';

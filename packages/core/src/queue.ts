@@ -1,0 +1,156 @@
+/**
+ * The durable queue contract behind the inbox and the outbox, and its in-memory implementation.
+ * @module
+ */
+
+/** A job's lifecycle. */
+export type JobState = 'pending' | 'running' | 'done' | 'failed';
+
+/** A job as a queue keeps it. */
+export interface Job<P = unknown> {
+  id: string;
+  queue: string;
+  /** The dedupe key: a second enqueue with the same key in the same queue is not a new job. */
+  key: string;
+  payload: P;
+  /** Jobs of one group run one at a time, in enqueue order (one conversation keeps its order). */
+  group: string | undefined;
+  state: JobState;
+  attempts: number;
+  /** When it may run next (ms). */
+  runAt: number;
+  /** While running: until when the worker holds it; past that (a crashed worker) it runs again. */
+  leaseUntil: number | undefined;
+  result?: unknown;
+  error?: string;
+  /** Enqueue order within the queue. */
+  seq: number;
+}
+
+/** What `enqueue` takes. */
+export interface EnqueueInput<P = unknown> {
+  key: string;
+  payload: P;
+  group?: string;
+  runAt?: number;
+}
+
+/** Options of `claim`. */
+export interface ClaimOptions {
+  /** Who claims (for logs). */
+  worker: string;
+  /** How long the claim holds before the job is considered abandoned. */
+  leaseMs: number;
+  /** At most this many jobs. */
+  limit: number;
+}
+
+/**
+ * A durable queue: jobs survive a restart, a claimed job whose lease ran out runs again (a crashed
+ * worker), jobs of one group run one at a time in order. Every queue passes `queueContract()` from
+ * `@switchboard/testing`.
+ */
+export interface Queue {
+  /** Adds a job unless the queue already has one with that key (done jobs are kept `keepMs`). */
+  enqueue<P>(queue: string, input: EnqueueInput<P>): Promise<{ id: string; created: boolean }>;
+  /** Claims due jobs: pending ones, and running ones whose lease expired; at most one running per group. */
+  claim<P = unknown>(queue: string, options: ClaimOptions): Promise<Job<P>[]>;
+  /** Marks a job done, keeping its result. */
+  complete(id: string, result?: unknown): Promise<void>;
+  /** Puts a job back to run at `runAt` (a retryable failure). */
+  retry(id: string, runAt: number, error: string): Promise<void>;
+  /** Marks a job failed for good. */
+  fail(id: string, error: string): Promise<void>;
+  /** A job by id (named so one object can be a store and a queue). */
+  job<P = unknown>(id: string): Promise<Job<P> | undefined>;
+  /** Jobs pending or running (for health checks and tests). */
+  backlog(queue: string): Promise<number>;
+  /** Releases connections and timers. */
+  close?(): Promise<void>;
+}
+
+/** Options of {@link memoryQueue}. */
+export interface MemoryQueueOptions {
+  /** How long done and failed jobs are kept (their keys dedupe). Default 24 h. */
+  keepMs?: number;
+  /** The clock. */
+  now?: () => number;
+}
+
+/** A queue in memory: the contract without the durability, for tests and examples that ask for it. */
+export function memoryQueue(options: MemoryQueueOptions = {}): Queue {
+  const now = options.now ?? Date.now;
+  const keepMs = options.keepMs ?? 24 * 60 * 60 * 1000;
+  const jobs = new Map<string, Job & { finishedAt?: number }>();
+  const byKey = new Map<string, string>();
+  let seq = 0;
+  const copy = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
+  const sweep = () => {
+    const t = now();
+    for (const [id, j] of jobs) {
+      if (j.finishedAt !== undefined && t - j.finishedAt > keepMs) {
+        jobs.delete(id);
+        byKey.delete(`${j.queue}\u0000${j.key}`);
+      }
+    }
+  };
+  const finish = (id: string, patch: Partial<Job>) => {
+    const j = jobs.get(id);
+    if (!j) return;
+    Object.assign(j, patch, { leaseUntil: undefined });
+    if (patch.state === 'done' || patch.state === 'failed') j.finishedAt = now();
+  };
+  return {
+    async enqueue(queue, input) {
+      sweep();
+      const k = `${queue}\u0000${input.key}`;
+      const existing = byKey.get(k);
+      if (existing && jobs.has(existing)) return { id: existing, created: false };
+      const id = `${queue}-${++seq}-${Math.random().toString(36).slice(2, 8)}`;
+      jobs.set(id, { id, queue, key: input.key, payload: copy(input.payload), group: input.group, state: 'pending', attempts: 0, runAt: input.runAt ?? now(), leaseUntil: undefined, seq });
+      byKey.set(k, id);
+      return { id, created: true };
+    },
+    async claim(queue, o) {
+      const t = now();
+      const all = [...jobs.values()].filter((j) => j.queue === queue).sort((a, b) => a.seq - b.seq);
+      const busy = new Set(all.filter((j) => j.state === 'running' && (j.leaseUntil ?? 0) > t && j.group).map((j) => j.group!));
+      const blocked = new Set<string>();
+      const out: Job[] = [];
+      for (const j of all) {
+        if (out.length >= o.limit) break;
+        const open = j.state === 'pending' || (j.state === 'running' && (j.leaseUntil ?? 0) <= t);
+        if (!open) continue;
+        // The earliest unfinished job of a group holds the group, due or not.
+        if (j.group && (busy.has(j.group) || blocked.has(j.group))) continue;
+        if (j.group) blocked.add(j.group);
+        if (j.runAt > t) continue;
+        j.state = 'running';
+        j.attempts++;
+        j.leaseUntil = t + o.leaseMs;
+        out.push(copy(j));
+      }
+      return out as Job<never>[];
+    },
+    async complete(id, result) {
+      finish(id, { state: 'done', result: copy(result) });
+    },
+    async retry(id, runAt, error) {
+      finish(id, { state: 'pending', runAt, error });
+    },
+    async fail(id, error) {
+      finish(id, { state: 'failed', error });
+    },
+    async job(id) {
+      const j = jobs.get(id);
+      return j ? (copy(j) as Job<never>) : undefined;
+    },
+    async backlog(queue) {
+      return [...jobs.values()].filter((j) => j.queue === queue && (j.state === 'pending' || j.state === 'running')).length;
+    },
+    async close() {
+      jobs.clear();
+      byKey.clear();
+    },
+  };
+}

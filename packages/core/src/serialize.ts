@@ -1,0 +1,46 @@
+/**
+ * Events as JSON and back, so the inbox can keep them durably.
+ * @module
+ */
+import { SwitchboardError, type ErrorCode } from './errors.js';
+import type { SwitchboardEvent } from './model.js';
+
+/** An event as stored: dates as ISO strings, errors as plain objects. */
+export type StoredEvent = Record<string, unknown>;
+
+const errorToJson = (e: SwitchboardError) => ({ __error: true, code: e.code, message: e.message, channel: e.channel, adapter: e.adapter, status: e.status, retryAfterMs: e.retryAfterMs, providerCode: e.providerCode, details: e.details, retryable: e.retryable });
+
+/** Serialises an event (the `raw` payload included, as JSON). */
+export function serializeEvent(event: SwitchboardEvent): StoredEvent {
+  if (event.kind === 'status') {
+    return { ...event, timestamp: event.timestamp.toISOString(), ...(event.error ? { error: errorToJson(event.error) } : {}) };
+  }
+  return { kind: 'message', message: { ...event.message, timestamp: event.message.timestamp.toISOString() } };
+}
+
+/** Rebuilds an event from {@link serializeEvent}'s output. */
+export function deserializeEvent(stored: StoredEvent): SwitchboardEvent {
+  if (stored.kind === 'status') {
+    const e = stored.error as (ReturnType<typeof errorToJson> & { code: ErrorCode }) | undefined;
+    const { error: _error, ...rest } = stored;
+    return {
+      ...(rest as unknown as SwitchboardEvent & { kind: 'status' }),
+      timestamp: new Date(stored.timestamp as string),
+      ...(e
+        ? {
+            error: new SwitchboardError(e.code, e.message, {
+              ...(e.channel ? { channel: e.channel } : {}),
+              ...(e.adapter ? { adapter: e.adapter } : {}),
+              ...(e.status !== undefined ? { status: e.status } : {}),
+              ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
+              ...(e.providerCode !== undefined ? { providerCode: e.providerCode } : {}),
+              ...(e.details ? { details: e.details } : {}),
+              retryable: e.retryable,
+            }),
+          }
+        : {}),
+    } as SwitchboardEvent;
+  }
+  const message = stored.message as Record<string, unknown>;
+  return { kind: 'message', message: { ...message, timestamp: new Date(message.timestamp as string) } } as SwitchboardEvent;
+}

@@ -1,0 +1,205 @@
+/**
+ * The embedded durable store: one SQLite file in WAL mode, safe for several processes on one host.
+ * @module
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { ClaimOptions, EnqueueInput, Job, JobState, Queue, Store } from '@switchboard/core';
+import Database from 'better-sqlite3';
+import { SCHEMA } from './schema.js';
+
+/** Options of {@link sqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The database file (created with its folder), or `:memory:`. Default `./data/switchboard.db`. */
+  path?: string;
+  /** How long finished jobs are kept (their keys dedupe provider retries). Default 24 h. */
+  keepJobsMs?: number;
+  /** How often expired keys and old jobs are swept. Default 60 s. */
+  sweepIntervalMs?: number;
+  /**
+   * `NORMAL` (default) survives a process crash (kill -9) with WAL; `FULL` also survives power loss,
+   * at a cost per write.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** The clock. */
+  now?: () => number;
+}
+
+interface JobRow {
+  seq: number;
+  id: string;
+  queue: string;
+  key: string;
+  payload: string;
+  grp: string | null;
+  state: JobState;
+  attempts: number;
+  run_at: number;
+  lease_until: number | null;
+  result: string | null;
+  error: string | null;
+}
+
+const toJob = (r: JobRow): Job<never> => ({
+  id: r.id,
+  queue: r.queue,
+  key: r.key,
+  payload: JSON.parse(r.payload) as never,
+  group: r.grp ?? undefined,
+  state: r.state,
+  attempts: r.attempts,
+  runAt: r.run_at,
+  leaseUntil: r.lease_until ?? undefined,
+  ...(r.result !== null ? { result: JSON.parse(r.result) as unknown } : {}),
+  ...(r.error !== null ? { error: r.error } : {}),
+  seq: r.seq,
+});
+
+/** A SQLite store: a {@link Store} and a durable {@link Queue} in one file. */
+export type SqliteStore = Store & Queue & { readonly path: string; readonly db: Database.Database; close(): Promise<void>; takeToken: NonNullable<Store["takeToken"]> };
+
+/**
+ * Opens (or creates) the embedded durable store.
+ *
+ * @example
+ * ```ts
+ * const store = sqliteStore({ path: './data/bot.db' });
+ * const sb = createSwitchboard({ adapters, store, queue: store });
+ * ```
+ */
+export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
+  const path = options.path ?? './data/switchboard.db';
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+  // Another process may hold the write lock for a moment: wait rather than fail.
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  const now = options.now ?? Date.now;
+  const keepMs = options.keepJobsMs ?? 24 * 60 * 60 * 1000;
+
+  const q = {
+    get: db.prepare<[string, number], { value: string }>('SELECT value FROM kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)'),
+    set: db.prepare('INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at'),
+    setIfAbsent: db.prepare(
+      'INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at WHERE kv.expires_at IS NOT NULL AND kv.expires_at <= ?',
+    ),
+    del: db.prepare('DELETE FROM kv WHERE key = ?'),
+    delIf: db.prepare('DELETE FROM kv WHERE key = ? AND value = ? AND (expires_at IS NULL OR expires_at > ?)'),
+    getRaw: db.prepare<[string], { value: string; expires_at: number | null }>('SELECT value, expires_at FROM kv WHERE key = ?'),
+    bucket: db.prepare<[string], { tokens: number; at: number }>('SELECT tokens, at FROM buckets WHERE key = ?'),
+    putBucket: db.prepare('INSERT INTO buckets (key, tokens, at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET tokens = excluded.tokens, at = excluded.at'),
+    enqueue: db.prepare('INSERT INTO jobs (id, queue, key, payload, grp, state, run_at) VALUES (?, ?, ?, ?, ?, \'pending\', ?) ON CONFLICT(queue, key) DO NOTHING'),
+    idByKey: db.prepare<[string, string], { id: string }>('SELECT id FROM jobs WHERE queue = ? AND key = ?'),
+    claimable: db.prepare<[string, number, number, number, number], JobRow>(`
+      SELECT j.* FROM jobs j
+      WHERE j.queue = ? AND j.run_at <= ? AND (j.state = 'pending' OR (j.state = 'running' AND j.lease_until <= ?))
+        AND (j.grp IS NULL OR NOT EXISTS (
+          SELECT 1 FROM jobs e WHERE e.queue = j.queue AND e.grp = j.grp AND e.seq < j.seq AND e.state IN ('pending', 'running')))
+        AND (j.grp IS NULL OR NOT EXISTS (
+          SELECT 1 FROM jobs r WHERE r.queue = j.queue AND r.grp = j.grp AND r.seq <> j.seq AND r.state = 'running' AND r.lease_until > ?))
+      ORDER BY j.seq LIMIT ?`),
+    take: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ? WHERE id = ?"),
+    complete: db.prepare("UPDATE jobs SET state = 'done', result = ?, lease_until = NULL, finished_at = ? WHERE id = ?"),
+    retry: db.prepare("UPDATE jobs SET state = 'pending', run_at = ?, error = ?, lease_until = NULL WHERE id = ?"),
+    fail: db.prepare("UPDATE jobs SET state = 'failed', error = ?, lease_until = NULL, finished_at = ? WHERE id = ?"),
+    job: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+    backlog: db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE queue = ? AND state IN ('pending', 'running')"),
+    sweepKv: db.prepare('DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+    sweepJobs: db.prepare('DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at <= ?'),
+  };
+
+  // Read-modify-write steps take the write lock first (BEGIN IMMEDIATE): atomic across processes.
+  const increment = db.transaction((key: string, by: number, ttlMs: number | undefined) => {
+    const t = now();
+    const row = q.getRaw.get(key);
+    const live = row && (row.expires_at === null || row.expires_at > t);
+    const next = (live ? Number(JSON.parse(row.value)) : 0) + by;
+    q.set.run(key, JSON.stringify(next), live ? row.expires_at : ttlMs && ttlMs > 0 ? t + ttlMs : null);
+    return next;
+  });
+  const takeToken = db.transaction((key: string, perSecond: number, burst: number, cost: number) => {
+    const t = now();
+    const b = q.bucket.get(key);
+    let tokens = b ? Math.min(burst, b.tokens + ((t - b.at) / 1000) * perSecond) : burst;
+    let wait = 0;
+    if (tokens >= cost) tokens -= cost;
+    else wait = Math.max(1, Math.ceil(((cost - tokens) / perSecond) * 1000));
+    q.putBucket.run(key, tokens, t);
+    return wait;
+  });
+  const claim = db.transaction((queue: string, leaseMs: number, limit: number) => {
+    const t = now();
+    const rows = q.claimable.all(queue, t, t, t, limit);
+    for (const r of rows) q.take.run(t + leaseMs, r.id);
+    return rows.map((r) => toJob({ ...r, state: 'running', attempts: r.attempts + 1, lease_until: t + leaseMs }));
+  });
+  const enqueue = db.transaction((queue: string, input: EnqueueInput) => {
+    const id = randomUUID();
+    const r = q.enqueue.run(id, queue, input.key, JSON.stringify(input.payload ?? null), input.group ?? null, input.runAt ?? now());
+    return r.changes === 1 ? { id, created: true } : { id: q.idByKey.get(queue, input.key)!.id, created: false };
+  });
+
+  const sweep = setInterval(() => {
+    const t = now();
+    q.sweepKv.run(t);
+    q.sweepJobs.run(t - keepMs);
+  }, options.sweepIntervalMs ?? 60_000);
+  sweep.unref?.();
+
+  return {
+    path,
+    db,
+    async get<T>(key: string) {
+      const row = q.get.get(key, now());
+      return row === undefined ? undefined : (JSON.parse(row.value) as T);
+    },
+    async set(key, value, ttlMs) {
+      q.set.run(key, JSON.stringify(value ?? null), ttlMs && ttlMs > 0 ? now() + ttlMs : null);
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      const t = now();
+      return q.setIfAbsent.run(key, JSON.stringify(value ?? null), ttlMs && ttlMs > 0 ? t + ttlMs : null, t).changes === 1;
+    },
+    async delete(key) {
+      q.del.run(key);
+    },
+    async deleteIfEquals(key, value) {
+      return q.delIf.run(key, JSON.stringify(value ?? null), now()).changes === 1;
+    },
+    async increment(key, by = 1, ttlMs) {
+      return increment.immediate(key, by, ttlMs);
+    },
+    async takeToken(key, rate, cost = 1) {
+      return takeToken.immediate(key, rate.perSecond, rate.burst, Math.min(cost, rate.burst));
+    },
+    async enqueue(queue, input) {
+      return enqueue.immediate(queue, input as EnqueueInput);
+    },
+    async claim<P>(queue: string, o: ClaimOptions) {
+      return claim.immediate(queue, o.leaseMs, o.limit) as Job<P>[];
+    },
+    async complete(id, result) {
+      q.complete.run(result === undefined ? null : JSON.stringify(result), now(), id);
+    },
+    async retry(id, runAt, error) {
+      q.retry.run(runAt, error, id);
+    },
+    async fail(id, error) {
+      q.fail.run(error, now(), id);
+    },
+    async job(id: string) {
+      const r = q.job.get(id);
+      return r ? toJob(r) : undefined;
+    },
+    async backlog(queue) {
+      return q.backlog.get(queue)!.n;
+    },
+    async close() {
+      clearInterval(sweep);
+      if (db.open) db.close();
+    },
+  } as SqliteStore;
+}

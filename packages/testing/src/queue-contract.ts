@@ -1,0 +1,106 @@
+/**
+ * The queue conformance suite: every durable queue runs it.
+ * @module
+ */
+import type { Queue } from '@switchboard/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Options of {@link queueContract}. */
+export interface QueueContractOptions {
+  /** A fresh queue (or a fresh namespace on a shared server). */
+  create(): Queue | Promise<Queue>;
+  /** Closes it; defaults to `queue.close()`. */
+  destroy?(queue: Queue): void | Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Registers the queue suite: dedupe by key, claims in order, one running job per group, leases that
+ * expire (a crashed worker's job runs again), retries at a time, results kept, concurrent claims that
+ * never hand one job to two workers.
+ */
+export function queueContract(name: string, options: QueueContractOptions): void {
+  describe(`queueContract: ${name}`, () => {
+    let q: Queue;
+    let n = 0;
+    const queue = () => `contract-${Date.now().toString(36)}-${++n}`;
+    beforeAll(async () => {
+      q = await options.create();
+    });
+    afterAll(async () => {
+      if (options.destroy) await options.destroy(q);
+      else await q.close?.();
+    });
+
+    it('enqueues once per key and keeps the payload', async () => {
+      const name = queue();
+      const a = await q.enqueue(name, { key: 'k1', payload: { text: 'hello', n: 1 } });
+      const b = await q.enqueue(name, { key: 'k1', payload: { text: 'other' } });
+      expect(a.created).toBe(true);
+      expect(b).toEqual({ id: a.id, created: false });
+      expect((await q.job(a.id))?.payload).toEqual({ text: 'hello', n: 1 });
+      expect(await q.backlog(name)).toBe(1);
+    });
+
+    it('claims due jobs in order, with attempts counted, and completes them with a result', async () => {
+      const name = queue();
+      for (const k of ['a', 'b', 'c']) await q.enqueue(name, { key: k, payload: k });
+      await q.enqueue(name, { key: 'later', payload: 'later', runAt: Date.now() + 60_000 });
+      const jobs = await q.claim(name, { worker: 'w1', leaseMs: 10_000, limit: 10 });
+      expect(jobs.map((j) => [j.payload, j.attempts, j.state])).toEqual([['a', 1, 'running'], ['b', 1, 'running'], ['c', 1, 'running']]);
+      expect(await q.claim(name, { worker: 'w2', leaseMs: 10_000, limit: 10 })).toEqual([]);
+      await q.complete(jobs[0]!.id, { id: 'SM1' });
+      expect(await q.job(jobs[0]!.id)).toMatchObject({ state: 'done', result: { id: 'SM1' } });
+      expect((await q.enqueue(name, { key: 'a', payload: 'again' })).created).toBe(false);
+      expect(await q.backlog(name)).toBe(3);
+    });
+
+    it('runs one job per group at a time, in order, even when a later one is due first', async () => {
+      const name = queue();
+      await q.enqueue(name, { key: '1', payload: 1, group: 'alice' });
+      await q.enqueue(name, { key: '2', payload: 2, group: 'alice' });
+      await q.enqueue(name, { key: '3', payload: 3, group: 'bob' });
+      const first = await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 10 });
+      expect(first.map((j) => j.payload)).toEqual([1, 3]);
+      await q.retry(first[0]!.id, Date.now() + 100, 'RATE_LIMITED: slow down');
+      // Alice's first job waits for its retry: her second may not overtake it.
+      expect((await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 10 })).map((j) => j.payload)).toEqual([]);
+      await sleep(150);
+      const again = await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 10 });
+      expect(again.map((j) => [j.payload, j.attempts])).toEqual([[1, 2]]);
+      expect((await q.job(again[0]!.id))?.error).toBe('RATE_LIMITED: slow down');
+      await q.complete(again[0]!.id);
+      expect((await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 10 })).map((j) => j.payload)).toEqual([2]);
+    });
+
+    it('runs a job again when its lease expired (its worker crashed)', async () => {
+      const name = queue();
+      await q.enqueue(name, { key: 'x', payload: 'x', group: 'g' });
+      const [job] = await q.claim(name, { worker: 'crashing', leaseMs: 80, limit: 1 });
+      expect(await q.claim(name, { worker: 'other', leaseMs: 10_000, limit: 1 })).toEqual([]);
+      await sleep(150);
+      const [again] = await q.claim(name, { worker: 'other', leaseMs: 10_000, limit: 1 });
+      expect(again).toMatchObject({ id: job!.id, attempts: 2 });
+    });
+
+    it('fails a job for good', async () => {
+      const name = queue();
+      const { id } = await q.enqueue(name, { key: 'f', payload: 'f' });
+      await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 1 });
+      await q.fail(id, 'OPTED_OUT: stop');
+      expect(await q.job(id)).toMatchObject({ state: 'failed', error: 'OPTED_OUT: stop' });
+      expect(await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 1 })).toEqual([]);
+      expect(await q.backlog(name)).toBe(0);
+    });
+
+    it('never hands one job to two concurrent claimers', async () => {
+      const name = queue();
+      for (let i = 0; i < 40; i++) await q.enqueue(name, { key: `j${i}`, payload: i });
+      const claims = await Promise.all(Array.from({ length: 8 }, (_, w) => q.claim(name, { worker: `w${w}`, leaseMs: 10_000, limit: 10 })));
+      const ids = claims.flat().map((j) => j.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBe(40);
+    });
+  });
+}
