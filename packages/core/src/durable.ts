@@ -125,11 +125,8 @@ export class DurableRunner {
       this.wake[OUTBOX]?.();
       return this.await(id);
     })();
-    return Object.assign(promise, {
-      get jobId() {
-        return jobId;
-      },
-    });
+    // defineProperty, not Object.assign: the id is known only once the job is recorded.
+    return Object.defineProperty(promise, 'jobId', { get: () => jobId, enumerable: true }) as SendHandle;
   }
 
   private await(id: string): Promise<SendResult> {

@@ -199,11 +199,7 @@ export class Switchboard extends Composer<Context> {
         throw this.sendFailed(e, message, adapter.name);
       }
     })();
-    return Object.assign(run, {
-      get jobId() {
-        return inner?.jobId ?? '';
-      },
-    });
+    return Object.defineProperty(run, 'jobId', { get: () => inner?.jobId ?? '', enumerable: true }) as SendHandle;
   }
 
   // The outbox worker's send: retries are the queue's, so no in-process retry loop here.

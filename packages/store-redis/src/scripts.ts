@@ -1,0 +1,88 @@
+/**
+ * The Lua scripts that make each multi-step operation atomic on the Redis server.
+ * @module
+ */
+
+/** DEL only while the key holds ARGV[1]. */
+export const DELETE_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** INCRBY, with the TTL (ARGV[2] ms) applied only when the counter is created. */
+export const INCREMENT = `
+local existed = redis.call('EXISTS', KEYS[1])
+local n = redis.call('INCRBY', KEYS[1], ARGV[1])
+if existed == 0 and tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return n`;
+
+/**
+ * A token bucket on the server's clock, so every instance shares one pace.
+ * ARGV: perSecond, burst, cost. Returns 0 when granted, else ms to wait.
+ */
+export const TAKE_TOKEN = `
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(b[1])
+local at = tonumber(b[2])
+if tokens == nil then tokens = burst; at = now end
+tokens = math.min(burst, tokens + ((now - at) / 1000) * rate)
+local wait = 0
+if tokens >= cost then tokens = tokens - cost else wait = math.max(1, math.ceil(((cost - tokens) / rate) * 1000)) end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst / rate) * 1000) + 60000)
+return wait`;
+
+/**
+ * Enqueue unless the key exists. KEYS: key->id, seq, open zset, job hash prefix (as ARGV[1]).
+ * ARGV: jobPrefix, id, queue, key, payload, group, runAt. Returns {id, created}.
+ */
+export const ENQUEUE = `
+local existing = redis.call('GET', KEYS[1])
+if existing then return {existing, 0} end
+local seq = redis.call('INCR', KEYS[2])
+local id = ARGV[2]
+redis.call('SET', KEYS[1], id)
+redis.call('HSET', ARGV[1] .. id, 'id', id, 'queue', ARGV[3], 'key', ARGV[4], 'payload', ARGV[5], 'grp', ARGV[6], 'state', 'pending', 'attempts', 0, 'runAt', ARGV[7], 'seq', seq)
+redis.call('ZADD', KEYS[3], seq, id)
+return {id, 1}`;
+
+/**
+ * Claim due jobs, one running per group, the earliest unfinished job of a group holding it.
+ * KEYS: open zset. ARGV: jobPrefix, now, leaseMs, limit, scan. Returns claimed ids.
+ */
+export const CLAIM = `
+local now = tonumber(ARGV[2])
+local lease = tonumber(ARGV[3])
+local limit = tonumber(ARGV[4])
+local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[5]) - 1)
+local held = {}
+local out = {}
+for _, id in ipairs(ids) do
+  if #out >= limit then break end
+  local f = redis.call('HMGET', ARGV[1] .. id, 'state', 'runAt', 'leaseUntil', 'grp')
+  local state, runAt, leaseUntil, grp = f[1], tonumber(f[2]), tonumber(f[3]), f[4]
+  local grouped = grp ~= nil and grp ~= false and grp ~= ''
+  if not (grouped and held[grp]) then
+    if grouped then held[grp] = true end
+    local open = state == 'pending' or (state == 'running' and (leaseUntil == nil or leaseUntil <= now))
+    if open and runAt <= now then
+      redis.call('HSET', ARGV[1] .. id, 'state', 'running', 'leaseUntil', now + lease)
+      redis.call('HINCRBY', ARGV[1] .. id, 'attempts', 1)
+      table.insert(out, id)
+    end
+  end
+end
+return out`;
+
+/** Finish a job. KEYS: job hash, open zset, key->id. ARGV: state, field, value, keepMs, id, now. */
+export const FINISH = `
+redis.call('HSET', KEYS[1], 'state', ARGV[1], ARGV[2], ARGV[3], 'finishedAt', ARGV[6])
+redis.call('HDEL', KEYS[1], 'leaseUntil')
+redis.call('ZREM', KEYS[2], ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+return 1`;
