@@ -18,7 +18,7 @@ export interface ExampleEnv {
 const opt = (key: string, value: string | undefined) => (value ? { [key]: value } : {});
 
 /** Reads the environment; fails with CONFIG_INVALID naming what is wrong. */
-export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
+export function readEnv(env: NodeJS.ProcessEnv = process.env, defaults: { database?: string } = {}): ExampleEnv {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SwitchboardError('CONFIG_INVALID', `PORT "${env.PORT}" is not a port number`);
   const publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '');
@@ -60,7 +60,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
       }),
     );
   }
-  const storeUrl = env.STORE_URL ?? 'memory:';
-  if (storeUrl !== 'memory:') throw new SwitchboardError('CONFIG_INVALID', `STORE_URL "${storeUrl}": only memory: is available in this version`);
+  const storeUrl = env.STORE_URL ?? `sqlite:./data/${defaults.database ?? 'switchboard'}.db`;
+  if (!/^(memory:|sqlite:.+|rediss?:\/\/.+)$/.test(storeUrl)) throw new SwitchboardError('CONFIG_INVALID', `STORE_URL "${storeUrl}": use sqlite:<path>, memory: or redis://host:port`);
   return { port, publicUrl, storeUrl, adapters };
 }

@@ -1,3 +1,4 @@
 /** What the example apps share. */
 export * from './env.js';
 export * from './server.js';
+export * from './store.js';

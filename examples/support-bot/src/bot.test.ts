@@ -20,7 +20,7 @@ describe('support bot on SMS (Twilio) and WhatsApp (Meta)', () => {
       twilio({ ...SIM_TWILIO_ACCOUNT, from: BUSINESS, baseUrl: tw.url, rateLimit: { perSecond: 1000, burst: 100 } }),
       whatsapp({ accessToken: SIM_META.accessToken, appSecret: SIM_META.appSecret, verifyToken: SIM_META.verifyToken, phoneNumberId: SIM_META.phoneNumberId, baseUrl: meta.url }),
     ]);
-    const server = createAppServer(sb, readEnv({ PORT: '0' }));
+    const server = createAppServer(sb, readEnv({ PORT: '0', STORE_URL: 'memory:' }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     meta.webhookUrl = `${url}/webhooks/whatsapp`;

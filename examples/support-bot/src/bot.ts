@@ -5,7 +5,7 @@
  */
 import { autoReply } from '@switchboard/auto-reply';
 import { buttons } from '@switchboard/buttons';
-import { createSwitchboard, memoryStore, type Adapter, type Logger, type Store, type Switchboard } from '@switchboard/core';
+import { createSwitchboard, memoryStore, type Adapter, type Logger, type Queue, type Store, type Switchboard } from '@switchboard/core';
 import { defineTemplate, replyTemplate } from '@switchboard/templates';
 import { z } from 'zod';
 
@@ -23,8 +23,8 @@ export const orderStatus = defineTemplate({
 export const TOPICS = ['Returns', 'Exchanges', 'Shipping costs', 'Gift cards', 'Sizing help', 'Store locations', 'Payment options'] as const;
 
 /** Builds the bot. */
-export function createSupportBot(adapters: readonly Adapter[], options: { store?: Store; logger?: Logger } = {}): Switchboard {
-  const sb = createSwitchboard({ adapters, store: options.store ?? memoryStore(), ...(options.logger ? { logger: options.logger } : {}) });
+export function createSupportBot(adapters: readonly Adapter[], options: { store?: Store; queue?: Queue | undefined; logger?: Logger } = {}): Switchboard {
+  const sb = createSwitchboard({ adapters, store: options.store ?? memoryStore(), ...(options.queue ? { queue: options.queue } : {}), ...(options.logger ? { logger: options.logger } : {}) });
 
   // Order matters: compliance and the greeting first, then typed replies mapped to actions, then routes.
   autoReply({

@@ -1,11 +1,11 @@
 /** Starts the support bot from the environment (see README). */
 import { createLogger } from '@switchboard/core';
-import { logEvents, readEnv, runApp, createAppServer } from 'example-shared';
+import { createAppServer, logEvents, openStore, readEnv, runApp } from 'example-shared';
 import { createSupportBot } from './bot.js';
 
 const logger = createLogger({ level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info' });
-const env = readEnv();
+const env = readEnv(process.env, { database: 'support-bot' });
 if (env.adapters.length === 0) logger.warn('no provider configured: set TWILIO_*, VONAGE_* or WHATSAPP_* (see README)');
-const sb = createSupportBot(env.adapters, { logger });
+const sb = createSupportBot(env.adapters, { logger, ...openStore(env.storeUrl) });
 logEvents(sb, logger);
 runApp(sb, createAppServer(sb, env), env, logger, 'support bot');
