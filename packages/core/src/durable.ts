@@ -48,6 +48,19 @@ export function errorOf(job: Pick<Job, 'error'>): SwitchboardError {
   return new SwitchboardError(code, m ? m[2]! : (job.error ?? 'send failed'), { retryable: false });
 }
 
+/**
+ * Where sends go when the outbox is not the switchboard's queue (e.g. `@switchboard/queue-bullmq`).
+ * The switchboard hands it `deliver` (transformers, idempotency, pacing, the adapter) to call per job.
+ */
+export interface Outbox {
+  /** Records a message; the handle resolves with the provider's result once a worker sent it. */
+  submit(message: OutboundMessage & { adapter: string; idempotencyKey: string }): SendHandle;
+  /** Starts workers in this process. */
+  start(deliver: (message: OutboundMessage) => Promise<SendResult>, onFailure: (error: SwitchboardError, message: OutboundMessage) => void): void | Promise<void>;
+  /** Stops workers and closes connections. */
+  stop(): Promise<void>;
+}
+
 /** The inbox queue's name. */
 export const INBOX = 'inbox';
 /** The outbox queue's name. */

@@ -25,7 +25,7 @@ import { retry, type RetryOptions } from './outbound/retry.js';
 import { applyTransformers, type SendFn, type Transformer } from './outbound/transformer.js';
 import type { Store } from './store.js';
 import { webhookErrorResponse } from './webhook.js';
-import { DurableRunner, type DurableOptions, type SendHandle } from './durable.js';
+import { DurableRunner, type DurableOptions, type Outbox, type SendHandle } from './durable.js';
 import type { Queue } from './queue.js';
 
 /** The events a switchboard emits on `sb.events`. */
@@ -69,6 +69,8 @@ export interface SwitchboardOptions {
   queue?: Queue;
   /** Tuning of the inbox and outbox workers. */
   durable?: DurableOptions;
+  /** Run the outbox elsewhere than on `queue` (e.g. `bullmqOutbox()` from `@switchboard/queue-bullmq`). */
+  outbox?: Outbox;
 }
 
 /**
@@ -92,6 +94,7 @@ export class Switchboard extends Composer<Context> {
   private readonly idempotency: Transformer;
   private readonly pacing: Transformer[];
   private readonly durable: DurableRunner | undefined;
+  private readonly outbox: Outbox | undefined;
   private errorHandler: ((error: SwitchboardError, ctx: Context) => unknown) | undefined;
   private readonly ready: Promise<void>;
 
@@ -137,6 +140,18 @@ export class Switchboard extends Composer<Context> {
       this.durable = durable;
       // Workers start once adapters are ready; jobs a crash left behind run then.
       void this.ready.then(() => durable.start(), () => undefined);
+    }
+    if (options.outbox) {
+      const outbox = options.outbox;
+      this.outbox = outbox;
+      void this.ready.then(
+        () =>
+          outbox.start(
+            (message) => this.deliver(message),
+            (error, message) => this.events.emit('error', error, { ...(message.adapter ? { adapter: message.adapter } : {}), message }),
+          ),
+        () => undefined,
+      );
     }
   }
 
@@ -189,6 +204,7 @@ export class Switchboard extends Composer<Context> {
       }
       const message = { ...parsed.data, idempotencyKey: parsed.data.idempotencyKey ?? randomUUID() };
       const adapter = this.resolveAdapter(message);
+      if (this.outbox) return (inner = this.outbox.submit({ ...message, adapter: adapter.name }));
       if (durable) return (inner = durable.send({ ...message, adapter: adapter.name }));
       this.pipeline ??= applyTransformers((m, a) => a.send(m), [...this.userTransformers, ...this.builtIn]);
       try {
@@ -302,6 +318,7 @@ export class Switchboard extends Composer<Context> {
   /** Closes adapters and the store. */
   async close(): Promise<void> {
     await this.durable?.stop();
+    await this.outbox?.stop();
     await Promise.all([...this.adapterMap.values()].map((a) => a.close?.()));
     await this.durable?.queue.close?.();
     await this.store.close?.();
