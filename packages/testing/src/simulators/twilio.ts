@@ -89,6 +89,20 @@ export class TwilioSimulator extends SimulatorServer {
     this.accountSid = options.accountSid ?? SIM_TWILIO_ACCOUNT.accountSid;
     this.authToken = options.authToken ?? SIM_TWILIO_ACCOUNT.authToken;
     this.route('POST', '/2010-04-01/Accounts/:accountSid/Messages.json', (req) => this.createMessage(req));
+    this.route('GET', '/2010-04-01/Accounts/:accountSid/Messages/:messageSid/Media/:mediaSid', (req) => {
+      if (!this.authorised(req)) return error(401, 20003, 'Authenticate');
+      const m = this.media.get(req.params.mediaSid!);
+      return m ? { status: 200, body: m.bytes, headers: { 'content-type': m.contentType } } : error(404, 20404, 'The requested resource was not found');
+    });
+  }
+
+  private readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
+
+  /** Stores MMS media as a customer's phone would have sent it; returns its (authenticated) URL. */
+  addMedia(bytes: Buffer, contentType: string): string {
+    const mediaSid = sid('ME');
+    this.media.set(mediaSid, { bytes, contentType });
+    return `${this.url}/2010-04-01/Accounts/${this.accountSid}/Messages/${sid('MM')}/Media/${mediaSid}`;
   }
 
   /** Makes `number` an unsubscribed recipient: sends to it fail with 21610. */

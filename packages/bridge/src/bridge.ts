@@ -1,0 +1,303 @@
+/**
+ * The SMS <-> WhatsApp bridge: customers on any channel, agents on WhatsApp, one conversation per
+ * customer.
+ * @module
+ */
+import { isSwitchboardError, type Adapter, type Content, type Context, type MessageContext, type Middleware, type SendResult, type StatusContext, type Switchboard } from '@switchboard/core';
+import { complianceKeyword } from '@switchboard/sms';
+import { renderTemplate, type Template } from '@switchboard/templates';
+import { Conversations, contactIdOf, displayNumber, type Conversation, type Route } from './contacts.js';
+import type { MediaVault } from './media.js';
+
+/** How replies choose the customer's channel. */
+export type ChannelPolicy = 'last-inbound' | 'preferred' | { channel: string };
+
+/** Options of {@link createBridge}. */
+export interface BridgeOptions {
+  /** The agents' WhatsApp numbers. Customers are spread over them; each conversation keeps its agent. */
+  agents: readonly string[];
+  /** The Cloud API adapter agents are reached through. Default `whatsapp`. */
+  agentAdapter?: string;
+  /** Which channel a reply leaves on. Default `last-inbound`. */
+  policy?: ChannelPolicy;
+  /** Sent to an agent whose 24-hour window is closed ("New message from a customer, reply to read it"). */
+  agentTemplate?: { template: Template; params?: Record<string, string>; language?: string };
+  /** Where media crossing to SMS is offered (signed, expiring URLs). Without it media goes as a note. */
+  media?: MediaVault;
+  /** Forwards to one agent within this window beyond `burst` are batched into one digest. Default 6 s. */
+  digestWindowMs?: number;
+  /** Forwards sent at once to an agent before batching starts (Meta's pair limit allows bursts). Default 5. */
+  burst?: number;
+  /** Transcript lines kept per conversation. Default 200. */
+  maxTranscript?: number;
+}
+
+/** What a forwarded message maps back to. */
+type Forwarded = string[];
+
+const digits = (id: string) => id.replace(/\D/g, '');
+const LABEL: Record<string, string> = { sms: 'SMS', mms: 'SMS', whatsapp: 'WhatsApp' };
+
+/** The bridge: install it, mount `media.handler` if you gave a vault, read `conversations`. */
+export interface Bridge {
+  /** Adds the bridge's middleware (install it before auto-reply, so it sees STOP first). */
+  install(sb: Switchboard): Switchboard;
+  /** The conversation book. */
+  readonly conversations: Conversations;
+  /** Sets the channel a contact prefers (for the `preferred` policy). */
+  prefer(contactId: string, channel: string): Promise<void>;
+}
+
+/**
+ * Creates the bridge.
+ *
+ * @example
+ * ```ts
+ * const bridge = createBridge({ agents: ['15550100200'], agentTemplate: { template: newCustomerMessage } });
+ * bridge.install(sb);
+ * autoReply({}).install(sb); // STOP/START/HELP, after the bridge
+ * ```
+ */
+export function createBridge(options: BridgeOptions): Bridge {
+  const agents = options.agents.map(digits);
+  const agentAdapterName = options.agentAdapter ?? 'whatsapp';
+  const windowMs = options.digestWindowMs ?? 6000;
+  const burst = options.burst ?? 5;
+  let sb!: Switchboard;
+  let conversations!: Conversations;
+  const timers = new Set<NodeJS.Timeout>();
+
+  const agentAdapter = (): Adapter & { isWindowOpen?(c: string): Promise<boolean>; downloadMedia?(id: string): Promise<{ bytes: Uint8Array; mimeType: string }>; uploadMedia?(b: Uint8Array, m: string, f?: string): Promise<string> } => sb.adapter(agentAdapterName);
+  const toAgent = (agent: string, parts: Content[], key?: string) =>
+    sb.send({ adapter: agentAdapterName, to: { channel: 'whatsapp', id: agent }, parts, ...(key ? { idempotencyKey: key } : {}) });
+  const tell = (agent: string, text: string) => toAgent(agent, [{ type: 'text', text }]).catch(() => undefined);
+
+  const assign = (contactId: string) => agents[[...contactId].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % agents.length]!;
+
+  async function remember(result: SendResult, contacts: Forwarded): Promise<void> {
+    for (const id of result.ids) await sb.store.set(`bridge:fwd:${id}`, contacts, 7 * 24 * 60 * 60 * 1000);
+  }
+
+  // Sends now, or batches into a digest when the agent is being flooded (Meta's pair limit).
+  async function forward(agent: string, contactId: string, parts: Content[], key: string): Promise<void> {
+    const wa = agentAdapter();
+    if (wa.isWindowOpen && !(await wa.isWindowOpen(agent))) {
+      const held = (await sb.store.get<{ contactId: string; parts: Content[]; key: string }[]>(`bridge:held:${agent}`)) ?? [];
+      await sb.store.set(`bridge:held:${agent}`, [...held, { contactId, parts, key }]);
+      if (options.agentTemplate && (await sb.store.setIfAbsent(`bridge:notified:${agent}`, Date.now(), 24 * 60 * 60 * 1000))) {
+        const t = options.agentTemplate;
+        const part = renderTemplate(t.template, t.params ?? {}, wa, 'whatsapp', t.language).part;
+        await toAgent(agent, [part], `${key}:notify`).catch(() => undefined);
+      }
+      return;
+    }
+    const recent = await sb.store.increment(`bridge:recent:${agent}`, 1, windowMs);
+    if (recent <= burst) {
+      await remember(await toAgent(agent, parts, key), [contactId]);
+      return;
+    }
+    const texts = parts.map((p) => (p.type === 'text' ? p.text : p.type === 'media' ? (p.caption ?? `[${p.kind}]`) : `[${p.type}]`)).join('\n');
+    const digest = (await sb.store.get<{ contactId: string; text: string }[]>(`bridge:digest:${agent}`)) ?? [];
+    await sb.store.set(`bridge:digest:${agent}`, [...digest, { contactId, text: texts }]);
+    if (await sb.store.setIfAbsent(`bridge:digest-due:${agent}`, 1, windowMs)) {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        void flushDigest(agent);
+      }, windowMs);
+      t.unref?.();
+      timers.add(t);
+    }
+  }
+
+  async function flushDigest(agent: string): Promise<void> {
+    const digest = (await sb.store.get<{ contactId: string; text: string }[]>(`bridge:digest:${agent}`)) ?? [];
+    await sb.store.delete(`bridge:digest:${agent}`);
+    if (!digest.length) return;
+    const contacts = [...new Set(digest.map((d) => d.contactId))];
+    const text = `${digest.length} more message${digest.length > 1 ? 's' : ''} (reply with /to <number> to answer one):\n${digest.map((d) => d.text).join('\n')}`;
+    await remember(await toAgent(agent, [{ type: 'text', text }]), contacts).catch(() => undefined);
+  }
+
+  async function mediaForAgent(ctx: MessageContext, part: Extract<Content, { type: 'media' }>): Promise<Content> {
+    if (part.mediaId && ctx.adapter.name === agentAdapterName) return part;
+    const wa = agentAdapter();
+    const source = ctx.adapter as Adapter & { downloadMedia?(url: string): Promise<{ bytes: Uint8Array; mimeType: string }> };
+    if (part.url && source.downloadMedia && wa.uploadMedia) {
+      try {
+        // MMS media needs the provider's credentials to fetch; WhatsApp then sends it by id.
+        const { bytes, mimeType } = await source.downloadMedia(part.url);
+        const id = await wa.uploadMedia(bytes, mimeType, part.filename);
+        return { type: 'media', kind: part.kind, mediaId: id, ...(part.caption ? { caption: part.caption } : {}), ...(part.filename ? { filename: part.filename } : {}) };
+      } catch (e) {
+        ctx.logger.warn('media could not cross to WhatsApp', { error: e });
+      }
+    }
+    return { type: 'text', text: `[${part.kind}${part.caption ? `: ${part.caption}` : ''} — could not be forwarded]` };
+  }
+
+  async function mediaForCustomer(part: Extract<Content, { type: 'media' }>, route: Route): Promise<Content> {
+    if (route.channel === 'whatsapp' && route.adapter === agentAdapterName) return part;
+    const wa = agentAdapter();
+    if (part.mediaId && wa.downloadMedia && options.media) {
+      // WhatsApp media is a private id: fetch it from the Graph API and offer it by a signed, expiring URL.
+      const { bytes, mimeType } = await wa.downloadMedia(part.mediaId);
+      const url = await options.media.put(bytes, mimeType, part.filename);
+      return { type: 'media', kind: part.kind, url, mimeType, ...(part.caption ? { caption: part.caption } : {}), ...(part.filename ? { filename: part.filename } : {}) };
+    }
+    if (part.url) return part;
+    return { type: 'text', text: `[${part.kind} attached${part.caption ? `: ${part.caption}` : ''}]` };
+  }
+
+  async function onCustomer(ctx: MessageContext): Promise<void> {
+    const m = ctx.message;
+    const contactId = await conversations.contactOf(m.from);
+    const keyword = m.compliance ?? complianceKeyword(ctx.text);
+    const route: Route = { adapter: ctx.adapter.name, channel: m.from.channel, customer: m.from, business: m.to };
+    const conv = await conversations.update(contactId, (c) => {
+      c.last = route;
+      c.routes[route.channel] = route;
+      if (m.from.name) c.name = m.from.name;
+      c.agent ??= assign(contactId);
+      if (keyword === 'opt-out') c.optedOut = true;
+      if (keyword === 'opt-in') c.optedOut = false;
+      c.transcript.push({ direction: 'in', channel: route.channel, text: ctx.text ?? m.parts.map((p) => `[${p.type}]`).join(' '), at: Date.now(), id: m.id, ...(m.warnings ? { warnings: m.warnings } : {}) });
+    });
+    const label = `[${LABEL[route.channel] ?? route.channel} ${conv.display}${conv.name ? ` ${conv.name}` : ''}]`;
+    const parts: Content[] = [];
+    const texts = m.parts.filter((p) => p.type === 'text').map((p) => (p as { text: string }).text);
+    let note = texts.join('\n');
+    if (keyword === 'opt-out') note = `${note} (opted out: replies to this customer will be refused until they send START)`;
+    if (keyword === 'opt-in') note = `${note} (opted back in)`;
+    if (m.action) note = `${note || m.action.title || m.action.id} (chose: ${m.action.title ?? m.action.id})`;
+    parts.push({ type: 'text', text: `${label} ${note || m.parts.map((p) => `[${p.type}]`).join(' ')}`.trim() });
+    for (const p of m.parts) if (p.type === 'media') parts.push(await mediaForAgent(ctx, p));
+    await forward(conv.agent!, contactId, parts, `bridge:${ctx.adapter.name}:${m.id}`);
+  }
+
+  function routeFor(conv: Conversation): Route | undefined {
+    const policy = options.policy ?? 'last-inbound';
+    if (typeof policy === 'object') return conv.routes[policy.channel] ?? conv.last;
+    if (policy === 'preferred') return (conv as Conversation & { preferred?: string }).preferred ? (conv.routes[(conv as Conversation & { preferred?: string }).preferred!] ?? conv.last) : conv.last;
+    return conv.last;
+  }
+
+  async function onAgent(ctx: MessageContext, agent: string): Promise<void> {
+    const held = (await sb.store.get<{ contactId: string; parts: Content[]; key: string }[]>(`bridge:held:${agent}`)) ?? [];
+    if (held.length) {
+      // The agent answered the notification: the window is open, deliver what waited, in order.
+      await sb.store.delete(`bridge:held:${agent}`);
+      await sb.store.delete(`bridge:notified:${agent}`);
+      for (const h of held) await remember(await toAgent(agent, h.parts, h.key), [h.contactId]);
+      return;
+    }
+    const text = ctx.text?.trim() ?? '';
+    const currentKey = `bridge:current:${agent}`;
+    if (/^\/who$/i.test(text)) {
+      const current = await sb.store.get<string>(currentKey);
+      const conv = current ? await conversations.get(current) : undefined;
+      await ctx.reply(conv ? `You are talking to ${conv.display}${conv.name ? ` (${conv.name})` : ''} on ${LABEL[conv.last?.channel ?? ''] ?? conv.last?.channel}.` : 'No conversation selected. Reply to a forwarded message or send /to <number>.');
+      return;
+    }
+    const to = /^\/to\s+(.+)$/i.exec(text);
+    if (to) {
+      const contactId = contactIdOf({ id: to[1]!.trim() });
+      const conv = await conversations.get(contactId);
+      if (!conv) {
+        await ctx.reply(`No conversation with ${to[1]!.trim()}.`);
+        return;
+      }
+      await sb.store.set(currentKey, contactId);
+      await ctx.reply(`Now talking to ${conv.display}${conv.name ? ` (${conv.name})` : ''}.`);
+      return;
+    }
+    let contactId: string | undefined;
+    if (ctx.message.replyTo) {
+      const fwd = await sb.store.get<Forwarded>(`bridge:fwd:${ctx.message.replyTo}`);
+      if (fwd && fwd.length > 1) {
+        await ctx.reply(`That digest holds ${fwd.length} customers (${(await Promise.all(fwd.map(async (c) => (await conversations.get(c))?.display ?? c))).join(', ')}): send /to <number> first.`);
+        return;
+      }
+      contactId = fwd?.[0];
+    }
+    contactId ??= await sb.store.get<string>(currentKey);
+    if (!contactId) {
+      await ctx.reply('No conversation selected. Reply to a forwarded message or send /to <number>.');
+      return;
+    }
+    await sb.store.set(currentKey, contactId);
+    const conv = await conversations.get(contactId);
+    const route = conv && routeFor(conv);
+    if (!conv || !route) {
+      await ctx.reply('That customer has no channel to answer on.');
+      return;
+    }
+    if (conv.optedOut) {
+      await ctx.reply(`Not sent: ${conv.display} opted out (STOP). They must send START first.`);
+      return;
+    }
+    const parts: Content[] = [];
+    for (const p of ctx.message.parts) {
+      if (p.type === 'media') parts.push(await mediaForCustomer(p, route));
+      else if (p.type !== 'reaction' && p.type !== 'unsupported') parts.push(p);
+    }
+    if (!parts.length) return;
+    try {
+      const result = await sb.send({ adapter: route.adapter, to: route.customer, from: route.business, parts, idempotencyKey: `bridge:reply:${ctx.message.id}` });
+      for (const id of result.ids) await sb.store.set(`bridge:sent:${id}`, { contactId, agent }, 7 * 24 * 60 * 60 * 1000);
+      await conversations.update(contactId, (c) =>
+        c.transcript.push({ direction: 'out', channel: route.channel, text: ctx.text ?? '[media]', at: Date.now(), id: result.id, status: result.status, agent, ...(result.warnings.length ? { warnings: result.warnings } : {}) }),
+      );
+    } catch (e) {
+      const reason = isSwitchboardError(e) ? `${e.code}: ${e.message}` : String(e);
+      if (isSwitchboardError(e, 'OPTED_OUT')) await conversations.update(contactId, (c) => void (c.optedOut = true));
+      await ctx.reply(`Not delivered to ${conv.display}: ${reason}`);
+    }
+  }
+
+  async function onStatus(ctx: StatusContext): Promise<void> {
+    const s = ctx.status;
+    const sent = await sb.store.get<{ contactId: string; agent: string }>(`bridge:sent:${s.messageId}`);
+    if (!sent) return;
+    await conversations.update(sent.contactId, (c) => {
+      const line = c.transcript.find((t) => t.id === s.messageId);
+      if (line && !s.stale) line.status = s.status;
+    });
+    if (s.status === 'failed' || s.status === 'undelivered') {
+      const conv = await conversations.get(sent.contactId);
+      if (s.error?.code === 'OPTED_OUT') await conversations.update(sent.contactId, (c) => void (c.optedOut = true));
+      await tell(sent.agent, `Not delivered to ${conv?.display ?? sent.contactId}: ${s.error ? `${s.error.code}: ${s.error.message}` : s.status}`);
+    }
+  }
+
+  const middleware: Middleware<Context> = async function bridge(ctx, next) {
+    if (ctx.kind === 'status') {
+      await onStatus(ctx);
+      return next();
+    }
+    const from = digits(ctx.message.from.id);
+    if (ctx.adapter.name === agentAdapterName && agents.includes(from)) return onAgent(ctx, from);
+    await onCustomer(ctx);
+    return next();
+  };
+
+  const bridge: Bridge = {
+    install(target) {
+      sb = target;
+      conversations = new Conversations(sb.store, options.maxTranscript);
+      (bridge as { conversations: Conversations }).conversations = conversations;
+      sb.use(middleware);
+      const close = sb.close.bind(sb);
+      sb.close = async () => {
+        for (const t of timers) clearTimeout(t);
+        await close();
+      };
+      return sb;
+    },
+    conversations: undefined as unknown as Conversations,
+    async prefer(contactId, channel) {
+      await conversations.update(contactId, (c) => void ((c as Conversation & { preferred?: string }).preferred = channel));
+    },
+  };
+  return bridge;
+}
+

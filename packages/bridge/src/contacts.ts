@@ -1,0 +1,101 @@
+/**
+ * One contact per person across channels, and one conversation per contact with its transcript.
+ * @module
+ */
+import type { Address, Store, Warning } from '@switchboard/core';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+
+/** The contact a phone-like address belongs to: its digits, whatever the channel or formatting. */
+export function contactIdOf(address: Pick<Address, 'id'>): string {
+  const raw = address.id.replace(/^(whatsapp|sms|tel):/i, '');
+  return /^\+?[\d\s().-]+$/.test(raw) ? `p:${raw.replace(/\D/g, '')}` : `x:${raw}`;
+}
+
+/** `+1 555 000 1111` for display; the id as given when it is not a phone number. */
+export function displayNumber(contactId: string): string {
+  if (!contactId.startsWith('p:')) return contactId.slice(2);
+  const n = parsePhoneNumberFromString(`+${contactId.slice(2)}`);
+  return n ? n.formatInternational() : `+${contactId.slice(2)}`;
+}
+
+/** How to reach a contact on one channel. */
+export interface Route {
+  adapter: string;
+  channel: string;
+  /** The customer's address on that channel. */
+  customer: Address;
+  /** The business address the customer wrote to (replies leave from it). */
+  business: Address;
+}
+
+/** One line of a transcript. */
+export interface TranscriptEntry {
+  direction: 'in' | 'out';
+  channel: string;
+  text: string;
+  at: number;
+  /** The provider's message id. */
+  id?: string;
+  status?: string;
+  warnings?: Warning[];
+  /** The agent who wrote it (outbound). */
+  agent?: string;
+}
+
+/** A conversation: one per contact. */
+export interface Conversation {
+  contactId: string;
+  display: string;
+  name?: string;
+  /** Where the customer wrote last. */
+  last?: Route;
+  /** Every channel the customer used, by channel. */
+  routes: Record<string, Route>;
+  agent?: string;
+  optedOut?: boolean;
+  transcript: TranscriptEntry[];
+  updatedAt: number;
+}
+
+/** The conversations, kept in the store. */
+export class Conversations {
+  /** Creates the book over `store`, transcripts bounded to `maxTranscript` lines. */
+  constructor(
+    private readonly store: Store,
+    private readonly maxTranscript = 200,
+  ) {}
+
+  /** The contact an address belongs to: an explicit link if one was made, else its digits. */
+  async contactOf(address: Address): Promise<string> {
+    return (await this.store.get<string>(`bridge:link:${address.channel}:${address.id}`)) ?? contactIdOf(address);
+  }
+
+  /** Links an address to a contact explicitly (two numbers of one person, or a non-phone id). */
+  async link(address: Address, contactId: string): Promise<void> {
+    await this.store.set(`bridge:link:${address.channel}:${address.id}`, contactId);
+  }
+
+  /** The conversation of a contact. */
+  async get(contactId: string): Promise<Conversation | undefined> {
+    return this.store.get<Conversation>(`bridge:conv:${contactId}`);
+  }
+
+  /** Changes a conversation (created when absent) and returns it. */
+  async update(contactId: string, change: (c: Conversation) => void): Promise<Conversation> {
+    const c = (await this.get(contactId)) ?? { contactId, display: displayNumber(contactId), routes: {}, transcript: [], updatedAt: Date.now() };
+    change(c);
+    if (c.transcript.length > this.maxTranscript) c.transcript.splice(0, c.transcript.length - this.maxTranscript);
+    c.updatedAt = Date.now();
+    await this.store.set(`bridge:conv:${contactId}`, c);
+    const index = (await this.store.get<string[]>('bridge:index')) ?? [];
+    if (!index.includes(contactId)) await this.store.set('bridge:index', [...index, contactId]);
+    return c;
+  }
+
+  /** Every conversation, most recent first. */
+  async list(): Promise<Conversation[]> {
+    const index = (await this.store.get<string[]>('bridge:index')) ?? [];
+    const all = await Promise.all(index.map((id) => this.get(id)));
+    return all.filter((c): c is Conversation => !!c).sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+}

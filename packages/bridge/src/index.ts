@@ -1,0 +1,16 @@
+/**
+ * `@switchboard/bridge`: customers text on SMS (Twilio, Vonage) or WhatsApp; agents answer on
+ * WhatsApp; one conversation per customer. Forwards labelled with who and which channel, replies
+ * routed by reply-in-context, `/to` and `/who`, media across channels, the agent's 24-hour window,
+ * digests when one agent is flooded, delivery failures and STOP reported to the agent.
+ *
+ * @example
+ * ```ts
+ * import { createBridge } from '@switchboard/bridge';
+ * createBridge({ agents: ['15550100200'] }).install(sb);
+ * ```
+ * @module
+ */
+export * from './contacts.js';
+export * from './media.js';
+export { createBridge, type Bridge, type BridgeOptions, type ChannelPolicy } from './bridge.js';

@@ -1,0 +1,61 @@
+/**
+ * Media across channels: bytes kept for a while and offered through signed, expiring URLs served by
+ * the app (never a public permanent link), so Twilio can fetch a WhatsApp image as MMS.
+ * @module
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Store } from '@switchboard/core';
+
+/** Options of {@link MediaVault}. */
+export interface MediaVaultOptions {
+  /** The app's public origin (`https://bridge.example.com`). */
+  publicUrl: string;
+  /** The path prefix the app serves media under. Default `/media`. */
+  path?: string;
+  /** Signs URLs. Default: random per process (URLs then die with the process). */
+  secret?: string;
+  /** How long a URL works. Default 1 hour. */
+  ttlMs?: number;
+}
+
+/** Keeps media bytes and signs URLs to them. */
+export class MediaVault {
+  private readonly secret: string;
+  private readonly path: string;
+  private readonly ttlMs: number;
+
+  /** Creates the vault over `store`. */
+  constructor(
+    private readonly store: Store,
+    private readonly options: MediaVaultOptions,
+  ) {
+    this.secret = options.secret ?? randomBytes(32).toString('hex');
+    this.path = options.path ?? '/media';
+    this.ttlMs = options.ttlMs ?? 60 * 60 * 1000;
+  }
+
+  private sign(id: string, expires: number): string {
+    return createHmac('sha256', this.secret).update(`${id}.${expires}`).digest('base64url');
+  }
+
+  /** Keeps the bytes and returns a signed URL that expires. */
+  async put(bytes: Uint8Array, mimeType: string, filename = 'file'): Promise<string> {
+    const id = randomBytes(12).toString('base64url');
+    const expires = Date.now() + this.ttlMs;
+    await this.store.set(`bridge:media:${id}`, { data: Buffer.from(bytes).toString('base64'), mimeType, filename }, this.ttlMs);
+    return `${this.options.publicUrl.replace(/\/+$/, '')}${this.path}/${id}?expires=${expires}&sig=${this.sign(id, expires)}`;
+  }
+
+  /** Serves `GET {path}/{id}?expires&sig`: 403 for a bad or expired signature, 404 when gone. */
+  handler = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const id = url.pathname.slice(this.path.length + 1);
+    const expires = Number(url.searchParams.get('expires'));
+    const sig = Buffer.from(url.searchParams.get('sig') ?? '');
+    const expected = Buffer.from(this.sign(id, expires));
+    if (!Number.isFinite(expires) || expires < Date.now() || sig.length !== expected.length || !timingSafeEqual(sig, expected)) return new Response('forbidden', { status: 403 });
+    const m = await this.store.get<{ data: string; mimeType: string; filename: string }>(`bridge:media:${id}`);
+    if (!m) return new Response('not found', { status: 404 });
+    return new Response(Buffer.from(m.data, 'base64'), { status: 200, headers: { 'content-type': m.mimeType, 'cache-control': 'private, no-store', 'content-disposition': `inline; filename="${m.filename.replace(/"/g, '')}"` } });
+  };
+}
