@@ -6,7 +6,7 @@
 import { isSwitchboardError, type Adapter, type Content, type Context, type MessageContext, type Middleware, type SendResult, type StatusContext, type Switchboard } from '@switchboard/core';
 import { complianceKeyword } from '@switchboard/sms';
 import { renderTemplate, type Template } from '@switchboard/templates';
-import { Conversations, contactIdOf, displayNumber, type Conversation, type Route } from './contacts.js';
+import { Conversations, contactIdOf, type Conversation, type Route } from './contacts.js';
 import type { MediaVault } from './media.js';
 
 /** How replies choose the customer's channel. */

@@ -179,7 +179,11 @@ export class DurableRunner {
       }
       for (const job of jobs) {
         this.active[name]!++;
+        // Keep the lease while the job runs (a paced send may wait long): only a dead worker loses it.
+        const heartbeat = setInterval(() => void this.queue.renew(job.id, this.o.leaseMs).catch(() => undefined), Math.max(50, this.o.leaseMs / 3));
+        heartbeat.unref?.();
         void run(job).finally(() => {
+          clearInterval(heartbeat);
           this.active[name]!--;
           this.wake[name]?.();
         });

@@ -55,6 +55,8 @@ export interface Queue {
   enqueue<P>(queue: string, input: EnqueueInput<P>): Promise<{ id: string; created: boolean }>;
   /** Claims due jobs: pending ones, and running ones whose lease expired; at most one running per group. */
   claim<P = unknown>(queue: string, options: ClaimOptions): Promise<Job<P>[]>;
+  /** Extends a running job's lease (its worker is alive and busy); false when it is no longer running. */
+  renew(id: string, leaseMs: number): Promise<boolean>;
   /** Marks a job done, keeping its result. */
   complete(id: string, result?: unknown): Promise<void>;
   /** Puts a job back to run at `runAt` (a retryable failure). */
@@ -131,6 +133,12 @@ export function memoryQueue(options: MemoryQueueOptions = {}): Queue {
         out.push(copy(j));
       }
       return out as Job<never>[];
+    },
+    async renew(id, leaseMs) {
+      const j = jobs.get(id);
+      if (!j || j.state !== 'running') return false;
+      j.leaseUntil = now() + leaseMs;
+      return true;
     },
     async complete(id, result) {
       finish(id, { state: 'done', result: copy(result) });

@@ -86,3 +86,9 @@ redis.call('ZREM', KEYS[2], ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[3], ARGV[4])
 return 1`;
+
+/** Extend a running job's lease. KEYS: job hash. ARGV: leaseUntil. */
+export const RENEW = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
+redis.call('HSET', KEYS[1], 'leaseUntil', ARGV[1])
+return 1`;

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClaimOptions, EnqueueInput, Job, JobState, Queue, Store } from '@switchboard/core';
 import { Redis, type RedisOptions } from 'ioredis';
-import { CLAIM, DELETE_IF_EQUALS, ENQUEUE, FINISH, INCREMENT, TAKE_TOKEN } from './scripts.js';
+import { CLAIM, DELETE_IF_EQUALS, ENQUEUE, FINISH, INCREMENT, RENEW, TAKE_TOKEN } from './scripts.js';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -124,6 +124,9 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
       const ids = (await client.eval(CLAIM, 1, `${p}q:${queue}:open`, jobPrefix, String(Date.now()), String(o.leaseMs), String(o.limit), String(scan))) as string[];
       const jobs = await Promise.all(ids.map((id) => client.hgetall(jobPrefix + id)));
       return jobs.map(toJob) as Job<P>[];
+    },
+    async renew(id, leaseMs) {
+      return (await client.eval(RENEW, 1, jobPrefix + id, String(Date.now() + leaseMs))) === 1;
     },
     async complete(id, result) {
       await finish(id, 'done', 'result', json(result));

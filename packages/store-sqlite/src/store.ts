@@ -102,6 +102,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
           SELECT 1 FROM jobs r WHERE r.queue = j.queue AND r.grp = j.grp AND r.seq <> j.seq AND r.state = 'running' AND r.lease_until > ?))
       ORDER BY j.seq LIMIT ?`),
     take: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ? WHERE id = ?"),
+    renew: db.prepare("UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running'"),
     complete: db.prepare("UPDATE jobs SET state = 'done', result = ?, lease_until = NULL, finished_at = ? WHERE id = ?"),
     retry: db.prepare("UPDATE jobs SET state = 'pending', run_at = ?, error = ?, lease_until = NULL WHERE id = ?"),
     fail: db.prepare("UPDATE jobs SET state = 'failed', error = ?, lease_until = NULL, finished_at = ? WHERE id = ?"),
@@ -180,6 +181,9 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     },
     async claim<P>(queue: string, o: ClaimOptions) {
       return claim.immediate(queue, o.leaseMs, o.limit) as Job<P>[];
+    },
+    async renew(id, leaseMs) {
+      return q.renew.run(now() + leaseMs, id).changes === 1;
     },
     async complete(id, result) {
       q.complete.run(result === undefined ? null : JSON.stringify(result), now(), id);

@@ -84,6 +84,19 @@ export function queueContract(name: string, options: QueueContractOptions): void
       expect(again).toMatchObject({ id: job!.id, attempts: 2 });
     });
 
+    it('a renewed lease keeps a busy job from being claimed again', async () => {
+      const name = queue();
+      await q.enqueue(name, { key: 'busy', payload: 'busy' });
+      const [job] = await q.claim(name, { worker: 'w1', leaseMs: 80, limit: 1 });
+      for (let i = 0; i < 3; i++) {
+        await sleep(50);
+        expect(await q.renew(job!.id, 80)).toBe(true);
+      }
+      expect(await q.claim(name, { worker: 'w2', leaseMs: 80, limit: 1 })).toEqual([]);
+      await q.complete(job!.id);
+      expect(await q.renew(job!.id, 80)).toBe(false);
+    });
+
     it('fails a job for good', async () => {
       const name = queue();
       const { id } = await q.enqueue(name, { key: 'f', payload: 'f' });
