@@ -14,7 +14,7 @@ export const ROUTES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Builds the server for a switchboard (not yet listening). */
-export function createAppServer(sb: Switchboard, env: ExampleEnv): Server {
+export function createAppServer(sb: Switchboard, env: ExampleEnv, extra: Record<string, ReturnType<typeof toNodeHandler>> = {}): Server {
   const handlers = new Map<string, ReturnType<typeof toNodeHandler>>();
   for (const adapter of sb.adapters.values()) {
     const handler = toNodeHandler(sb.webhook(adapter.name), env.publicUrl ? { publicUrl: env.publicUrl } : {});
@@ -26,7 +26,7 @@ export function createAppServer(sb: Switchboard, env: ExampleEnv): Server {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, adapters: [...sb.adapters.keys()] }));
       return;
     }
-    const handler = handlers.get(path);
+    const handler = handlers.get(path) ?? Object.entries(extra).find(([prefix]) => path.startsWith(prefix))?.[1];
     if (handler) return handler(req, res);
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   });

@@ -28,12 +28,26 @@ describe('fault: two instances on one Redis', () => {
       (await fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(SIM_TWILIO_ACCOUNT.authToken, target, p) }, body: new URLSearchParams(p).toString() })).status;
     const items = Array.from({ length: total }, (_, i) => i);
     await pool(items, 12, async (i) => {
-      const p = { MessageSid: `SM${(i + 7).toString(16).padStart(32, 'a')}`, AccountSid: SIM_TWILIO_ACCOUNT.accountSid, From: `+1555400${String(i % 40).padStart(4, '0')}`, To: '+15550009999', Body: `hello ${i}`, NumMedia: '0' };
+      const p = { MessageSid: `SM${(i + 7).toString(16).padStart(32, '0')}`, AccountSid: SIM_TWILIO_ACCOUNT.accountSid, From: `+1555400${String(i % 40).padStart(4, '0')}`, To: '+15550009999', Body: `hello ${i}`, NumMedia: '0' };
       expect(await post(urls[i % 2]!, p)).toBe(200);
       // Twilio retries a webhook it thinks failed: here always to the other instance.
       expect(await post(urls[(i + 1) % 2]!, p)).toBe(200);
     });
-    await until(() => sim.messages.length >= total, 60_000, 'every reply sent');
+    const progress = setInterval(() => process.stdout.write(`[faults] redis progress: ${sim.messages.length}/${total}\n`), 5000);
+    try {
+      await until(() => sim.messages.length >= total, 30_000, 'every reply sent');
+    } catch (e) {
+      // Leave a trace of what is stuck, for the next reader.
+      const c = new Redis(url, { maxRetriesPerRequest: 0 });
+      for (const key of await c.keys(`${prefix}job:*`)) {
+        const job = await c.hgetall(key);
+        if (job.state !== 'done') process.stdout.write(`[faults] unfinished ${JSON.stringify({ ...job, payload: job.payload?.slice(0, 120) })}\n`);
+      }
+      c.disconnect();
+      throw e;
+    } finally {
+      clearInterval(progress);
+    }
     await new Promise((r) => setTimeout(r, 300));
     a.kill('SIGTERM');
     b.kill('SIGTERM');

@@ -1,0 +1,58 @@
+/**
+ * The bridge app: every configured provider, the bridge to the agents' WhatsApp, compliance, button
+ * fallbacks, signed media URLs, and the routes providers call.
+ */
+import type { Server } from 'node:http';
+import { autoReply } from '@switchboard/auto-reply';
+import { createBridge, MediaVault, type Bridge } from '@switchboard/bridge';
+import { buttons } from '@switchboard/buttons';
+import { createSwitchboard, SwitchboardError, toNodeHandler, type Logger, type Switchboard } from '@switchboard/core';
+import { defineTemplate } from '@switchboard/templates';
+import { createAppServer, openStore, type ExampleEnv } from 'example-shared';
+import { z } from 'zod';
+
+/** The template an agent gets when their 24-hour window is closed (approve it on WhatsApp under this name). */
+export const agentNotice = defineTemplate({
+  name: 'new_customer_message',
+  params: z.object({}),
+  languages: { en_US: 'New message from a customer, reply to read it.' },
+});
+
+/** Options of {@link createBridgeApp}. */
+export interface BridgeAppOptions {
+  logger?: Logger;
+  /** Greet a first-time customer with buttons (shows the button fallbacks). Default true. */
+  greeting?: boolean;
+}
+
+/** Builds the app (not yet listening). */
+export function createBridgeApp(env: ExampleEnv & { agents: string[]; mediaSecret?: string }, options: BridgeAppOptions = {}): { sb: Switchboard; server: Server; bridge: Bridge } {
+  if (!env.agents.length) throw new SwitchboardError('CONFIG_INVALID', 'AGENT_WHATSAPP: give at least one agent WhatsApp number');
+  if (!env.adapters.some((a) => a.name === 'whatsapp')) throw new SwitchboardError('CONFIG_INVALID', 'the bridge needs WhatsApp: set WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, WHATSAPP_PHONE_NUMBER_ID');
+  const { store, queue } = openStore(env.storeUrl);
+  const sb = createSwitchboard({ adapters: env.adapters, store, ...(queue ? { queue } : {}), ...(options.logger ? { logger: options.logger } : {}) });
+  const media = new MediaVault(store, { publicUrl: env.publicUrl ?? `http://127.0.0.1:${env.port}`, ...(env.mediaSecret ? { secret: env.mediaSecret } : {}) });
+  const bridge = createBridge({ agents: env.agents, agentTemplate: { template: agentNotice }, media });
+  // The bridge first (it tells agents about STOP), then compliance, then typed replies -> actions.
+  bridge.install(sb);
+  autoReply({
+    rules:
+      options.greeting === false
+        ? []
+        : [
+            {
+              id: 'greeting',
+              match: { firstContact: true },
+              continue: true,
+              reply: { type: 'buttons', text: 'Welcome to Acme! An agent will answer here. What is it about?', buttons: [{ id: 'order', title: 'An order' }, { id: 'return', title: 'A return' }, { id: 'other', title: 'Something else' }] },
+            },
+          ],
+    compliance: { help: 'Acme support: an agent answers here. Reply STOP to unsubscribe.' },
+  }).install(sb);
+  buttons().install(sb);
+  const server = createAppServer(sb, env, { '/media/': toNodeHandler(media.handler) });
+  return { sb, server, bridge };
+}
+
+/** `AGENT_WHATSAPP` as a list of numbers. */
+export const agentsOf = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);

@@ -1,0 +1,58 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type Demo } from './demo.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const out = fileURLToPath(new URL('../test-output/', import.meta.url));
+
+describe('the demo page in headless Chromium', () => {
+  let demo: Demo;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // In CI the browser is part of the set-up (.ci/run installs Debian's chromium): missing is a failure.
+    if (!existsSync(CHROMIUM) && process.env.CI) throw new Error(`${CHROMIUM} not found: .ci/run installs Debian's chromium`);
+    demo = await startDemo();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))('an SMS reaches the agent, the agent replies in context, the reply reaches the SMS phone', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 760 } });
+    await page.goto(demo.url);
+    await page.locator('[data-phone="sms"] input[name="text"]').fill('Hi, is my order ready?');
+    await page.locator('[data-phone="sms"] button').click();
+
+    const agent = page.locator('[data-phone="agent"] .msgs');
+    await expect.poll(() => agent.innerText(), { timeout: 15_000 }).toContain('[SMS +1 555 000 1111] Hi, is my order ready?');
+    // The greeting's buttons reach the SMS phone as numbered text.
+    await expect.poll(() => page.locator('[data-phone="sms"] .msgs').innerText(), { timeout: 10_000 }).toContain('Reply 1 for An order, 2 for A return, 3 for Something else');
+
+    await agent.locator('.bubble', { hasText: 'Hi, is my order ready?' }).locator('.reply').click();
+    await page.locator('[data-phone="agent"] input[name="text"]').fill('Yes! It ships today.');
+    await page.locator('[data-phone="agent"] button').click();
+    await expect.poll(() => page.locator('[data-phone="sms"] .msgs').innerText(), { timeout: 15_000 }).toContain('Yes! It ships today.');
+    await expect.poll(() => page.locator('#conversations').innerText()).toContain('+1 555 000 1111');
+    await expect.poll(() => page.locator('#timeline').innerText()).toContain('webhook twilio -> bridge POST /webhooks/twilio -> 200');
+
+    // A WhatsApp customer gets the same greeting as real buttons; a tap reaches the agent as a choice.
+    await page.locator('[data-phone="wa"] input[name="text"]').fill('Hello from WhatsApp');
+    await page.locator('[data-phone="wa"] button').click();
+    const returnButton = page.locator('[data-phone="wa"] .actions button', { hasText: 'A return' });
+    await returnButton.waitFor({ timeout: 15_000 });
+    await returnButton.click();
+    await expect.poll(() => agent.innerText(), { timeout: 15_000 }).toContain('[WhatsApp +1 650 555 1234 Pablo] A return (chose: A return)');
+
+    mkdirSync(out, { recursive: true });
+    await page.screenshot({ path: `${out}demo.png` });
+    expect(existsSync(`${out}demo.png`)).toBe(true);
+  }, 60_000);
+});
