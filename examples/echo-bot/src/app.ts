@@ -7,9 +7,11 @@ import { createSwitchboard, type Logger, type Switchboard } from '@switchboard/c
 import { createAppServer, openStore, type ExampleEnv } from 'example-shared';
 
 /** Builds the bot and its HTTP server (not yet listening). */
-export function createEchoBot(env: ExampleEnv, options: { logger?: Logger } = {}): { sb: Switchboard; server: Server } {
-  const { store, queue } = openStore(env.storeUrl);
-  const sb = createSwitchboard({ adapters: env.adapters, store, ...(queue ? { queue } : {}), ...(options.logger ? { logger: options.logger } : {}) });
+export async function createEchoBot(env: ExampleEnv, options: { logger?: Logger } = {}): Promise<{ sb: Switchboard; server: Server }> {
+  const { store, queue } = await openStore(env.storeUrl);
+  // SWITCHBOARD_RATE_LIMIT=off drops the providers' pacing: for load tests against a simulator only.
+  const pacing = process.env.SWITCHBOARD_RATE_LIMIT === 'off' ? { rateLimit: false as const } : {};
+  const sb = createSwitchboard({ adapters: env.adapters, store, ...(queue ? { queue } : {}), ...pacing, ...(options.logger ? { logger: options.logger } : {}) });
   sb.on('message', async (ctx) => {
     if (ctx.text) await ctx.reply(ctx.text);
   });

@@ -28,7 +28,7 @@ await new Promise((r) => probe.close(r));
 const bot = `http://127.0.0.1:${port}`;
 const data = mkdtempSync(join(tmpdir(), 'switchboard-demo-'));
 const env = readEnv({ PORT: String(port), PUBLIC_URL: bot, STORE_URL: `sqlite:${join(data, 'demo.db')}`, TWILIO_ACCOUNT_SID: SIM_TWILIO_ACCOUNT.accountSid, TWILIO_AUTH_TOKEN: SIM_TWILIO_ACCOUNT.authToken, TWILIO_FROM: BUSINESS, TWILIO_API_URL: sim.url });
-const { sb, server } = createEchoBot(env);
+const { sb, server } = await createEchoBot(env);
 await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
 out(`Twilio simulator: ${sim.url}\nEcho bot:         ${bot}/webhooks/twilio  (store ${env.storeUrl})\n`);
 

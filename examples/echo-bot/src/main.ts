@@ -6,6 +6,6 @@ import { createEchoBot } from './app.js';
 const logger = createLogger({ level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info' });
 const env = readEnv(process.env, { database: 'echo-bot' });
 if (env.adapters.length === 0) logger.warn('no provider configured: set TWILIO_*, VONAGE_* or WHATSAPP_* (see README)');
-const { sb, server } = createEchoBot(env, { logger });
+const { sb, server } = await createEchoBot(env, { logger });
 logEvents(sb, logger);
 runApp(sb, server, env, logger, 'echo bot');

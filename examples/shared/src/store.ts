@@ -2,8 +2,6 @@
  * `STORE_URL` to a store (and, for the durable ones, the queue behind the inbox and outbox).
  */
 import { memoryStore, type Queue, type Store } from '@switchboard/core';
-import { redisStore } from '@switchboard/store-redis';
-import { sqliteStore } from '@switchboard/store-sqlite';
 
 /** What a store URL opens. */
 export interface OpenedStore {
@@ -12,13 +10,18 @@ export interface OpenedStore {
   queue: Queue | undefined;
 }
 
-/** Opens `sqlite:<path>` (the embedded durable default), `memory:` or `redis://host:port`. */
-export function openStore(url: string): OpenedStore {
+/**
+ * Opens `sqlite:<path>` (the embedded durable default), `memory:` or `redis://host:port`. The store
+ * packages load only when used: a process never pays the start-up cost of the others.
+ */
+export async function openStore(url: string): Promise<OpenedStore> {
   if (url === 'memory:') return { store: memoryStore(), queue: undefined };
   if (url.startsWith('sqlite:')) {
+    const { sqliteStore } = await import('@switchboard/store-sqlite');
     const s = sqliteStore({ path: url.slice('sqlite:'.length) });
     return { store: s, queue: s };
   }
+  const { redisStore } = await import('@switchboard/store-redis');
   const r = redisStore({ url });
   return { store: r, queue: r };
 }

@@ -26,10 +26,10 @@ export interface BridgeAppOptions {
 }
 
 /** Builds the app (not yet listening). */
-export function createBridgeApp(env: ExampleEnv & { agents: string[]; mediaSecret?: string }, options: BridgeAppOptions = {}): { sb: Switchboard; server: Server; bridge: Bridge } {
+export async function createBridgeApp(env: ExampleEnv & { agents: string[]; mediaSecret?: string }, options: BridgeAppOptions = {}): Promise<{ sb: Switchboard; server: Server; bridge: Bridge }> {
   if (!env.agents.length) throw new SwitchboardError('CONFIG_INVALID', 'AGENT_WHATSAPP: give at least one agent WhatsApp number');
   if (!env.adapters.some((a) => a.name === 'whatsapp')) throw new SwitchboardError('CONFIG_INVALID', 'the bridge needs WhatsApp: set WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, WHATSAPP_PHONE_NUMBER_ID');
-  const { store, queue } = openStore(env.storeUrl);
+  const { store, queue } = await openStore(env.storeUrl);
   const sb = createSwitchboard({ adapters: env.adapters, store, ...(queue ? { queue } : {}), ...(options.logger ? { logger: options.logger } : {}) });
   const media = new MediaVault(store, { publicUrl: env.publicUrl ?? `http://127.0.0.1:${env.port}`, ...(env.mediaSecret ? { secret: env.mediaSecret } : {}) });
   const bridge = createBridge({ agents: env.agents, agentTemplate: { template: agentNotice }, media });

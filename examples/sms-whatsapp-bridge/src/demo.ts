@@ -82,7 +82,7 @@ export async function startDemo(options: { port?: number; host?: string } = {}):
     },
     { database: 'bridge' },
   );
-  const app = createBridgeApp({ ...env, agents: [CAST.agent] });
+  const app = await createBridgeApp({ ...env, agents: [CAST.agent] });
   await new Promise<void>((r) => app.server.listen(bridgePort, '127.0.0.1', r));
   metaSim.webhookUrl = `${bridgeUrl}/webhooks/whatsapp`;
 

@@ -6,6 +6,6 @@ import { createSupportBot } from './bot.js';
 const logger = createLogger({ level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info' });
 const env = readEnv(process.env, { database: 'support-bot' });
 if (env.adapters.length === 0) logger.warn('no provider configured: set TWILIO_*, VONAGE_* or WHATSAPP_* (see README)');
-const sb = createSupportBot(env.adapters, { logger, ...openStore(env.storeUrl) });
+const sb = createSupportBot(env.adapters, { logger, ...(await openStore(env.storeUrl)) });
 logEvents(sb, logger);
 runApp(sb, createAppServer(sb, env), env, logger, 'support bot');
