@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer as createNetServer } from 'node:net';
 import { Pool } from 'undici';
 import { compose, createSwitchboard, memoryStore, InboundMessageSchema, createContext } from '@switchboard/core';
 import { MetaSimulator, SIM_META, SIM_TWILIO_ACCOUNT, SIM_VONAGE, TwilioSimulator, VonageSimulator, metaSignature, twilioSignature } from '@switchboard/testing';
@@ -18,14 +19,15 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const echoMain = join(root, 'examples/echo-bot/dist/main.js');
 const out = (s) => process.stdout.write(s + '\n');
 const taskset = (() => { try { execFileSync('taskset', ['-c', '0', 'true']); return cpus().length > 1; } catch { return false; } })();
-let nextPort = 43100 + Math.floor(Math.random() * 500);
+// A free port from the kernel (a fixed range could collide with the simulators' ephemeral ports).
+const freePort = () => new Promise((resolve) => { const s = createNetServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 
 function rssOf(pid) {
   try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024; } catch { return NaN; }
 }
 
 async function startBot(script, env, { pin = true } = {}) {
-  const port = nextPort++;
+  const port = await freePort();
   const args = [script];
   const cmd = pin && taskset ? 'taskset' : process.execPath;
   const cmdArgs = pin && taskset ? ['-c', '1', process.execPath, ...args] : args;

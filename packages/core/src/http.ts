@@ -77,11 +77,15 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
   return async (req) => {
     try {
+      const timeout = req.timeoutMs ?? defaultTimeout;
       const res = await undiciRequest(req.url, {
         method: req.method,
         ...(req.headers ? { headers: req.headers } : {}),
         ...(req.body !== undefined ? { body: req.body } : {}),
-        signal: signalFor(req),
+        // undici's own timers: an AbortSignal.timeout per call costs more CPU than the call's parsing.
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        ...(req.signal ? { signal: req.signal } : {}),
       });
       const bytes = new Uint8Array(await res.body.arrayBuffer());
       return {
@@ -101,7 +105,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
 function normalise(e: unknown): SwitchboardError {
   if (e instanceof SwitchboardError) return e;
-  if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError' || (e as { code?: string }).code === 'UND_ERR_ABORTED')) {
+  const code = (e as { code?: string }).code;
+  if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')) {
     return new SwitchboardError('TIMEOUT', `provider request timed out or was aborted: ${e.message}`, { cause: e });
   }
   return toSwitchboardError(e, 'NETWORK');

@@ -11,6 +11,10 @@ export interface PhoneOptions {
   defaultCountry?: string;
 }
 
+// Parsing a number costs tens of microseconds and the same customers write again and again.
+const cache = new Map<string, string>();
+const CACHE_SIZE = 10_000;
+
 /**
  * Normalises a phone number to E.164 (`+15550001111`): strips spaces, dots, dashes, brackets and
  * `whatsapp:`/`sms:`/`tel:` prefixes; accepts `00` international prefixes and bare WhatsApp ids
@@ -24,6 +28,16 @@ export interface PhoneOptions {
  * ```
  */
 export function toE164(input: string, options: PhoneOptions = {}): string {
+  const key = `${options.defaultCountry ?? ''}|${input}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const e164 = parseE164(input, options);
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, e164);
+  return e164;
+}
+
+function parseE164(input: string, options: PhoneOptions): string {
   const raw = input.trim().replace(/^(whatsapp|sms|tel|mms):/i, '').trim();
   const invalid = (why: string) => new SwitchboardError('INVALID_ADDRESS', `"${input}" is not a phone number: ${why}`, { details: { input } });
   if (!/^[+\d\s().\-/]+$/.test(raw)) throw invalid('it has characters a number cannot have');
