@@ -33,3 +33,4 @@ export * from './durable.js';
 export * from './webhook.js';
 export * from './node.js';
 export * from './http.js';
+export * from './text.js';

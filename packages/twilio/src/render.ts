@@ -3,7 +3,7 @@
  * cannot carry is refused (NOT_SUPPORTED) or turned into text with a warning, never silently dropped.
  * @module
  */
-import { SwitchboardError, type Content, type OutboundMessage, type Warning } from '@switchboard/core';
+import { splitText, SwitchboardError, type Content, type OutboundMessage, type Warning } from '@switchboard/core';
 import { TWILIO_MAX_BODY, TWILIO_MAX_MEDIA } from './config.js';
 
 /** The rendered form of one message: one or more Body chunks, and media URLs for the first. */
@@ -21,26 +21,6 @@ const unsupported = (i: number, what: string, channel: string) =>
     channel,
     details: { part: i },
   });
-
-/**
- * Splits text into chunks of at most `max` UTF-16 units, at the last space or line break before the
- * limit when there is one, never inside a surrogate pair.
- */
-export function splitText(text: string, max: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    let cut = Math.max(rest.lastIndexOf(' ', max), rest.lastIndexOf('\n', max));
-    if (cut <= max / 2) cut = max;
-    // Do not cut between a high and a low surrogate.
-    const code = rest.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff) cut--;
-    out.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).replace(/^[ \n]+/, '');
-  }
-  if (rest || !out.length) out.push(rest);
-  return out;
-}
 
 const mapsLink = (lat: number, lng: number) => `https://maps.google.com/?q=${lat},${lng}`;
 
@@ -87,7 +67,7 @@ export function renderTwilio(message: OutboundMessage, maxBody = TWILIO_MAX_BODY
     throw new SwitchboardError('NOT_SUPPORTED', `${mediaUrls.length} media items: Twilio sends at most ${TWILIO_MAX_MEDIA} per message`, { adapter: 'twilio', channel });
   }
   const text = texts.join('\n');
-  const bodies = text.length > maxBody ? splitText(text, maxBody) : [text];
+  const bodies = [...text].length > maxBody ? splitText(text, maxBody) : [text];
   if (bodies.length > 1) {
     warnings.push({ code: 'text-split', message: `text of ${text.length} characters split into ${bodies.length} messages of at most ${maxBody}` });
   }

@@ -3,7 +3,7 @@
  * warning, templates their fallback text with a warning; the rest is refused NOT_SUPPORTED.
  * @module
  */
-import { SwitchboardError, type OutboundMessage, type Warning } from '@switchboard/core';
+import { splitText, SwitchboardError, type OutboundMessage, type Warning } from '@switchboard/core';
 import { VONAGE_MAX_TEXT } from './config.js';
 
 /** What rendering yields: the text chunks to send (several when very long) and warnings. */
@@ -14,27 +14,6 @@ export interface VonageRendered {
 
 const refuse = (i: number, what: string) =>
   new SwitchboardError('NOT_SUPPORTED', `part ${i}: ${what} cannot be sent as an SMS; use @switchboard/buttons or @switchboard/templates for a text fallback`, { adapter: 'vonage', channel: 'sms', details: { part: i } });
-
-/** Splits text at spaces into chunks of at most `max` characters (never inside a surrogate pair). */
-export function chunkText(text: string, max: number): string[] {
-  const cps = [...text];
-  const out: string[] = [];
-  let start = 0;
-  while (cps.length - start > max) {
-    let cut = start + max;
-    for (let i = cut; i > start + max / 2; i--) {
-      if (cps[i] === ' ' || cps[i] === '\n') {
-        cut = i;
-        break;
-      }
-    }
-    out.push(cps.slice(start, cut).join('').trimEnd());
-    start = cut;
-    while (cps[start] === ' ' || cps[start] === '\n') start++;
-  }
-  out.push(cps.slice(start).join(''));
-  return out;
-}
 
 /** Renders a message as SMS text. */
 export function renderVonage(message: OutboundMessage): VonageRendered {
@@ -74,7 +53,7 @@ export function renderVonage(message: OutboundMessage): VonageRendered {
     }
   });
   const text = lines.join('\n');
-  const texts = [...text].length > VONAGE_MAX_TEXT ? chunkText(text, VONAGE_MAX_TEXT) : [text];
+  const texts = [...text].length > VONAGE_MAX_TEXT ? splitText(text, VONAGE_MAX_TEXT) : [text];
   if (texts.length > 1) warnings.push({ code: 'text-split', message: `text of ${[...text].length} characters sent as ${texts.length} messages of at most ${VONAGE_MAX_TEXT}` });
   return { texts, warnings };
 }

@@ -4,7 +4,7 @@
  * split on word boundaries with a warning. Nothing is silently cut.
  * @module
  */
-import { SwitchboardError, type Content, type OutboundMessage, type Warning } from '@switchboard/core';
+import { splitText, SwitchboardError, type Content, type OutboundMessage, type Warning } from '@switchboard/core';
 import {
   MAX_BUTTON_ID,
   MAX_BUTTON_TITLE,
@@ -40,27 +40,6 @@ const refuse = (part: number, what: string, limit: string) =>
 
 const chars = (s: string) => [...s].length;
 
-/** Splits text into chunks of at most `max` characters, at a space or line break when possible. */
-export function splitWords(text: string, max: number): string[] {
-  const cps = [...text];
-  const out: string[] = [];
-  let start = 0;
-  while (cps.length - start > max) {
-    let cut = start + max;
-    for (let i = cut; i > start + max / 2; i--) {
-      if (cps[i] === ' ' || cps[i] === '\n') {
-        cut = i;
-        break;
-      }
-    }
-    out.push(cps.slice(start, cut).join('').trimEnd());
-    start = cut;
-    while (cps[start] === ' ' || cps[start] === '\n') start++;
-  }
-  out.push(cps.slice(start).join(''));
-  return out;
-}
-
 // Link previews only when there is a link (Meta's default is off).
 const textPayload = (body: string): WaPayload => ({ type: 'text', text: /https?:\/\//.test(body) ? { preview_url: true, body } : { body } });
 
@@ -79,7 +58,7 @@ function renderPart(part: Content, i: number, warnings: Warning[]): WaPayload[] 
   switch (part.type) {
     case 'text': {
       if (chars(part.text) <= MAX_TEXT_LENGTH) return [textPayload(part.text)];
-      const chunks = splitWords(part.text, MAX_TEXT_LENGTH);
+      const chunks = splitText(part.text, MAX_TEXT_LENGTH);
       warnings.push({ code: 'text-split', message: `text of ${chars(part.text)} characters split into ${chunks.length} messages of at most ${MAX_TEXT_LENGTH}`, part: i });
       return chunks.map(textPayload);
     }
