@@ -166,3 +166,4 @@ describe('bridge', () => {
     expect(texts.slice(-3)).toEqual(['[SMS +1 555 000 0001] msg 1', '[SMS +1 555 000 0002] msg 2', '3 more messages (reply with /to <number> to answer one):\n[SMS +1 555 000 0003] msg 3\n[SMS +1 555 000 0004] msg 4\n[SMS +1 555 000 0005] msg 5']);
   });
 });
+

@@ -3,7 +3,7 @@
  * customer.
  * @module
  */
-import { isSwitchboardError, type Adapter, type Content, type Context, type MessageContext, type Middleware, type SendResult, type StatusContext, type Switchboard } from '@switchboard/core';
+import { isSwitchboardError, StoreLog, type Adapter, type Content, type Context, type MessageContext, type Middleware, type SendResult, type StatusContext, type Switchboard } from '@switchboard/core';
 import { complianceKeyword } from '@switchboard/sms';
 import { renderTemplate, type Template } from '@switchboard/templates';
 import { Conversations, contactIdOf, type Conversation, type Route } from './contacts.js';
@@ -72,6 +72,10 @@ export function createBridge(options: BridgeOptions): Bridge {
     sb.send({ adapter: agentAdapterName, to: { channel: 'whatsapp', id: agent }, parts, ...(key ? { idempotencyKey: key } : {}) });
   const tell = (agent: string, text: string) => toAgent(agent, [{ type: 'text', text }]).catch(() => undefined);
 
+  // Appends from concurrent webhooks must not overwrite each other: numbered slots, not one array.
+  const heldFor = (agent: string) => new StoreLog<{ contactId: string; parts: Content[]; key: string }>(sb.store, `bridge:held:${agent}`);
+  const digestFor = (agent: string) => new StoreLog<{ contactId: string; text: string }>(sb.store, `bridge:digest:${agent}`);
+
   const assign = (contactId: string) => agents[[...contactId].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % agents.length]!;
 
   async function remember(result: SendResult, contacts: Forwarded): Promise<void> {
@@ -82,8 +86,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   async function forward(agent: string, contactId: string, parts: Content[], key: string): Promise<void> {
     const wa = agentAdapter();
     if (wa.isWindowOpen && !(await wa.isWindowOpen(agent))) {
-      const held = (await sb.store.get<{ contactId: string; parts: Content[]; key: string }[]>(`bridge:held:${agent}`)) ?? [];
-      await sb.store.set(`bridge:held:${agent}`, [...held, { contactId, parts, key }]);
+      await heldFor(agent).append({ contactId, parts, key });
       if (options.agentTemplate && (await sb.store.setIfAbsent(`bridge:notified:${agent}`, Date.now(), 24 * 60 * 60 * 1000))) {
         const t = options.agentTemplate;
         const part = renderTemplate(t.template, t.params ?? {}, wa, 'whatsapp', t.language).part;
@@ -97,8 +100,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       return;
     }
     const texts = parts.map((p) => (p.type === 'text' ? p.text : p.type === 'media' ? (p.caption ?? `[${p.kind}]`) : `[${p.type}]`)).join('\n');
-    const digest = (await sb.store.get<{ contactId: string; text: string }[]>(`bridge:digest:${agent}`)) ?? [];
-    await sb.store.set(`bridge:digest:${agent}`, [...digest, { contactId, text: texts }]);
+    await digestFor(agent).append({ contactId, text: texts });
     if (await sb.store.setIfAbsent(`bridge:digest-due:${agent}`, 1, windowMs)) {
       const t = setTimeout(() => {
         timers.delete(t);
@@ -110,8 +112,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   }
 
   async function flushDigest(agent: string): Promise<void> {
-    const digest = (await sb.store.get<{ contactId: string; text: string }[]>(`bridge:digest:${agent}`)) ?? [];
-    await sb.store.delete(`bridge:digest:${agent}`);
+    const digest = await digestFor(agent).drain();
     if (!digest.length) return;
     const contacts = [...new Set(digest.map((d) => d.contactId))];
     const text = `${digest.length} more message${digest.length > 1 ? 's' : ''} (reply with /to <number> to answer one):\n${digest.map((d) => d.text).join('\n')}`;
@@ -182,10 +183,9 @@ export function createBridge(options: BridgeOptions): Bridge {
   }
 
   async function onAgent(ctx: MessageContext, agent: string): Promise<void> {
-    const held = (await sb.store.get<{ contactId: string; parts: Content[]; key: string }[]>(`bridge:held:${agent}`)) ?? [];
+    const held = await heldFor(agent).drain();
     if (held.length) {
       // The agent answered the notification: the window is open, deliver what waited, in order.
-      await sb.store.delete(`bridge:held:${agent}`);
       await sb.store.delete(`bridge:notified:${agent}`);
       for (const h of held) await remember(await toAgent(agent, h.parts, h.key), [h.contactId]);
       return;

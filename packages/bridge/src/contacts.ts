@@ -2,7 +2,7 @@
  * One contact per person across channels, and one conversation per contact with its transcript.
  * @module
  */
-import type { Address, Store, Warning } from '@switchboard/core';
+import { StoreLog, type Address, type Store, type Warning } from '@switchboard/core';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 
 /** The contact a phone-like address belongs to: its digits, whatever the channel or formatting. */
@@ -59,11 +59,15 @@ export interface Conversation {
 
 /** The conversations, kept in the store. */
 export class Conversations {
+  private readonly index: StoreLog<string>;
+
   /** Creates the book over `store`, transcripts bounded to `maxTranscript` lines. */
   constructor(
     private readonly store: Store,
     private readonly maxTranscript = 200,
-  ) {}
+  ) {
+    this.index = new StoreLog<string>(store, 'bridge:index');
+  }
 
   /** The contact an address belongs to: an explicit link if one was made, else its digits. */
   async contactOf(address: Address): Promise<string> {
@@ -87,14 +91,14 @@ export class Conversations {
     if (c.transcript.length > this.maxTranscript) c.transcript.splice(0, c.transcript.length - this.maxTranscript);
     c.updatedAt = Date.now();
     await this.store.set(`bridge:conv:${contactId}`, c);
-    const index = (await this.store.get<string[]>('bridge:index')) ?? [];
-    if (!index.includes(contactId)) await this.store.set('bridge:index', [...index, contactId]);
+    // Indexed once per contact, in a log that concurrent first messages cannot overwrite.
+    if (await this.store.setIfAbsent(`bridge:indexed:${contactId}`, 1)) await this.index.append(contactId);
     return c;
   }
 
   /** Every conversation, most recent first. */
   async list(): Promise<Conversation[]> {
-    const index = (await this.store.get<string[]>('bridge:index')) ?? [];
+    const index = await this.index.peek();
     const all = await Promise.all(index.map((id) => this.get(id)));
     return all.filter((c): c is Conversation => !!c).sort((a, b) => b.updatedAt - a.updatedAt);
   }

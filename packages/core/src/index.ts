@@ -19,6 +19,7 @@ export * from './model.js';
 export * from './adapter.js';
 export * from './store.js';
 export * from './memory-store.js';
+export * from './store-log.js';
 export * from './compose.js';
 export * from './context.js';
 export * from './composer.js';

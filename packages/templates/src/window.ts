@@ -3,7 +3,7 @@
  * re-engagement template instead (holding or dropping the original), or fall back to SMS.
  * @module
  */
-import { isSwitchboardError, withWarnings, type Adapter, type Context, type Middleware, type OutboundMessage, type Store, type Switchboard, type Transformer } from '@switchboard/core';
+import { isSwitchboardError, StoreLog, withWarnings, type Adapter, type Context, type Middleware, type OutboundMessage, type Store, type Switchboard, type Transformer } from '@switchboard/core';
 import { toE164 } from '@switchboard/sms';
 import type { z } from 'zod';
 import type { Template } from './define.js';
@@ -54,11 +54,7 @@ export function windowAwareTransformer(store: Store, options: WindowAwareOptions
       const key = message.idempotencyKey;
       const r = await prev({ ...message, parts: [part], ...(key ? { idempotencyKey: `${key}:reengage` } : {}), metadata: { ...message.metadata, windowFallback: 'template' } }, adapter);
       const hold = (options.original ?? 'hold') === 'hold';
-      if (hold) {
-        const heldAt = heldKey(adapter.name, message.to.id);
-        const held = (await store.get<OutboundMessage[]>(heldAt)) ?? [];
-        await store.set(heldAt, [...held, { ...message, ...(key ? { idempotencyKey: `${key}:released` } : {}) }], holdTtl);
-      }
+      if (hold) await new StoreLog<OutboundMessage>(store, heldKey(adapter.name, message.to.id), holdTtl).append({ ...message, ...(key ? { idempotencyKey: `${key}:released` } : {}) });
       return withWarnings(r, [
         { code: 'window-closed-template', message: `the WhatsApp window with ${message.to.id} is closed: sent template "${template.name}" instead; the original is ${hold ? 'held until the customer answers' : 'dropped'}` },
       ]);
@@ -70,12 +66,9 @@ export function windowAwareTransformer(store: Store, options: WindowAwareOptions
 export function windowAwareMiddleware(): Middleware<Context> {
   return async function releaseHeld(ctx, next) {
     if (ctx.kind === 'message') {
-      const key = heldKey(ctx.adapter.name, ctx.message.from.id);
-      const held = await ctx.store.get<OutboundMessage[]>(key);
-      if (held?.length) {
-        await ctx.store.delete(key);
-        for (const m of held) await ctx.send({ ...m, metadata: { ...m.metadata, released: true } });
-      }
+      // Concurrent holds each take their own slot: none overwrites another.
+      const held = await new StoreLog<OutboundMessage>(ctx.store, heldKey(ctx.adapter.name, ctx.message.from.id)).drain();
+      for (const m of held) await ctx.send({ ...m, metadata: { ...m.metadata, released: true } });
     }
     return next();
   };
