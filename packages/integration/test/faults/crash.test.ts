@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIM_TWILIO_ACCOUNT, TwilioSimulator, twilioSignature } from '@switchboard/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FULL, freePort, pool, startWorker, until } from './harness.js';
+
+afterAll(stopAll);
+import { FULL, freePort, pool, startWorker, stopAll, stopWorker, until } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-faults-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,7 +55,7 @@ describe('fault: kill -9 in the middle of inbound webhooks and sends', () => {
     expect(killed).toBe(true);
     const expected = new Set([...params.map((p) => `re: ${p.Body}`), ...Array.from({ length: sends }, (_, i) => `send ${i}`)]);
     await until(() => [...expected].every((b) => sim.messages.some((m) => m.body === b)), 60_000, 'every reply and send delivered');
-    worker.kill('SIGTERM');
+    await stopWorker(worker);
     await sim.close();
     const counts = new Map<string, number>();
     for (const m of sim.messages) counts.set(m.body, (counts.get(m.body) ?? 0) + 1);

@@ -16,9 +16,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const running = new Set<ChildProcess>();
+
+/** Stops every worker still running (a failed test must not leave processes behind). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((c) => stopWorker(c, 'SIGKILL')));
+}
+
 /** Starts the worker app as a real process; resolves once it listens. */
 export async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, [fileURLToPath(new URL('../fixtures/worker.mjs', import.meta.url))], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -32,6 +41,16 @@ export async function startWorker(env: Record<string, string>): Promise<ChildPro
     child.once('exit', (code) => reject(new Error(`worker exited ${code}: ${err}`)));
   });
   return child;
+}
+
+/** Stops a worker and waits until the process is gone. */
+export async function stopWorker(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  await gone;
+  clearTimeout(timer);
 }
 
 /** Waits until `check` passes, polling. */

@@ -1,7 +1,9 @@
 import { SIM_TWILIO_ACCOUNT, TwilioSimulator, twilioSignature } from '@switchboard/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FULL, freePort, maxInWindow, pool, startWorker, until } from './harness.js';
+
+afterAll(stopAll);
+import { FULL, freePort, maxInWindow, pool, startWorker, stopAll, stopWorker, until } from './harness.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `sbfault:${process.pid}:${Date.now().toString(36)}:`;
@@ -49,8 +51,7 @@ describe('fault: two instances on one Redis', () => {
       clearInterval(progress);
     }
     await new Promise((r) => setTimeout(r, 300));
-    a.kill('SIGTERM');
-    b.kill('SIGTERM');
+    await Promise.all([stopWorker(a), stopWorker(b)]);
     await sim.close();
     const bodies = sim.messages.map((m) => m.body);
     expect(bodies).toHaveLength(total);
