@@ -21,29 +21,28 @@ export class StoreLog<T> {
     await this.store.set(`${this.key}:${n}`, entry, this.ttlMs);
   }
 
-  /** Every entry not yet read by `drain`, in order, without removing them. */
-  async peek(): Promise<T[]> {
+  // The unread slots and their entries, in order.
+  private async unread(): Promise<{ start: number; end: number; entries: T[] }> {
     const end = (await this.store.get<number>(`${this.key}:n`)) ?? 0;
     const start = (await this.store.get<number>(`${this.key}:read`)) ?? 0;
-    const out: T[] = [];
+    const entries: T[] = [];
     for (let i = start + 1; i <= end; i++) {
       const e = await this.store.get<T>(`${this.key}:${i}`);
-      if (e !== undefined) out.push(e);
+      if (e !== undefined) entries.push(e);
     }
-    return out;
+    return { start, end, entries };
+  }
+
+  /** Every entry not yet read by `drain`, in order, without removing them. */
+  async peek(): Promise<T[]> {
+    return (await this.unread()).entries;
   }
 
   /** Takes every unread entry, in order, and marks them read. */
   async drain(): Promise<T[]> {
-    const end = (await this.store.get<number>(`${this.key}:n`)) ?? 0;
-    const start = (await this.store.get<number>(`${this.key}:read`)) ?? 0;
-    const out: T[] = [];
-    for (let i = start + 1; i <= end; i++) {
-      const e = await this.store.get<T>(`${this.key}:${i}`);
-      if (e !== undefined) out.push(e);
-      await this.store.delete(`${this.key}:${i}`);
-    }
+    const { start, end, entries } = await this.unread();
+    for (let i = start + 1; i <= end; i++) await this.store.delete(`${this.key}:${i}`);
     if (end > start) await this.store.set(`${this.key}:read`, end);
-    return out;
+    return entries;
   }
 }
