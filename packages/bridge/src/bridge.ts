@@ -178,7 +178,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   function routeFor(conv: Conversation): Route | undefined {
     const policy = options.policy ?? 'last-inbound';
     if (typeof policy === 'object') return conv.routes[policy.channel] ?? conv.last;
-    if (policy === 'preferred') return (conv as Conversation & { preferred?: string }).preferred ? (conv.routes[(conv as Conversation & { preferred?: string }).preferred!] ?? conv.last) : conv.last;
+    if (policy === 'preferred') return (conv.preferred && conv.routes[conv.preferred]) || conv.last;
     return conv.last;
   }
 
@@ -295,7 +295,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
     conversations: undefined as unknown as Conversations,
     async prefer(contactId, channel) {
-      await conversations.update(contactId, (c) => void ((c as Conversation & { preferred?: string }).preferred = channel));
+      await conversations.update(contactId, (c) => void (c.preferred = channel));
     },
   };
   return bridge;

@@ -52,6 +52,8 @@ export interface Conversation {
   /** Every channel the customer used, by channel. */
   routes: Record<string, Route>;
   agent?: string;
+  /** The channel the contact prefers (set with `bridge.prefer`, used by the `preferred` policy). */
+  preferred?: string;
   optedOut?: boolean;
   transcript: TranscriptEntry[];
   updatedAt: number;
