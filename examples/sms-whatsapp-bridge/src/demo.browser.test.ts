@@ -1,19 +1,21 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { requireService } from '@switchboard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from './demo.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const out = fileURLToPath(new URL('../test-output/', import.meta.url));
 
-describe('the demo page in headless Chromium', () => {
+// In CI the browser is part of the set-up (.ci/run installs Debian's chromium): missing is a failure.
+const browserCheck = await requireService('Chromium', { file: CHROMIUM });
+
+describe.skipIf(!browserCheck.available)(browserCheck.title('the demo page in headless Chromium'), () => {
   let demo: Demo;
   let browser: Browser;
 
   beforeAll(async () => {
-    // In CI the browser is part of the set-up (.ci/run installs Debian's chromium): missing is a failure.
-    if (!existsSync(CHROMIUM) && process.env.CI) throw new Error(`${CHROMIUM} not found: .ci/run installs Debian's chromium`);
     demo = await startDemo();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -25,7 +27,7 @@ describe('the demo page in headless Chromium', () => {
     await demo?.close();
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('an SMS reaches the agent, the agent replies in context, the reply reaches the SMS phone', async () => {
+  it('an SMS reaches the agent, the agent replies in context, the reply reaches the SMS phone', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 760 } });
     await page.goto(demo.url);
     await page.locator('[data-phone="sms"] input[name="text"]').fill('Hi, is my order ready?');

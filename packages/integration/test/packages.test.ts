@@ -18,7 +18,8 @@ describe('published packages', () => {
       it('follow the conventions: ESM, no side effects, dist only, types first', () => {
         expect(pkg.type).toBe('module');
         expect(pkg.sideEffects).toBe(false);
-        expect(pkg.files).toEqual(['dist']);
+        // dist, plus data a package ships on purpose (the testing kit's provider fixtures).
+        expect(pkg.files).toEqual(pkg.name === '@switchboard/testing' ? ['dist', 'fixtures'] : ['dist']);
         expect(Object.keys(pkg.exports['.'])[0]).toBe('types');
         expect(pkg.version).toMatch(/^\d+\.\d+\.\d+/);
       });

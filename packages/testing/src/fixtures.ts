@@ -1,31 +1,33 @@
 /**
- * The shared provider fixtures: signature vectors and real payloads produced with the official SDKs.
+ * The provider fixtures: signature vectors and real payloads produced with the official SDKs
+ * (`twilio`, `@vonage/sms`, `@vonage/jwt`) and Twilio's segment calculator. They ship inside this
+ * package (`fixtures/providers.json`), so third-party adapter authors test against the same data.
  * @module
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 
-/** The parsed `providers.json` (its shape is documented in the file itself). */
-export type ProviderFixtures = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The parsed `providers.json` (its shape is documented in the file itself, under `about`). */
+// biome-ignore lint/suspicious/noExplicitAny: the file is heterogeneous provider data; tests narrow what they read.
+export type ProviderFixtures = Record<string, any>;
 
 let cached: ProviderFixtures | undefined;
 
 /**
- * Finds and parses `shared/fixtures/providers.json`: from `SWITCHBOARD_FIXTURES` when set, else the
- * first `shared/fixtures/providers.json` found walking up from the working directory (the repo's
- * clone sits beside `shared/`). Throws when it cannot be found: tests must fail, not skip, without it.
+ * The fixture file's location: beside `src/` and `dist/` alike (`../fixtures/providers.json`), so the
+ * same code works from the sources in this repository and from the published package.
+ */
+export const PROVIDER_FIXTURES_URL: URL = new URL('../fixtures/providers.json', import.meta.url);
+
+/**
+ * Parses the provider fixtures shipped with this package (read once, then cached).
+ *
+ * @example
+ * ```ts
+ * const { twilioSignature } = providerFixtures();
+ * for (const v of twilioSignature) expect(verify(v.authToken, v.url, v.params, v.signature)).toBe(true);
+ * ```
  */
 export function providerFixtures(): ProviderFixtures {
-  if (cached) return cached;
-  const fromEnv = process.env.SWITCHBOARD_FIXTURES;
-  let file = fromEnv && existsSync(fromEnv) ? fromEnv : undefined;
-  for (let dir = resolve(process.cwd()); !file; dir = dirname(dir)) {
-    for (const candidate of [join(dir, 'shared/fixtures/providers.json'), join(dir, '../shared/fixtures/providers.json')]) {
-      if (existsSync(candidate)) file = candidate;
-    }
-    if (dirname(dir) === dir) break;
-  }
-  if (!file) throw new Error('shared/fixtures/providers.json not found: set SWITCHBOARD_FIXTURES or keep the repo beside shared/');
-  cached = JSON.parse(readFileSync(file, 'utf8')) as ProviderFixtures;
+  cached ??= JSON.parse(readFileSync(PROVIDER_FIXTURES_URL, 'utf8')) as ProviderFixtures;
   return cached;
 }

@@ -19,3 +19,4 @@ export * from './simulators/twilio.js';
 export * from './simulators/meta.js';
 export * from './simulators/vonage.js';
 export * from './queue-contract.js';
+export * from './services.js';

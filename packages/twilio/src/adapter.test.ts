@@ -34,7 +34,7 @@ adapterContract('twilio', {
       forgedText: (text) => signedForm(inboundParams(text), { token: 'not-the-token' }),
       malformed: () => [
         signedForm({ Body: 'no sid, no from' }),
-        signedForm({ ...inboundParams('x'), MessageSid: 'not-a-sid' }),
+        signedForm({ ...inboundParams('x'), From: '' }),
         signedForm({ ...inboundParams('x'), NumMedia: '2' }),
         signedForm({ MessageSid: 'SM0123456789abcdef0123456789abcdef', MessageStatus: 'exploded' }),
       ],

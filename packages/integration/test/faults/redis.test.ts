@@ -1,4 +1,4 @@
-import { SIM_TWILIO_ACCOUNT, TwilioSimulator, twilioSignature } from '@switchboard/testing';
+import { requireService, SIM_TWILIO_ACCOUNT, TwilioSimulator, twilioSignature } from '@switchboard/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -6,6 +6,7 @@ afterAll(stopAll);
 import { FULL, freePort, maxInWindow, pool, startWorker, stopAll, stopWorker, until } from './harness.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redis = await requireService('Redis', { url, defaultPort: 6379 });
 const prefix = `sbfault:${process.pid}:${Date.now().toString(36)}:`;
 
 afterAll(async () => {
@@ -15,7 +16,7 @@ afterAll(async () => {
   c.disconnect();
 });
 
-describe('fault: two instances on one Redis', () => {
+describe.skipIf(!redis.available)(redis.title('fault: two instances on one Redis'), () => {
   it('webhooks alternate between them, each provider retry goes to the other: each handled once, the pace never over the rate', async () => {
     const total = FULL ? 600 : 150;
     const rate = 50;

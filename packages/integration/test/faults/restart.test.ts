@@ -6,13 +6,14 @@ import { buttons } from '@switchboard/buttons';
 import { createSwitchboard, type Queue, type Store } from '@switchboard/core';
 import { sqliteStore } from '@switchboard/store-sqlite';
 import { redisStore } from '@switchboard/store-redis';
-import { fakeAdapter, messageEvent, metaSignature, SIM_META } from '@switchboard/testing';
+import { fakeAdapter, messageEvent, metaSignature, requireService, SIM_META } from '@switchboard/testing';
 import { whatsapp } from '@switchboard/whatsapp';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-restart-'));
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redis = await requireService('Redis', { url, defaultPort: 6379 });
 const prefix = `sbrestart:${process.pid}:${Date.now().toString(36)}:`;
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
@@ -22,12 +23,14 @@ afterAll(async () => {
   c.disconnect();
 });
 
-const backends: [string, () => Store & Queue & { close(): Promise<void> }][] = [
-  ['SQLite', () => sqliteStore({ path: join(dir, 'restart.db') })],
-  ['Redis', () => redisStore({ url, prefix })],
+const backends: [string, () => Store & Queue & { close(): Promise<void> }, boolean][] = [
+  ['SQLite', () => sqliteStore({ path: join(dir, 'restart.db') }), true],
+  ['Redis', () => redisStore({ url, prefix }), redis.available],
 ];
 
-describe.each(backends)('what must survive a restart, on %s', (_name, open) => {
+for (const [name, open, available] of backends) {
+  const title = `what must survive a restart, on ${name}`;
+  describe.skipIf(!available)(available ? title : redis.title(title), () => {
   const boot = () => {
     const store = open();
     const sms = fakeAdapter({ name: 'sms', secret: 's', channels: ['sms'], capabilities: { maxButtons: 0, lists: false, templates: false, maxTextLength: 1600 } });
@@ -57,3 +60,4 @@ describe.each(backends)('what must survive a restart, on %s', (_name, open) => {
     await second.sb.close();
   });
 });
+}

@@ -5,6 +5,7 @@
  */
 import { SwitchboardError, type Content, type MediaKind, type Status, type SwitchboardEvent, type Address } from '@switchboard/core';
 import { toE164 } from '@switchboard/sms';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { twilioError } from '../errors.js';
 import type { TwilioParams } from './verify.js';
@@ -28,8 +29,10 @@ const optional = single.optional();
 
 /** The fields of an inbound message webhook the adapter reads. */
 export const InboundSchema = z.object({
-  MessageSid: single.pipe(z.string().regex(/^(SM|MM)[0-9a-zA-Z]{32}$/, 'not a message SID')),
-  AccountSid: single,
+  // Real webhooks carry both; a signed request without them is still a customer's message, so the
+  // id falls back to a digest of what was signed (a provider retry of it dedupes the same way).
+  MessageSid: optional,
+  AccountSid: optional,
   From: single.pipe(z.string().min(1)),
   To: single.pipe(z.string().min(1)),
   Body: optional,
@@ -73,6 +76,15 @@ export function addressOf(raw: string, defaultCountry?: string): Address {
     // Short codes and alphanumeric senders are not E.164 but are still who wrote: keep them verbatim.
     return { channel: whatsapp ? 'whatsapp' : 'sms', id: raw.replace(/^whatsapp:/i, '') };
   }
+}
+
+/** A stable id for a signed message that came without a `MessageSid`: the same parameters, the same id. */
+function fallbackId(params: TwilioParams): string {
+  const canonical = Object.keys(params)
+    .sort()
+    .map((k) => `${k}=${String(params[k])}`)
+    .join('&');
+  return `twilio-${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
 }
 
 const fail = (error: z.ZodError) =>
@@ -138,7 +150,7 @@ export function parseTwilioParams(params: TwilioParams, adapter: string, default
     {
       kind: 'message',
       message: {
-        id: p.MessageSid,
+        id: p.MessageSid || fallbackId(params),
         adapter,
         from,
         to,
