@@ -20,7 +20,11 @@ const projects = ['packages', 'examples'].flatMap((group) =>
             name: (JSON.parse(readFileSync(`${root}${group}/${dir}/package.json`, 'utf8')) as { name: string }).name,
             root: `${root}${group}/${dir}`,
             include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-            typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: `${root}${group}/${dir}/tsconfig.json` },
+            typecheck: {
+              enabled: true,
+              include: ['src/**/*.test-d.ts'],
+              tsconfig: `${root}${group}/${dir}/tsconfig.json`,
+            },
             testTimeout: 20_000,
             hookTimeout: 20_000,
           },

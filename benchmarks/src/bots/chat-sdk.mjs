@@ -9,8 +9,21 @@ const e = process.env;
 const bot = new Chat({
   userName: 'bench',
   adapters: {
-    twilio: createTwilioAdapter({ accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, phoneNumber: e.TWILIO_FROM, apiUrl: e.TWILIO_API_URL, webhookUrl: `http://127.0.0.1:${e.PORT}/webhooks/twilio` }),
-    whatsapp: createWhatsAppAdapter({ accessToken: e.WHATSAPP_ACCESS_TOKEN, appSecret: e.WHATSAPP_APP_SECRET, phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID, verifyToken: e.WHATSAPP_VERIFY_TOKEN, apiUrl: e.WHATSAPP_API_URL, apiVersion: 'v25.0' }),
+    twilio: createTwilioAdapter({
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN,
+      phoneNumber: e.TWILIO_FROM,
+      apiUrl: e.TWILIO_API_URL,
+      webhookUrl: `http://127.0.0.1:${e.PORT}/webhooks/twilio`,
+    }),
+    whatsapp: createWhatsAppAdapter({
+      accessToken: e.WHATSAPP_ACCESS_TOKEN,
+      appSecret: e.WHATSAPP_APP_SECRET,
+      phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+      verifyToken: e.WHATSAPP_VERIFY_TOKEN,
+      apiUrl: e.WHATSAPP_API_URL,
+      apiVersion: 'v25.0',
+    }),
   },
   state: createMemoryState(),
   logger: 'silent',
@@ -31,7 +44,10 @@ http
     if (!name) return res.writeHead(404).end();
     const body = await read(req);
     const tasks = [];
-    const response = await bot.webhooks[name](new Request(`http://127.0.0.1:${e.PORT}${req.url}`, { method: req.method, headers: req.headers, body }), { waitUntil: (p) => tasks.push(p) });
+    const response = await bot.webhooks[name](
+      new Request(`http://127.0.0.1:${e.PORT}${req.url}`, { method: req.method, headers: req.headers, body }),
+      { waitUntil: (p) => tasks.push(p) },
+    );
     // The same job as the others: answer once the reply was sent.
     await Promise.allSettled(tasks);
     res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));

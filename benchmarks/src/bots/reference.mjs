@@ -2,8 +2,8 @@
 // and undici's pooled request for the reply. No framework.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import { request } from 'undici';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
+import { request } from 'undici';
 
 const e = process.env;
 const read = async (req) => {
@@ -12,7 +12,16 @@ const read = async (req) => {
   return Buffer.concat(chunks);
 };
 const basic = `Basic ${Buffer.from(`${e.TWILIO_ACCOUNT_SID}:${e.TWILIO_AUTH_TOKEN}`).toString('base64')}`;
-const sig = (params, secret) => createHmac('sha256', secret).update(Object.keys(params).filter((k) => k !== 'sig').sort().map((k) => `&${k}=${params[k].replace(/[&=]/g, '_')}`).join('')).digest('hex');
+const sig = (params, secret) =>
+  createHmac('sha256', secret)
+    .update(
+      Object.keys(params)
+        .filter((k) => k !== 'sig')
+        .sort()
+        .map((k) => `&${k}=${params[k].replace(/[&=]/g, '_')}`)
+        .join(''),
+    )
+    .digest('hex');
 
 http
   .createServer(async (req, res) => {
@@ -21,8 +30,20 @@ http
     try {
       if (path === '/webhooks/twilio') {
         const params = Object.fromEntries(new URLSearchParams(raw.toString()));
-        if (!webhooks.validateRequest(e.TWILIO_AUTH_TOKEN, req.headers['x-twilio-signature'], `http://127.0.0.1:${e.PORT}${req.url}`, params)) return res.writeHead(403).end();
-        const r = await request(`${e.TWILIO_API_URL}/2010-04-01/Accounts/${e.TWILIO_ACCOUNT_SID}/Messages.json`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ To: params.From, From: params.To, Body: params.Body }).toString() });
+        if (
+          !webhooks.validateRequest(
+            e.TWILIO_AUTH_TOKEN,
+            req.headers['x-twilio-signature'],
+            `http://127.0.0.1:${e.PORT}${req.url}`,
+            params,
+          )
+        )
+          return res.writeHead(403).end();
+        const r = await request(`${e.TWILIO_API_URL}/2010-04-01/Accounts/${e.TWILIO_ACCOUNT_SID}/Messages.json`, {
+          method: 'POST',
+          headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ To: params.From, From: params.To, Body: params.Body }).toString(),
+        });
         await r.body.dump();
         return res.writeHead(200, { 'content-type': 'text/xml' }).end('<Response></Response>');
       }
@@ -31,7 +52,18 @@ http
         const expected = Buffer.from(sig(params, e.VONAGE_SIGNATURE_SECRET), 'hex');
         const given = Buffer.from(params.sig ?? '', 'hex');
         if (given.length !== expected.length || !timingSafeEqual(given, expected)) return res.writeHead(401).end();
-        const r = await request(`${e.VONAGE_API_URL}/sms/json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ api_key: e.VONAGE_API_KEY, api_secret: e.VONAGE_API_SECRET, from: params.to, to: params.msisdn, text: params.text, type: 'text' }).toString() });
+        const r = await request(`${e.VONAGE_API_URL}/sms/json`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            api_key: e.VONAGE_API_KEY,
+            api_secret: e.VONAGE_API_SECRET,
+            from: params.to,
+            to: params.msisdn,
+            text: params.text,
+            type: 'text',
+          }).toString(),
+        });
         await r.body.dump();
         return res.writeHead(200).end('OK');
       }
@@ -40,10 +72,21 @@ http
         const given = Buffer.from(String(req.headers['x-hub-signature-256'] ?? '').slice(7), 'hex');
         if (given.length !== expected.length || !timingSafeEqual(given, expected)) return res.writeHead(401).end();
         const body = JSON.parse(raw.toString());
-        for (const entry of body.entry) for (const change of entry.changes) for (const m of change.value.messages ?? []) {
-          const r = await request(`${e.WHATSAPP_API_URL}/v25.0/${change.value.metadata.phone_number_id}/messages`, { method: 'POST', headers: { authorization: `Bearer ${e.WHATSAPP_ACCESS_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ messaging_product: 'whatsapp', to: m.from, type: 'text', text: { body: m.text.body } }) });
-          await r.body.dump();
-        }
+        for (const entry of body.entry)
+          for (const change of entry.changes)
+            for (const m of change.value.messages ?? []) {
+              const r = await request(`${e.WHATSAPP_API_URL}/v25.0/${change.value.metadata.phone_number_id}/messages`, {
+                method: 'POST',
+                headers: { authorization: `Bearer ${e.WHATSAPP_ACCESS_TOKEN}`, 'content-type': 'application/json' },
+                body: JSON.stringify({
+                  messaging_product: 'whatsapp',
+                  to: m.from,
+                  type: 'text',
+                  text: { body: m.text.body },
+                }),
+              });
+              await r.body.dump();
+            }
         return res.writeHead(200).end('OK');
       }
       if (path === '/healthz') return res.writeHead(200).end('ok');

@@ -4,9 +4,10 @@
  * webhook, the bot records it, acknowledges, replies through the Messages API, and the simulator
  * reports delivery.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIM_TWILIO_ACCOUNT, TwilioSimulator } from '@switchboard/testing';
@@ -27,7 +28,15 @@ const port = (probe.address() as AddressInfo).port;
 await new Promise((r) => probe.close(r));
 const bot = `http://127.0.0.1:${port}`;
 const data = mkdtempSync(join(tmpdir(), 'switchboard-demo-'));
-const env = readEnv({ PORT: String(port), PUBLIC_URL: bot, STORE_URL: `sqlite:${join(data, 'demo.db')}`, TWILIO_ACCOUNT_SID: SIM_TWILIO_ACCOUNT.accountSid, TWILIO_AUTH_TOKEN: SIM_TWILIO_ACCOUNT.authToken, TWILIO_FROM: BUSINESS, TWILIO_API_URL: sim.url });
+const env = readEnv({
+  PORT: String(port),
+  PUBLIC_URL: bot,
+  STORE_URL: `sqlite:${join(data, 'demo.db')}`,
+  TWILIO_ACCOUNT_SID: SIM_TWILIO_ACCOUNT.accountSid,
+  TWILIO_AUTH_TOKEN: SIM_TWILIO_ACCOUNT.authToken,
+  TWILIO_FROM: BUSINESS,
+  TWILIO_API_URL: sim.url,
+});
 const { sb, server } = await createEchoBot(env);
 await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
 out(`Twilio simulator: ${sim.url}\nEcho bot:         ${bot}/webhooks/twilio  (store ${env.storeUrl})\n`);
@@ -39,11 +48,16 @@ for (const text of ['Hello!', 'Is my order ready? 📦', 'Ça marche — merci']
   const hook = await sim.sendSms(`${bot}/webhooks/twilio`, { from: CUSTOMER, to: BUSINESS, body: text });
   out(`  webhook acknowledged ${hook.status} ${hook.responseBody} (the reply follows from the outbox)`);
   while (sim.messages.length === before) await new Promise((r) => setTimeout(r, 10));
-  for (const m of sim.messages.slice(before)) out(`${m.from} -> ${m.to}: ${m.body}   (${m.segments} segment${m.segments === 1 ? '' : 's'})`);
+  for (const m of sim.messages.slice(before))
+    out(`${m.from} -> ${m.to}: ${m.body}   (${m.segments} segment${m.segments === 1 ? '' : 's'})`);
 }
 await sim.settle();
 await new Promise((r) => setTimeout(r, 200));
-const forged = await fetch(`${bot}/webhooks/twilio`, { method: 'POST', headers: { 'x-twilio-signature': 'forged=' }, body: 'Body=hi' });
+const forged = await fetch(`${bot}/webhooks/twilio`, {
+  method: 'POST',
+  headers: { 'x-twilio-signature': 'forged=' },
+  body: 'Body=hi',
+});
 out(`\nA forged webhook is answered ${forged.status}: ${await forged.text()}`);
 server.close();
 await sb.close();

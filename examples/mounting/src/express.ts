@@ -1,5 +1,5 @@
 /** Express: the same node handler; mount it before any body parser (signatures need the raw body). */
-import { toNodeHandler, type Switchboard } from '@switchboard/core';
+import { type Switchboard, toNodeHandler } from '@switchboard/core';
 import express, { type Express } from 'express';
 
 /** An Express app answering Twilio webhooks on `/webhooks/twilio`. */

@@ -1,5 +1,5 @@
 /** Fastify: keep the raw body as a Buffer, then build a Request from it. */
-import { toRequest, type Switchboard } from '@switchboard/core';
+import { type Switchboard, toRequest } from '@switchboard/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 
 /** A Fastify app answering Twilio webhooks on `/webhooks/twilio`. */
@@ -12,7 +12,10 @@ export function fastifyApp(sb: Switchboard, publicUrl?: string): FastifyInstance
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     scope.post('/webhooks/twilio', async (req, reply) => {
       const res = await twilio(await toRequest(req.raw, publicUrl ? { publicUrl } : {}, req.body as Buffer));
-      return reply.code(res.status).headers(Object.fromEntries(res.headers)).send(await res.text());
+      return reply
+        .code(res.status)
+        .headers(Object.fromEntries(res.headers))
+        .send(await res.text());
     });
   });
   return app;

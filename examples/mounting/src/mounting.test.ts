@@ -14,34 +14,60 @@ beforeAll(() => sim.listen());
 afterAll(() => sim.close());
 
 const bot = () => {
-  const sb = createSwitchboard({ adapters: [twilio({ ...SIM_TWILIO_ACCOUNT, from: '+15550009999', baseUrl: sim.url, rateLimit: { perSecond: 100 } })] });
+  const sb = createSwitchboard({
+    adapters: [
+      twilio({ ...SIM_TWILIO_ACCOUNT, from: '+15550009999', baseUrl: sim.url, rateLimit: { perSecond: 100 } }),
+    ],
+  });
   sb.on('message', (ctx) => ctx.reply(`echo: ${ctx.text}`));
   return sb;
 };
 
 type Start = () => Promise<{ url: string; close: () => Promise<unknown> }>;
-const listen = async (server: { listen: (port: number, host: string, cb: () => void) => unknown; address: () => unknown; close: (cb: () => void) => unknown }) => {
+const listen = async (server: {
+  listen: (port: number, host: string, cb: () => void) => unknown;
+  address: () => unknown;
+  close: (cb: () => void) => unknown;
+}) => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r(undefined))) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((r) => server.close(() => r(undefined))),
+  };
 };
 
 const frameworks: [string, Start][] = [
   ['node:http', () => listen(nodeHttpApp(bot()))],
-  ['express', async () => {
-    const server = expressApp(bot()).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(r)) };
-  }],
-  ['hono', async () => {
-    const server = serveHono({ fetch: honoApp(bot()).fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((r) => server.once('listening', r));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(r)) };
-  }],
-  ['fastify', async () => {
-    const app = fastifyApp(bot());
-    const url = await app.listen({ port: 0, host: '127.0.0.1' });
-    return { url, close: () => app.close() };
-  }],
+  [
+    'express',
+    async () => {
+      const server = expressApp(bot()).listen(0, '127.0.0.1');
+      await new Promise((r) => server.once('listening', r));
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise((r) => server.close(r)),
+      };
+    },
+  ],
+  [
+    'hono',
+    async () => {
+      const server = serveHono({ fetch: honoApp(bot()).fetch, port: 0, hostname: '127.0.0.1' });
+      await new Promise((r) => server.once('listening', r));
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise((r) => server.close(r)),
+      };
+    },
+  ],
+  [
+    'fastify',
+    async () => {
+      const app = fastifyApp(bot());
+      const url = await app.listen({ port: 0, host: '127.0.0.1' });
+      return { url, close: () => app.close() };
+    },
+  ],
 ];
 
 describe.each(frameworks)('sb.webhook() mounted on %s', (_name, start) => {
@@ -49,11 +75,19 @@ describe.each(frameworks)('sb.webhook() mounted on %s', (_name, start) => {
     const app = await start();
     try {
       sim.reset();
-      const ok = await sim.sendSms(`${app.url}/webhooks/twilio`, { from: '+15550001111', to: '+15550009999', body: 'ping “quoted”' });
+      const ok = await sim.sendSms(`${app.url}/webhooks/twilio`, {
+        from: '+15550001111',
+        to: '+15550009999',
+        body: 'ping “quoted”',
+      });
       expect(ok.status).toBe(200);
       expect(ok.responseBody).toContain('<Response></Response>');
       expect(sim.messages.map((m) => m.body)).toEqual(['echo: ping “quoted”']);
-      const forged = await fetch(`${app.url}/webhooks/twilio`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'bm9wZQ==' }, body: 'Body=hi' });
+      const forged = await fetch(`${app.url}/webhooks/twilio`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'bm9wZQ==' },
+        body: 'Body=hi',
+      });
       expect(forged.status).toBe(401);
       expect(sim.messages).toHaveLength(1);
     } finally {

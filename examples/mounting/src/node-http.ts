@@ -1,6 +1,6 @@
 /** node:http: `toNodeHandler` reads the raw body and writes the Fetch `Response` back. */
 import { createServer, type Server } from 'node:http';
-import { toNodeHandler, type Switchboard } from '@switchboard/core';
+import { type Switchboard, toNodeHandler } from '@switchboard/core';
 
 /** An HTTP server answering Twilio webhooks on `/webhooks/twilio`. */
 export function nodeHttpApp(sb: Switchboard, publicUrl?: string): Server {

@@ -2,7 +2,7 @@
  * The environment contract shared by the example apps. A provider whose variables are absent is
  * not mounted.
  */
-import { SwitchboardError, type Adapter } from '@switchboard/core';
+import { type Adapter, SwitchboardError } from '@switchboard/core';
 import { twilio } from '@switchboard/twilio';
 import { vonage } from '@switchboard/vonage';
 import { whatsapp } from '@switchboard/whatsapp';
@@ -20,7 +20,8 @@ const opt = (key: string, value: string | undefined) => (value ? { [key]: value 
 /** Reads the environment; fails with CONFIG_INVALID naming what is wrong. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env, defaults: { database?: string } = {}): ExampleEnv {
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SwitchboardError('CONFIG_INVALID', `PORT "${env.PORT}" is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new SwitchboardError('CONFIG_INVALID', `PORT "${env.PORT}" is not a port number`);
   const publicUrl = env.PUBLIC_URL?.replace(/\/+$/, '');
   const adapters: Adapter[] = [];
   if (env.TWILIO_ACCOUNT_SID || env.TWILIO_AUTH_TOKEN) {
@@ -61,6 +62,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, defaults: { databa
     );
   }
   const storeUrl = env.STORE_URL ?? `sqlite:./data/${defaults.database ?? 'switchboard'}.db`;
-  if (!/^(memory:|sqlite:.+|rediss?:\/\/.+)$/.test(storeUrl)) throw new SwitchboardError('CONFIG_INVALID', `STORE_URL "${storeUrl}": use sqlite:<path>, memory: or redis://host:port`);
+  if (!/^(memory:|sqlite:.+|rediss?:\/\/.+)$/.test(storeUrl))
+    throw new SwitchboardError(
+      'CONFIG_INVALID',
+      `STORE_URL "${storeUrl}": use sqlite:<path>, memory: or redis://host:port`,
+    );
   return { port, publicUrl, storeUrl, adapters };
 }

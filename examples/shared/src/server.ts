@@ -3,7 +3,7 @@
  * per event, and a clean shutdown on SIGTERM (in-flight requests finish first).
  */
 import { createServer, type Server } from 'node:http';
-import { toNodeHandler, type Logger, type Switchboard } from '@switchboard/core';
+import { type Logger, type Switchboard, toNodeHandler } from '@switchboard/core';
 import type { ExampleEnv } from './env.js';
 
 /** The routes each adapter answers on. */
@@ -14,7 +14,11 @@ export const ROUTES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Builds the server for a switchboard (not yet listening). */
-export function createAppServer(sb: Switchboard, env: ExampleEnv, extra: Record<string, ReturnType<typeof toNodeHandler>> = {}): Server {
+export function createAppServer(
+  sb: Switchboard,
+  env: ExampleEnv,
+  extra: Record<string, ReturnType<typeof toNodeHandler>> = {},
+): Server {
   const handlers = new Map<string, ReturnType<typeof toNodeHandler>>();
   for (const adapter of sb.adapters.values()) {
     const handler = toNodeHandler(sb.webhook(adapter.name), env.publicUrl ? { publicUrl: env.publicUrl } : {});
@@ -23,7 +27,9 @@ export function createAppServer(sb: Switchboard, env: ExampleEnv, extra: Record<
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, adapters: [...sb.adapters.keys()] }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ok: true, adapters: [...sb.adapters.keys()] }));
       return;
     }
     const handler = handlers.get(path) ?? Object.entries(extra).find(([prefix]) => path.startsWith(prefix))?.[1];
@@ -34,14 +40,25 @@ export function createAppServer(sb: Switchboard, env: ExampleEnv, extra: Record<
 
 /** Logs one line per event. */
 export function logEvents(sb: Switchboard, logger: Logger): void {
-  sb.events.on('received', (e, adapter) => logger.info('received', { adapter, kind: e.kind, id: e.kind === 'message' ? e.message.id : e.messageId, ...(e.kind === 'status' ? { status: e.status } : { from: e.message.from.id }) }));
-  sb.events.on('sent', (r) => logger.info('sent', { adapter: r.adapter, id: r.id, to: r.to.id, warnings: r.warnings.map((w) => w.code) }));
+  sb.events.on('received', (e, adapter) =>
+    logger.info('received', {
+      adapter,
+      kind: e.kind,
+      id: e.kind === 'message' ? e.message.id : e.messageId,
+      ...(e.kind === 'status' ? { status: e.status } : { from: e.message.from.id }),
+    }),
+  );
+  sb.events.on('sent', (r) =>
+    logger.info('sent', { adapter: r.adapter, id: r.id, to: r.to.id, warnings: r.warnings.map((w) => w.code) }),
+  );
   sb.events.on('error', (e, info) => logger.warn('error', { code: e.code, message: e.message, adapter: info.adapter }));
 }
 
 /** Listens, and on SIGTERM/SIGINT stops accepting, lets in-flight requests finish, closes, exits. */
 export function runApp(sb: Switchboard, server: Server, env: ExampleEnv, logger: Logger, name: string): void {
-  server.listen(env.port, () => logger.info(`${name} listening`, { port: env.port, adapters: [...sb.adapters.keys()] }));
+  server.listen(env.port, () =>
+    logger.info(`${name} listening`, { port: env.port, adapters: [...sb.adapters.keys()] }),
+  );
   const stop = (signal: string) => {
     logger.info('shutting down', { signal });
     server.close(() => void sb.close().then(() => process.exit(0)));

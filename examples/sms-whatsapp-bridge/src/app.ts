@@ -4,11 +4,11 @@
  */
 import type { Server } from 'node:http';
 import { autoReply } from '@switchboard/auto-reply';
-import { createBridge, MediaVault, type Bridge } from '@switchboard/bridge';
+import { type Bridge, createBridge, MediaVault } from '@switchboard/bridge';
 import { buttons } from '@switchboard/buttons';
-import { createSwitchboard, SwitchboardError, toNodeHandler, type Logger, type Switchboard } from '@switchboard/core';
+import { createSwitchboard, type Logger, type Switchboard, SwitchboardError, toNodeHandler } from '@switchboard/core';
 import { defineTemplate } from '@switchboard/templates';
-import { createAppServer, openStore, type ExampleEnv } from 'example-shared';
+import { createAppServer, type ExampleEnv, openStore } from 'example-shared';
 import { z } from 'zod';
 
 /** The template an agent gets when their 24-hour window is closed (approve it on WhatsApp under this name). */
@@ -26,12 +26,28 @@ export interface BridgeAppOptions {
 }
 
 /** Builds the app (not yet listening). */
-export async function createBridgeApp(env: ExampleEnv & { agents: string[]; mediaSecret?: string }, options: BridgeAppOptions = {}): Promise<{ sb: Switchboard; server: Server; bridge: Bridge }> {
-  if (!env.agents.length) throw new SwitchboardError('CONFIG_INVALID', 'AGENT_WHATSAPP: give at least one agent WhatsApp number');
-  if (!env.adapters.some((a) => a.name === 'whatsapp')) throw new SwitchboardError('CONFIG_INVALID', 'the bridge needs WhatsApp: set WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, WHATSAPP_PHONE_NUMBER_ID');
+export async function createBridgeApp(
+  env: ExampleEnv & { agents: string[]; mediaSecret?: string },
+  options: BridgeAppOptions = {},
+): Promise<{ sb: Switchboard; server: Server; bridge: Bridge }> {
+  if (!env.agents.length)
+    throw new SwitchboardError('CONFIG_INVALID', 'AGENT_WHATSAPP: give at least one agent WhatsApp number');
+  if (!env.adapters.some((a) => a.name === 'whatsapp'))
+    throw new SwitchboardError(
+      'CONFIG_INVALID',
+      'the bridge needs WhatsApp: set WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, WHATSAPP_PHONE_NUMBER_ID',
+    );
   const { store, queue } = await openStore(env.storeUrl);
-  const sb = createSwitchboard({ adapters: env.adapters, store, ...(queue ? { queue } : {}), ...(options.logger ? { logger: options.logger } : {}) });
-  const media = new MediaVault(store, { publicUrl: env.publicUrl ?? `http://127.0.0.1:${env.port}`, ...(env.mediaSecret ? { secret: env.mediaSecret } : {}) });
+  const sb = createSwitchboard({
+    adapters: env.adapters,
+    store,
+    ...(queue ? { queue } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const media = new MediaVault(store, {
+    publicUrl: env.publicUrl ?? `http://127.0.0.1:${env.port}`,
+    ...(env.mediaSecret ? { secret: env.mediaSecret } : {}),
+  });
   const bridge = createBridge({ agents: env.agents, agentTemplate: { template: agentNotice }, media });
   // The bridge first (it tells agents about STOP), then compliance, then typed replies -> actions.
   bridge.install(sb);
@@ -44,7 +60,15 @@ export async function createBridgeApp(env: ExampleEnv & { agents: string[]; medi
               id: 'greeting',
               match: { firstContact: true },
               continue: true,
-              reply: { type: 'buttons', text: 'Welcome to Acme! An agent will answer here. What is it about?', buttons: [{ id: 'order', title: 'An order' }, { id: 'return', title: 'A return' }, { id: 'other', title: 'Something else' }] },
+              reply: {
+                type: 'buttons',
+                text: 'Welcome to Acme! An agent will answer here. What is it about?',
+                buttons: [
+                  { id: 'order', title: 'An order' },
+                  { id: 'return', title: 'A return' },
+                  { id: 'other', title: 'Something else' },
+                ],
+              },
             },
           ],
     compliance: { help: 'Acme support: an agent answers here. Reply STOP to unsubscribe.' },
@@ -55,4 +79,8 @@ export async function createBridgeApp(env: ExampleEnv & { agents: string[]; medi
 }
 
 /** `AGENT_WHATSAPP` as a list of numbers. */
-export const agentsOf = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+export const agentsOf = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);

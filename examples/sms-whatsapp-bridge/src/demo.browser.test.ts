@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
 import { requireService } from '@switchboard/testing';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Demo } from './demo.js';
+import { type Demo, startDemo } from './demo.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const out = fileURLToPath(new URL('../test-output/', import.meta.url));
@@ -19,7 +19,16 @@ describe.skipIf(!browserCheck.available)(browserCheck.title('the demo page in he
     demo = await startDemo();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -34,16 +43,24 @@ describe.skipIf(!browserCheck.available)(browserCheck.title('the demo page in he
     await page.locator('[data-phone="sms"] button').click();
 
     const agent = page.locator('[data-phone="agent"] .msgs');
-    await expect.poll(() => agent.innerText(), { timeout: 15_000 }).toContain('[SMS +1 555 000 1111] Hi, is my order ready?');
+    await expect
+      .poll(() => agent.innerText(), { timeout: 15_000 })
+      .toContain('[SMS +1 555 000 1111] Hi, is my order ready?');
     // The greeting's buttons reach the SMS phone as numbered text.
-    await expect.poll(() => page.locator('[data-phone="sms"] .msgs').innerText(), { timeout: 10_000 }).toContain('Reply 1 for An order, 2 for A return, 3 for Something else');
+    await expect
+      .poll(() => page.locator('[data-phone="sms"] .msgs').innerText(), { timeout: 10_000 })
+      .toContain('Reply 1 for An order, 2 for A return, 3 for Something else');
 
     await agent.locator('.bubble', { hasText: 'Hi, is my order ready?' }).locator('.reply').click();
     await page.locator('[data-phone="agent"] input[name="text"]').fill('Yes! It ships today.');
     await page.locator('[data-phone="agent"] button').click();
-    await expect.poll(() => page.locator('[data-phone="sms"] .msgs').innerText(), { timeout: 15_000 }).toContain('Yes! It ships today.');
+    await expect
+      .poll(() => page.locator('[data-phone="sms"] .msgs').innerText(), { timeout: 15_000 })
+      .toContain('Yes! It ships today.');
     await expect.poll(() => page.locator('#conversations').innerText()).toContain('+1 555 000 1111');
-    await expect.poll(() => page.locator('#timeline').innerText()).toContain('webhook twilio -> bridge POST /webhooks/twilio -> 200');
+    await expect
+      .poll(() => page.locator('#timeline').innerText())
+      .toContain('webhook twilio -> bridge POST /webhooks/twilio -> 200');
 
     // A WhatsApp customer gets the same greeting as real buttons; a tap reaches the agent as a choice.
     await page.locator('[data-phone="wa"] input[name="text"]').fill('Hello from WhatsApp');
@@ -51,7 +68,9 @@ describe.skipIf(!browserCheck.available)(browserCheck.title('the demo page in he
     const returnButton = page.locator('[data-phone="wa"] .actions button', { hasText: 'A return' });
     await returnButton.waitFor({ timeout: 15_000 });
     await returnButton.click();
-    await expect.poll(() => agent.innerText(), { timeout: 15_000 }).toContain('[WhatsApp +1 650 555 1234 Pablo] A return (chose: A return)');
+    await expect
+      .poll(() => agent.innerText(), { timeout: 15_000 })
+      .toContain('[WhatsApp +1 650 555 1234 Pablo] A return (chose: A return)');
 
     mkdirSync(out, { recursive: true });
     await page.screenshot({ path: `${out}demo.png` });

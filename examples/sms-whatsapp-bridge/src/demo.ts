@@ -4,18 +4,31 @@
  * phone, a customer's WhatsApp, the agent's WhatsApp), the timeline of what crossed the wire, and the
  * conversations. Typing on a phone makes its simulator send a real signed webhook to the bridge.
  */
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MetaSimulator, SIM_META, SIM_TWILIO_ACCOUNT, SIM_VONAGE, TwilioSimulator, VonageSimulator, type SimulatorServer } from '@switchboard/testing';
+import {
+  MetaSimulator,
+  SIM_META,
+  SIM_TWILIO_ACCOUNT,
+  SIM_VONAGE,
+  type SimulatorServer,
+  TwilioSimulator,
+  VonageSimulator,
+} from '@switchboard/testing';
 import { readEnv } from 'example-shared';
 import { createBridgeApp } from './app.js';
 
 /** The demo's cast. */
-export const CAST = { business: '+15550009999', vonageBusiness: '447700900000', smsCustomer: '+15550001111', waCustomer: '16505551234', agent: '15550100200' } as const;
+export const CAST = {
+  business: '+15550009999',
+  vonageBusiness: '447700900000',
+  smsCustomer: '+15550001111',
+  waCustomer: '16505551234',
+  agent: '15550100200',
+} as const;
 
 interface Line {
   phone: 'sms' | 'wa' | 'agent';
@@ -88,22 +101,55 @@ export async function startDemo(options: { port?: number; host?: string } = {}):
 
   const typed: Line[] = [];
   const statuses: { at: number; text: string }[] = [];
-  app.sb.events.on('status', (s) => statuses.push({ at: Date.now(), text: `status ${s.adapter} ${s.messageId.slice(0, 14)}... ${s.status}${s.error ? ` (${s.error.code})` : ''}${s.stale ? ' (late)' : ''}` }));
-  app.sb.events.on('sent', (r) => r.warnings.length && statuses.push({ at: Date.now(), text: `warning ${r.adapter}: ${r.warnings.map((w) => w.message).join('; ')}` }));
+  app.sb.events.on('status', (s) =>
+    statuses.push({
+      at: Date.now(),
+      text: `status ${s.adapter} ${s.messageId.slice(0, 14)}... ${s.status}${s.error ? ` (${s.error.code})` : ''}${s.stale ? ' (late)' : ''}`,
+    }),
+  );
+  app.sb.events.on(
+    'sent',
+    (r) =>
+      r.warnings.length &&
+      statuses.push({ at: Date.now(), text: `warning ${r.adapter}: ${r.warnings.map((w) => w.message).join('; ')}` }),
+  );
 
   const lines = (): Line[] => {
     const out: Line[] = [...typed];
-    for (const m of twilioSim.messages) if (m.to === CAST.smsCustomer) out.push({ phone: 'sms', dir: 'in', text: m.body, at: m.at, ...(m.mediaUrls[0] ? { media: m.mediaUrls[0] } : {}) });
+    for (const m of twilioSim.messages)
+      if (m.to === CAST.smsCustomer)
+        out.push({
+          phone: 'sms',
+          dir: 'in',
+          text: m.body,
+          at: m.at,
+          ...(m.mediaUrls[0] ? { media: m.mediaUrls[0] } : {}),
+        });
     for (const m of metaSim.messages) {
-      const phone = m.to.replace(/\D/g, '') === CAST.agent ? 'agent' : m.to.replace(/\D/g, '') === CAST.waCustomer ? 'wa' : undefined;
+      const phone =
+        m.to.replace(/\D/g, '') === CAST.agent
+          ? 'agent'
+          : m.to.replace(/\D/g, '') === CAST.waCustomer
+            ? 'wa'
+            : undefined;
       if (!phone) continue;
       const b = m.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       const line: Line = { phone, dir: 'in', at: m.at, id: m.id, text: '' };
       if (m.type === 'text') line.text = b.text.body;
-      else if (m.type === 'interactive' && b.interactive.type === 'button') Object.assign(line, { text: b.interactive.body.text, buttons: b.interactive.action.buttons.map((x: any) => x.reply) }); // eslint-disable-line @typescript-eslint/no-explicit-any
-      else if (m.type === 'interactive' && b.interactive.type === 'list') Object.assign(line, { text: b.interactive.body.text, list: b.interactive.action.sections.flatMap((s: any) => s.rows) }); // eslint-disable-line @typescript-eslint/no-explicit-any
-      else if (m.type === 'template') line.text = `[template ${b.template.name}] New message from a customer, reply to read it.`;
-      else if (['image', 'document', 'audio', 'video'].includes(m.type)) line.text = `[${m.type}] ${b[m.type].caption ?? ''}`;
+      else if (m.type === 'interactive' && b.interactive.type === 'button')
+        Object.assign(line, {
+          text: b.interactive.body.text,
+          buttons: b.interactive.action.buttons.map((x: any) => x.reply),
+        }); // eslint-disable-line @typescript-eslint/no-explicit-any
+      else if (m.type === 'interactive' && b.interactive.type === 'list')
+        Object.assign(line, {
+          text: b.interactive.body.text,
+          list: b.interactive.action.sections.flatMap((s: any) => s.rows),
+        }); // eslint-disable-line @typescript-eslint/no-explicit-any
+      else if (m.type === 'template')
+        line.text = `[template ${b.template.name}] New message from a customer, reply to read it.`;
+      else if (['image', 'document', 'audio', 'video'].includes(m.type))
+        line.text = `[${m.type}] ${b[m.type].caption ?? ''}`;
       else line.text = `[${m.type}]`;
       out.push(line);
     }
@@ -113,7 +159,11 @@ export async function startDemo(options: { port?: number; host?: string } = {}):
     const name = (s: SimulatorServer) => s.name;
     const events: { at: number; text: string }[] = [...statuses];
     for (const sim of [twilioSim, vonageSim, metaSim] as SimulatorServer[]) {
-      for (const w of sim.webhooks) events.push({ at: w.at, text: `webhook ${name(sim)} -> bridge ${w.method} ${new URL(w.url).pathname} -> ${w.status}` });
+      for (const w of sim.webhooks)
+        events.push({
+          at: w.at,
+          text: `webhook ${name(sim)} -> bridge ${w.method} ${new URL(w.url).pathname} -> ${w.status}`,
+        });
       for (const r of sim.requests) events.push({ at: r.at, text: `API bridge -> ${name(sim)} ${r.method} ${r.path}` });
     }
     return events.sort((a, b) => a.at - b.at).slice(-80);
@@ -128,10 +178,20 @@ export async function startDemo(options: { port?: number; host?: string } = {}):
     void (async () => {
       const path = (req.url ?? '/').split('?')[0];
       try {
-        if (req.method === 'GET' && path === '/') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+        if (req.method === 'GET' && path === '/')
+          return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
         if (req.method === 'GET' && path === '/api/state') {
-          const conversations = (await app.bridge.conversations.list()).map((c) => ({ who: c.display, name: c.name, channel: c.last?.channel, optedOut: !!c.optedOut, lines: c.transcript.length, last: c.transcript.at(-1)?.text }));
-          return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cast: CAST, lines: lines(), timeline: timeline(), conversations }));
+          const conversations = (await app.bridge.conversations.list()).map((c) => ({
+            who: c.display,
+            name: c.name,
+            channel: c.last?.channel,
+            optedOut: !!c.optedOut,
+            lines: c.transcript.length,
+            last: c.transcript.at(-1)?.text,
+          }));
+          return void res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ cast: CAST, lines: lines(), timeline: timeline(), conversations }));
         }
         if (req.method === 'POST' && path === '/api/send') {
           const b = await body(req);
@@ -139,15 +199,27 @@ export async function startDemo(options: { port?: number; host?: string } = {}):
           const at = Date.now();
           if (b.phone === 'sms') {
             typed.push({ phone: 'sms', dir: 'out', text, at });
-            await twilioSim.sendSms(`${bridgeUrl}/webhooks/twilio`, { from: CAST.smsCustomer, to: CAST.business, body: text });
+            await twilioSim.sendSms(`${bridgeUrl}/webhooks/twilio`, {
+              from: CAST.smsCustomer,
+              to: CAST.business,
+              body: text,
+            });
           } else if (b.phone === 'wa' || b.phone === 'agent') {
             const from = b.phone === 'wa' ? CAST.waCustomer : CAST.agent;
             if (b.button && b.context) {
               typed.push({ phone: b.phone, dir: 'out', text: b.title ?? b.button, at });
-              await metaSim.tapButton(from, b.context, { id: b.button, title: b.title ?? b.button }, { name: b.phone === 'wa' ? 'Pablo' : 'Agent Ann' });
+              await metaSim.tapButton(
+                from,
+                b.context,
+                { id: b.button, title: b.title ?? b.button },
+                { name: b.phone === 'wa' ? 'Pablo' : 'Agent Ann' },
+              );
             } else {
               typed.push({ phone: b.phone, dir: 'out', text, at, ...(b.context ? { context: b.context } : {}) });
-              await metaSim.sendText(from, text, { name: b.phone === 'wa' ? 'Pablo' : 'Agent Ann', ...(b.context ? { context: b.context } : {}) });
+              await metaSim.sendText(from, text, {
+                name: b.phone === 'wa' ? 'Pablo' : 'Agent Ann',
+                ...(b.context ? { context: b.context } : {}),
+              });
             }
           } else {
             return void res.writeHead(400).end('unknown phone');

@@ -5,7 +5,15 @@
  */
 import { autoReply } from '@switchboard/auto-reply';
 import { buttons } from '@switchboard/buttons';
-import { createSwitchboard, memoryStore, type Adapter, type Logger, type Queue, type Store, type Switchboard } from '@switchboard/core';
+import {
+  type Adapter,
+  createSwitchboard,
+  type Logger,
+  memoryStore,
+  type Queue,
+  type Store,
+  type Switchboard,
+} from '@switchboard/core';
 import { defineTemplate, replyTemplate } from '@switchboard/templates';
 import { z } from 'zod';
 
@@ -20,17 +28,42 @@ export const orderStatus = defineTemplate({
 });
 
 /** The seven topics behind `more`. */
-export const TOPICS = ['Returns', 'Exchanges', 'Shipping costs', 'Gift cards', 'Sizing help', 'Store locations', 'Payment options'] as const;
+export const TOPICS = [
+  'Returns',
+  'Exchanges',
+  'Shipping costs',
+  'Gift cards',
+  'Sizing help',
+  'Store locations',
+  'Payment options',
+] as const;
 
 /** Builds the bot. */
-export function createSupportBot(adapters: readonly Adapter[], options: { store?: Store; queue?: Queue | undefined; logger?: Logger } = {}): Switchboard {
-  const sb = createSwitchboard({ adapters, store: options.store ?? memoryStore(), ...(options.queue ? { queue: options.queue } : {}), ...(options.logger ? { logger: options.logger } : {}) });
+export function createSupportBot(
+  adapters: readonly Adapter[],
+  options: { store?: Store; queue?: Queue | undefined; logger?: Logger } = {},
+): Switchboard {
+  const sb = createSwitchboard({
+    adapters,
+    store: options.store ?? memoryStore(),
+    ...(options.queue ? { queue: options.queue } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
 
   // Order matters: compliance and the greeting first, then typed replies mapped to actions, then routes.
   autoReply({
-    rules: [{ id: 'greeting', match: { firstContact: true }, reply: `Welcome to ${BUSINESS}! Reply MENU any time to see how we can help.`, continue: true }],
+    rules: [
+      {
+        id: 'greeting',
+        match: { firstContact: true },
+        reply: `Welcome to ${BUSINESS}! Reply MENU any time to see how we can help.`,
+        continue: true,
+      },
+    ],
     fallback: { reply: 'Sorry, I did not get that. Reply MENU to see how we can help.' },
-    compliance: { help: `${BUSINESS} support: reply MENU for options. Reply STOP to unsubscribe, START to resubscribe.` },
+    compliance: {
+      help: `${BUSINESS} support: reply MENU for options. Reply STOP to unsubscribe, START to resubscribe.`,
+    },
   }).install(sb);
   buttons({ reprompt: true }).install(sb);
 
@@ -50,10 +83,19 @@ export function createSupportBot(adapters: readonly Adapter[], options: { store?
   sb.action('hours', (ctx) => ctx.reply('We are open Monday to Friday, 9:00 to 17:00.'));
 
   sb.hears('more', (ctx) =>
-    ctx.reply({ type: 'list', text: 'What would you like to know?', button: 'Topics', sections: [{ title: 'Topics', rows: TOPICS.map((title, i) => ({ id: `topic-${i + 1}`, title })) }] }),
+    ctx.reply({
+      type: 'list',
+      text: 'What would you like to know?',
+      button: 'Topics',
+      sections: [{ title: 'Topics', rows: TOPICS.map((title, i) => ({ id: `topic-${i + 1}`, title })) }],
+    }),
   );
-  sb.action(/^topic-\d+$/, (ctx) => ctx.reply(ctx.action.title ?? TOPICS[Number(ctx.action.id.slice(6)) - 1] ?? 'Topic'));
+  sb.action(/^topic-\d+$/, (ctx) =>
+    ctx.reply(ctx.action.title ?? TOPICS[Number(ctx.action.id.slice(6)) - 1] ?? 'Topic'),
+  );
 
-  sb.hears(/^order\s+([A-Za-z0-9-]{1,20})$/i, (ctx) => replyTemplate(ctx, orderStatus, { order: (ctx.match as RegExpMatchArray)[1]! }));
+  sb.hears(/^order\s+([A-Za-z0-9-]{1,20})$/i, (ctx) =>
+    replyTemplate(ctx, orderStatus, { order: (ctx.match as RegExpMatchArray)[1]! }),
+  );
   return sb;
 }

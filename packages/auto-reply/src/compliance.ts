@@ -3,7 +3,15 @@
  * that refuses every send to an opted-out contact before it reaches the provider.
  * @module
  */
-import { isSwitchboardError, SwitchboardError, type Address, type Context, type Middleware, type Store, type Transformer } from '@switchboard/core';
+import {
+  type Address,
+  type Context,
+  isSwitchboardError,
+  type Middleware,
+  type Store,
+  SwitchboardError,
+  type Transformer,
+} from '@switchboard/core';
 import { complianceKeyword } from '@switchboard/sms';
 
 /** Texts of the compliance replies. */
@@ -27,7 +35,8 @@ export const COMPLIANCE_DEFAULTS: Required<ComplianceOptions> = {
 export const CONFIRMATION = 'compliance-confirmation';
 
 // SMS and MMS are one channel for consent; phone-like ids compare by digits.
-const key = (a: Pick<Address, 'channel' | 'id'>) => `optout:${a.channel === 'mms' ? 'sms' : a.channel}:${/^\+?[\d\s().-]+$/.test(a.id) ? a.id.replace(/\D/g, '') : a.id}`;
+const key = (a: Pick<Address, 'channel' | 'id'>) =>
+  `optout:${a.channel === 'mms' ? 'sms' : a.channel}:${/^\+?[\d\s().-]+$/.test(a.id) ? a.id.replace(/\D/g, '') : a.id}`;
 
 /** Records an opt-out. */
 export async function optOut(store: Store, contact: Pick<Address, 'channel' | 'id'>, source: string): Promise<void> {
@@ -52,12 +61,17 @@ export async function isOptedOut(store: Store, contact: Pick<Address, 'channel' 
 export function optOutGuard(store: Store): Transformer {
   return async function complianceGuard(prev, message, adapter) {
     if (message.metadata?.[CONFIRMATION] !== true && (await isOptedOut(store, message.to))) {
-      throw new SwitchboardError('OPTED_OUT', `${message.to.id} opted out on ${message.to.channel}: nothing is sent until they reply START`, { adapter: adapter.name, channel: message.to.channel });
+      throw new SwitchboardError(
+        'OPTED_OUT',
+        `${message.to.id} opted out on ${message.to.channel}: nothing is sent until they reply START`,
+        { adapter: adapter.name, channel: message.to.channel },
+      );
     }
     try {
       return await prev(message, adapter);
     } catch (e) {
-      if (isSwitchboardError(e, 'OPTED_OUT')) await optOut(store, message.to, `provider:${adapter.name}:${String(e.providerCode ?? '')}`);
+      if (isSwitchboardError(e, 'OPTED_OUT'))
+        await optOut(store, message.to, `provider:${adapter.name}:${String(e.providerCode ?? '')}`);
       throw e;
     }
   };
@@ -74,7 +88,8 @@ export function complianceMiddleware(options: ComplianceOptions = {}): Middlewar
   const texts = { ...COMPLIANCE_DEFAULTS, ...options };
   return async function compliance(ctx, next) {
     if (ctx.kind === 'status') {
-      if (ctx.status.error?.code === 'OPTED_OUT' && ctx.status.to) await optOut(ctx.store, ctx.status.to, `status:${ctx.adapter.name}`);
+      if (ctx.status.error?.code === 'OPTED_OUT' && ctx.status.to)
+        await optOut(ctx.store, ctx.status.to, `status:${ctx.adapter.name}`);
       return next();
     }
     const fromProvider = ctx.message.compliance;

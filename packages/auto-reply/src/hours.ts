@@ -20,7 +20,8 @@ export interface BusinessHours {
 const DAYS: Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const minutes = (hhmm: string) => {
   const m = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(hhmm);
-  if (!m || (m[1] === '24' && m[2] !== '00')) throw new SwitchboardError('CONFIG_INVALID', `business hours: "${hhmm}" is not HH:MM`);
+  if (!m || (m[1] === '24' && m[2] !== '00'))
+    throw new SwitchboardError('CONFIG_INVALID', `business hours: "${hhmm}" is not HH:MM`);
   return Number(m[1]) * 60 + Number(m[2]);
 };
 
@@ -31,19 +32,37 @@ export function validateHours(hours: BusinessHours): void {
   } catch (e) {
     throw new SwitchboardError('CONFIG_INVALID', `business hours: unknown time zone "${hours.timeZone}"`, { cause: e });
   }
-  for (const intervals of Object.values(hours.weekly)) for (const [a, b] of intervals ?? []) if (minutes(a) >= minutes(b)) throw new SwitchboardError('CONFIG_INVALID', `business hours: ${a}-${b} ends before it starts`);
-  for (const d of hours.holidays ?? []) if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new SwitchboardError('CONFIG_INVALID', `business hours: holiday "${d}" is not YYYY-MM-DD`);
+  for (const intervals of Object.values(hours.weekly))
+    for (const [a, b] of intervals ?? [])
+      if (minutes(a) >= minutes(b))
+        throw new SwitchboardError('CONFIG_INVALID', `business hours: ${a}-${b} ends before it starts`);
+  for (const d of hours.holidays ?? [])
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d))
+      throw new SwitchboardError('CONFIG_INVALID', `business hours: holiday "${d}" is not YYYY-MM-DD`);
 }
 
 /** The date, weekday and minute of day of `at` in `timeZone`. */
 export function localTime(at: Date, timeZone: string): { date: string; day: Weekday; minute: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23',
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
   const day = DAYS[['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!)]!;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, day, minute: Number(parts.hour) * 60 + Number(parts.minute) };
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    day,
+    minute: Number(parts.hour) * 60 + Number(parts.minute),
+  };
 }
 
 /** Whether the business is open at `at`. */

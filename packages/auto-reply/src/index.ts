@@ -10,7 +10,8 @@
  * ```
  * @module
  */
-export * from './hours.js';
+
 export * from './compliance.js';
-export * from './rules.js';
+export * from './hours.js';
 export * from './plugin.js';
+export * from './rules.js';

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Switchboard } from '@switchboard/core';
-import { complianceMiddleware, optOutGuard, type ComplianceOptions } from './compliance.js';
+import { type ComplianceOptions, complianceMiddleware, optOutGuard } from './compliance.js';
 import { autoReplyMiddleware, type RulesOptions } from './rules.js';
 
 /** Options of {@link autoReply}. */

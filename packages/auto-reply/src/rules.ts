@@ -3,9 +3,15 @@
  * handler answered; per-channel variants and templates as replies; cooldowns kept in the store.
  * @module
  */
-import { SwitchboardError, type ContentInput, type Context, type MessageContext, type Middleware } from '@switchboard/core';
+import {
+  type ContentInput,
+  type Context,
+  type MessageContext,
+  type Middleware,
+  SwitchboardError,
+} from '@switchboard/core';
 import { renderTemplate, type Template } from '@switchboard/templates';
-import { isOpen, validateHours, type BusinessHours } from './hours.js';
+import { type BusinessHours, isOpen, validateHours } from './hours.js';
 
 /** What a reply may be. */
 export type ReplyContent = string | ContentInput | ContentInput[];
@@ -59,14 +65,18 @@ async function matches(rule: Rule, ctx: MessageContext): Promise<boolean> {
   }
   if ('firstContact' in m) {
     // Once per contact, ever: kept without a TTL so a restart on a durable store does not greet twice.
-    return ctx.store.setIfAbsent(`auto-reply:first:${ctx.channel === 'mms' ? 'sms' : ctx.channel}:${ctx.message.from.id}`, Date.now());
+    return ctx.store.setIfAbsent(
+      `auto-reply:first:${ctx.channel === 'mms' ? 'sms' : ctx.channel}:${ctx.message.from.id}`,
+      Date.now(),
+    );
   }
   return !isOpen(m.outsideHours, ctx.message.timestamp);
 }
 
 async function contentOf(reply: Reply, ctx: MessageContext): Promise<ReplyContent | undefined> {
   if (typeof reply === 'function') return reply(ctx);
-  if (typeof reply === 'object' && !Array.isArray(reply) && 'byChannel' in reply) return reply.byChannel[ctx.channel] ?? reply.default;
+  if (typeof reply === 'object' && !Array.isArray(reply) && 'byChannel' in reply)
+    return reply.byChannel[ctx.channel] ?? reply.default;
   if (typeof reply === 'object' && !Array.isArray(reply) && 'template' in reply) {
     return renderTemplate(reply.template, reply.params, ctx.adapter, ctx.channel, reply.language).part as ContentInput;
   }
@@ -106,13 +116,19 @@ export function autoReplyMiddleware(options: RulesOptions): Middleware<Context> 
         return;
       }
       const content = await contentOf(rule.reply, ctx);
-      if (content !== undefined) await ctx.reply(content as ContentInput, { idempotencyKey: `${ctx.adapter.name}:${ctx.message.id}:auto:${rule.id}` });
+      if (content !== undefined)
+        await ctx.reply(content as ContentInput, {
+          idempotencyKey: `${ctx.adapter.name}:${ctx.message.id}:auto:${rule.id}`,
+        });
       if (!rule.continue) return;
     }
     await next();
     if (answered || !options.fallback) return;
     if (await cooling('fallback', options.fallback.cooldownMs)) return;
     const content = await contentOf(options.fallback.reply, ctx);
-    if (content !== undefined) await ctx.reply(content as ContentInput, { idempotencyKey: `${ctx.adapter.name}:${ctx.message.id}:auto:fallback` });
+    if (content !== undefined)
+      await ctx.reply(content as ContentInput, {
+        idempotencyKey: `${ctx.adapter.name}:${ctx.message.id}:auto:fallback`,
+      });
   };
 }

@@ -1,19 +1,23 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { autoReply } from '@switchboard/auto-reply';
-import { createSwitchboard, memoryStore, toNodeHandler, type Switchboard } from '@switchboard/core';
+import { createSwitchboard, memoryStore, type Switchboard, toNodeHandler } from '@switchboard/core';
 import { defineTemplate } from '@switchboard/templates';
 import { MetaSimulator, metaSignature, SIM_META, SIM_TWILIO_ACCOUNT, TwilioSimulator } from '@switchboard/testing';
 import { twilio } from '@switchboard/twilio';
 import { whatsapp } from '@switchboard/whatsapp';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createBridge, type Bridge } from './bridge.js';
+import { type Bridge, createBridge } from './bridge.js';
 import { MediaVault } from './media.js';
 
 const BUSINESS_SMS = '+15550009999';
 const AGENT = '15550100200';
-const newMessage = defineTemplate({ name: 'new_customer_message', params: z.object({}), languages: { en_US: 'New message from a customer, reply to read it.' } });
+const newMessage = defineTemplate({
+  name: 'new_customer_message',
+  params: z.object({}),
+  languages: { en_US: 'New message from a customer, reply to read it.' },
+});
 
 describe('bridge', () => {
   let tw: TwilioSimulator;
@@ -41,8 +45,22 @@ describe('bridge', () => {
     const store = memoryStore();
     sb = createSwitchboard({
       adapters: [
-        twilio({ ...SIM_TWILIO_ACCOUNT, from: BUSINESS_SMS, baseUrl: tw.url, publicUrl: url, statusCallback: `${url}/webhooks/twilio`, rateLimit: { perSecond: 1000, burst: 100 } }),
-        whatsapp({ accessToken: SIM_META.accessToken, appSecret: SIM_META.appSecret, verifyToken: SIM_META.verifyToken, phoneNumberId: SIM_META.phoneNumberId, baseUrl: meta.url, recipientRateLimit: { perSecond: 1000, burst: 1000 } }),
+        twilio({
+          ...SIM_TWILIO_ACCOUNT,
+          from: BUSINESS_SMS,
+          baseUrl: tw.url,
+          publicUrl: url,
+          statusCallback: `${url}/webhooks/twilio`,
+          rateLimit: { perSecond: 1000, burst: 100 },
+        }),
+        whatsapp({
+          accessToken: SIM_META.accessToken,
+          appSecret: SIM_META.appSecret,
+          verifyToken: SIM_META.verifyToken,
+          phoneNumberId: SIM_META.phoneNumberId,
+          baseUrl: meta.url,
+          recipientRateLimit: { perSecond: 1000, burst: 1000 },
+        }),
       ],
       store,
     });
@@ -61,8 +79,10 @@ describe('bridge', () => {
     await Promise.all([tw.close(), meta.close()]);
   });
 
-  const sms = (from: string, body: string, media?: { url: string; contentType: string }[]) => tw.sendSms(`${url}/webhooks/twilio`, { from, to: BUSINESS_SMS, body, ...(media ? { media } : {}) });
-  const agentSays = (text: string, context?: string) => meta.sendText(AGENT, text, { name: 'Agent Ann', ...(context ? { context } : {}) });
+  const sms = (from: string, body: string, media?: { url: string; contentType: string }[]) =>
+    tw.sendSms(`${url}/webhooks/twilio`, { from, to: BUSINESS_SMS, body, ...(media ? { media } : {}) });
+  const agentSays = (text: string, context?: string) =>
+    meta.sendText(AGENT, text, { name: 'Agent Ann', ...(context ? { context } : {}) });
   const toAgent = () => meta.messages.filter((m) => m.to === AGENT);
   const agentTexts = () => toAgent().map((m) => (m.body.text as { body: string } | undefined)?.body ?? m.type);
   const openAgentWindow = () => agentSays('/who');
@@ -79,7 +99,11 @@ describe('bridge', () => {
     const first = toAgent().at(-1)!;
     await sms('+15550002222', 'second customer');
     await agentSays('Yes, it shipped today.', first.id);
-    expect(tw.messages.at(-1)).toMatchObject({ to: '+15550001111', from: BUSINESS_SMS, body: 'Yes, it shipped today.' });
+    expect(tw.messages.at(-1)).toMatchObject({
+      to: '+15550001111',
+      from: BUSINESS_SMS,
+      body: 'Yes, it shipped today.',
+    });
     await agentSays('And tracking is in your email.');
     expect(tw.messages.at(-1)).toMatchObject({ to: '+15550001111', body: 'And tracking is in your email.' });
     await agentSays('/to +1 (555) 000-2222');
@@ -96,20 +120,30 @@ describe('bridge', () => {
     await meta.sendText('16505551234', 'now on WhatsApp', { name: 'Pablo' });
     const list = await bridge.conversations.list();
     const conv = list.find((c) => c.contactId === 'p:16505551234')!;
-    expect(conv.transcript.map((t) => `${t.direction}:${t.channel}:${t.text}`)).toEqual(['in:sms:texting first', 'in:whatsapp:now on WhatsApp']);
-    expect(agentTexts().slice(-2)).toEqual(['[SMS +1 650 555 1234] texting first', '[WhatsApp +1 650 555 1234 Pablo] now on WhatsApp']);
+    expect(conv.transcript.map((t) => `${t.direction}:${t.channel}:${t.text}`)).toEqual([
+      'in:sms:texting first',
+      'in:whatsapp:now on WhatsApp',
+    ]);
+    expect(agentTexts().slice(-2)).toEqual([
+      '[SMS +1 650 555 1234] texting first',
+      '[WhatsApp +1 650 555 1234 Pablo] now on WhatsApp',
+    ]);
     await agentSays('Got both, Pablo.', toAgent().at(-1)!.id);
     expect(meta.messages.at(-1)).toMatchObject({ to: '16505551234', body: { text: { body: 'Got both, Pablo.' } } });
   });
 
-  it("agent window closed -> the template, and held messages delivered in order once the agent answers", async () => {
+  it('agent window closed -> the template, and held messages delivered in order once the agent answers', async () => {
     await sms('+15550001111', 'one');
     await sms('+15550003333', 'two');
     await sms('+15550001111', 'three');
     expect(toAgent().map((m) => m.type)).toEqual(['template']);
     expect(toAgent()[0]!.body).toMatchObject({ template: { name: 'new_customer_message' } });
     await agentSays('ok, show me');
-    expect(agentTexts().slice(1)).toEqual(['[SMS +1 555 000 1111] one', '[SMS +1 555 000 3333] two', '[SMS +1 555 000 1111] three']);
+    expect(agentTexts().slice(1)).toEqual([
+      '[SMS +1 555 000 1111] one',
+      '[SMS +1 555 000 3333] two',
+      '[SMS +1 555 000 1111] three',
+    ]);
     expect(tw.messages).toHaveLength(0);
   });
 
@@ -120,13 +154,17 @@ describe('bridge', () => {
     await agentSays('Hi there', toAgent().at(-1)!.id);
     await tw.settle();
     await new Promise((r) => setTimeout(r, 50));
-    expect(agentTexts().at(-1)).toMatch(/^Not delivered to \+1 555 000 4444: UNDELIVERABLE: Twilio 30003: Unreachable destination handset/);
+    expect(agentTexts().at(-1)).toMatch(
+      /^Not delivered to \+1 555 000 4444: UNDELIVERABLE: Twilio 30003: Unreachable destination handset/,
+    );
   });
 
   it('STOP is honoured: the agent is told, and later replies are refused with a clear message', async () => {
     await openAgentWindow();
     await sms('+15550005555', 'STOP');
-    expect(agentTexts().at(-1)).toBe('[SMS +1 555 000 5555] STOP (opted out: replies to this customer will be refused until they send START)');
+    expect(agentTexts().at(-1)).toBe(
+      '[SMS +1 555 000 5555] STOP (opted out: replies to this customer will be refused until they send START)',
+    );
     const smsBefore = tw.messages.length;
     await agentSays('Sorry to see you go', toAgent().at(-1)!.id);
     expect(agentTexts().at(-1)).toBe('Not sent: +1 555 000 5555 opted out (STOP). They must send START first.');
@@ -136,12 +174,18 @@ describe('bridge', () => {
   it('media crosses: MMS is uploaded to WhatsApp; a WhatsApp image reaches SMS through a signed, expiring URL', async () => {
     await openAgentWindow();
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
-    await sms('+15550006666', 'photo of the damage', [{ url: tw.addMedia(jpeg, 'image/jpeg'), contentType: 'image/jpeg' }]);
+    await sms('+15550006666', 'photo of the damage', [
+      { url: tw.addMedia(jpeg, 'image/jpeg'), contentType: 'image/jpeg' },
+    ]);
     const image = toAgent().at(-1)!;
     expect(image.body).toMatchObject({ type: 'image', image: { id: expect.any(String) } });
     expect(meta.mediaOf((image.body.image as { id: string }).id)!.bytes).toEqual(jpeg);
     const mediaId = meta.addMedia(Buffer.from('%PDF-1.4 label'), 'application/pdf');
-    await meta.sendInbound(AGENT, { type: 'document', context: { from: SIM_META.displayPhoneNumber, id: image.id }, document: { id: mediaId, mime_type: 'application/pdf', filename: 'label.pdf', caption: 'Return label' } });
+    await meta.sendInbound(AGENT, {
+      type: 'document',
+      context: { from: SIM_META.displayPhoneNumber, id: image.id },
+      document: { id: mediaId, mime_type: 'application/pdf', filename: 'label.pdf', caption: 'Return label' },
+    });
     const mms = tw.messages.at(-1)!;
     expect(mms).toMatchObject({ to: '+15550006666', body: 'Return label' });
     expect(mms.mediaUrls[0]).toMatch(new RegExp(`^${url}/media/[\\w-]+\\?expires=\\d+&sig=`));
@@ -154,16 +198,83 @@ describe('bridge', () => {
     await sb.close();
     // A fresh switchboard with a small burst, over the same simulators.
     const store = memoryStore();
-    sb = createSwitchboard({ adapters: [twilio({ ...SIM_TWILIO_ACCOUNT, from: BUSINESS_SMS, baseUrl: tw.url, rateLimit: { perSecond: 1000, burst: 100 } }), whatsapp({ accessToken: SIM_META.accessToken, appSecret: SIM_META.appSecret, verifyToken: SIM_META.verifyToken, phoneNumberId: SIM_META.phoneNumberId, baseUrl: meta.url, recipientRateLimit: { perSecond: 1000, burst: 1000 } })], store });
+    sb = createSwitchboard({
+      adapters: [
+        twilio({
+          ...SIM_TWILIO_ACCOUNT,
+          from: BUSINESS_SMS,
+          baseUrl: tw.url,
+          rateLimit: { perSecond: 1000, burst: 100 },
+        }),
+        whatsapp({
+          accessToken: SIM_META.accessToken,
+          appSecret: SIM_META.appSecret,
+          verifyToken: SIM_META.verifyToken,
+          phoneNumberId: SIM_META.phoneNumberId,
+          baseUrl: meta.url,
+          recipientRateLimit: { perSecond: 1000, burst: 1000 },
+        }),
+      ],
+      store,
+    });
     bridge = createBridge({ agents: [AGENT], burst: 2, digestWindowMs: 100 });
     bridge.install(sb);
     // The agent writes first (through the webhook, which opens the 24-hour window).
-    const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: SIM_META.phoneNumberId }, messages: [{ from: AGENT, id: 'wamid.agent1', timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: '/who' } }] } }] }] });
-    await sb.webhook('whatsapp')(new Request('http://x/', { method: 'POST', headers: { 'x-hub-signature-256': metaSignature(SIM_META.appSecret, raw) }, body: raw }));
-    for (let i = 1; i <= 5; i++) await sb.handle({ kind: 'message', message: { id: `s${i}`, adapter: 'twilio', from: { channel: 'sms', id: `+1555000000${i}` }, to: { channel: 'sms', id: BUSINESS_SMS }, parts: [{ type: 'text', text: `msg ${i}` }], timestamp: new Date(), raw: {} } }, 'twilio');
+    const raw = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '1',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '1', phone_number_id: SIM_META.phoneNumberId },
+                messages: [
+                  {
+                    from: AGENT,
+                    id: 'wamid.agent1',
+                    timestamp: String(Math.floor(Date.now() / 1000)),
+                    type: 'text',
+                    text: { body: '/who' },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    await sb.webhook('whatsapp')(
+      new Request('http://x/', {
+        method: 'POST',
+        headers: { 'x-hub-signature-256': metaSignature(SIM_META.appSecret, raw) },
+        body: raw,
+      }),
+    );
+    for (let i = 1; i <= 5; i++)
+      await sb.handle(
+        {
+          kind: 'message',
+          message: {
+            id: `s${i}`,
+            adapter: 'twilio',
+            from: { channel: 'sms', id: `+1555000000${i}` },
+            to: { channel: 'sms', id: BUSINESS_SMS },
+            parts: [{ type: 'text', text: `msg ${i}` }],
+            timestamp: new Date(),
+            raw: {},
+          },
+        },
+        'twilio',
+      );
     await new Promise((r) => setTimeout(r, 250));
     const texts = agentTexts();
-    expect(texts.slice(-3)).toEqual(['[SMS +1 555 000 0001] msg 1', '[SMS +1 555 000 0002] msg 2', '3 more messages (reply with /to <number> to answer one):\n[SMS +1 555 000 0003] msg 3\n[SMS +1 555 000 0004] msg 4\n[SMS +1 555 000 0005] msg 5']);
+    expect(texts.slice(-3)).toEqual([
+      '[SMS +1 555 000 0001] msg 1',
+      '[SMS +1 555 000 0002] msg 2',
+      '3 more messages (reply with /to <number> to answer one):\n[SMS +1 555 000 0003] msg 3\n[SMS +1 555 000 0004] msg 4\n[SMS +1 555 000 0005] msg 5',
+    ]);
   });
 });
-

@@ -3,10 +3,21 @@
  * customer.
  * @module
  */
-import { isSwitchboardError, StoreLog, type Adapter, type Content, type Context, type MessageContext, type Middleware, type SendResult, type StatusContext, type Switchboard } from '@switchboard/core';
+import {
+  type Adapter,
+  type Content,
+  type Context,
+  isSwitchboardError,
+  type MessageContext,
+  type Middleware,
+  type SendResult,
+  type StatusContext,
+  StoreLog,
+  type Switchboard,
+} from '@switchboard/core';
 import { complianceKeyword } from '@switchboard/sms';
 import { renderTemplate, type Template } from '@switchboard/templates';
-import { Conversations, contactIdOf, type Conversation, type Route } from './contacts.js';
+import { type Conversation, Conversations, contactIdOf, type Route } from './contacts.js';
 import type { MediaVault } from './media.js';
 
 /** How replies choose the customer's channel. */
@@ -67,16 +78,28 @@ export function createBridge(options: BridgeOptions): Bridge {
   let conversations!: Conversations;
   const timers = new Set<NodeJS.Timeout>();
 
-  const agentAdapter = (): Adapter & { isWindowOpen?(c: string): Promise<boolean>; downloadMedia?(id: string): Promise<{ bytes: Uint8Array; mimeType: string }>; uploadMedia?(b: Uint8Array, m: string, f?: string): Promise<string> } => sb.adapter(agentAdapterName);
+  const agentAdapter = (): Adapter & {
+    isWindowOpen?(c: string): Promise<boolean>;
+    downloadMedia?(id: string): Promise<{ bytes: Uint8Array; mimeType: string }>;
+    uploadMedia?(b: Uint8Array, m: string, f?: string): Promise<string>;
+  } => sb.adapter(agentAdapterName);
   const toAgent = (agent: string, parts: Content[], key?: string) =>
-    sb.send({ adapter: agentAdapterName, to: { channel: 'whatsapp', id: agent }, parts, ...(key ? { idempotencyKey: key } : {}) });
+    sb.send({
+      adapter: agentAdapterName,
+      to: { channel: 'whatsapp', id: agent },
+      parts,
+      ...(key ? { idempotencyKey: key } : {}),
+    });
   const tell = (agent: string, text: string) => toAgent(agent, [{ type: 'text', text }]).catch(() => undefined);
 
   // Appends from concurrent webhooks must not overwrite each other: numbered slots, not one array.
-  const heldFor = (agent: string) => new StoreLog<{ contactId: string; parts: Content[]; key: string }>(sb.store, `bridge:held:${agent}`);
-  const digestFor = (agent: string) => new StoreLog<{ contactId: string; text: string }>(sb.store, `bridge:digest:${agent}`);
+  const heldFor = (agent: string) =>
+    new StoreLog<{ contactId: string; parts: Content[]; key: string }>(sb.store, `bridge:held:${agent}`);
+  const digestFor = (agent: string) =>
+    new StoreLog<{ contactId: string; text: string }>(sb.store, `bridge:digest:${agent}`);
 
-  const assign = (contactId: string) => agents[[...contactId].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % agents.length]!;
+  const assign = (contactId: string) =>
+    agents[[...contactId].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % agents.length]!;
 
   async function remember(result: SendResult, contacts: Forwarded): Promise<void> {
     for (const id of result.ids) await sb.store.set(`bridge:fwd:${id}`, contacts, 7 * 24 * 60 * 60 * 1000);
@@ -87,7 +110,10 @@ export function createBridge(options: BridgeOptions): Bridge {
     const wa = agentAdapter();
     if (wa.isWindowOpen && !(await wa.isWindowOpen(agent))) {
       await heldFor(agent).append({ contactId, parts, key });
-      if (options.agentTemplate && (await sb.store.setIfAbsent(`bridge:notified:${agent}`, Date.now(), 24 * 60 * 60 * 1000))) {
+      if (
+        options.agentTemplate &&
+        (await sb.store.setIfAbsent(`bridge:notified:${agent}`, Date.now(), 24 * 60 * 60 * 1000))
+      ) {
         const t = options.agentTemplate;
         const part = renderTemplate(t.template, t.params ?? {}, wa, 'whatsapp', t.language).part;
         await toAgent(agent, [part], `${key}:notify`).catch(() => undefined);
@@ -99,7 +125,9 @@ export function createBridge(options: BridgeOptions): Bridge {
       await remember(await toAgent(agent, parts, key), [contactId]);
       return;
     }
-    const texts = parts.map((p) => (p.type === 'text' ? p.text : p.type === 'media' ? (p.caption ?? `[${p.kind}]`) : `[${p.type}]`)).join('\n');
+    const texts = parts
+      .map((p) => (p.type === 'text' ? p.text : p.type === 'media' ? (p.caption ?? `[${p.kind}]`) : `[${p.type}]`))
+      .join('\n');
     await digestFor(agent).append({ contactId, text: texts });
     if (await sb.store.setIfAbsent(`bridge:digest-due:${agent}`, 1, windowMs)) {
       const t = setTimeout(() => {
@@ -122,13 +150,21 @@ export function createBridge(options: BridgeOptions): Bridge {
   async function mediaForAgent(ctx: MessageContext, part: Extract<Content, { type: 'media' }>): Promise<Content> {
     if (part.mediaId && ctx.adapter.name === agentAdapterName) return part;
     const wa = agentAdapter();
-    const source = ctx.adapter as Adapter & { downloadMedia?(url: string): Promise<{ bytes: Uint8Array; mimeType: string }> };
+    const source = ctx.adapter as Adapter & {
+      downloadMedia?(url: string): Promise<{ bytes: Uint8Array; mimeType: string }>;
+    };
     if (part.url && source.downloadMedia && wa.uploadMedia) {
       try {
         // MMS media needs the provider's credentials to fetch; WhatsApp then sends it by id.
         const { bytes, mimeType } = await source.downloadMedia(part.url);
         const id = await wa.uploadMedia(bytes, mimeType, part.filename);
-        return { type: 'media', kind: part.kind, mediaId: id, ...(part.caption ? { caption: part.caption } : {}), ...(part.filename ? { filename: part.filename } : {}) };
+        return {
+          type: 'media',
+          kind: part.kind,
+          mediaId: id,
+          ...(part.caption ? { caption: part.caption } : {}),
+          ...(part.filename ? { filename: part.filename } : {}),
+        };
       } catch (e) {
         ctx.logger.warn('media could not cross to WhatsApp', { error: e });
       }
@@ -143,7 +179,14 @@ export function createBridge(options: BridgeOptions): Bridge {
       // WhatsApp media is a private id: fetch it from the Graph API and offer it by a signed, expiring URL.
       const { bytes, mimeType } = await wa.downloadMedia(part.mediaId);
       const url = await options.media.put(bytes, mimeType, part.filename);
-      return { type: 'media', kind: part.kind, url, mimeType, ...(part.caption ? { caption: part.caption } : {}), ...(part.filename ? { filename: part.filename } : {}) };
+      return {
+        type: 'media',
+        kind: part.kind,
+        url,
+        mimeType,
+        ...(part.caption ? { caption: part.caption } : {}),
+        ...(part.filename ? { filename: part.filename } : {}),
+      };
     }
     if (part.url) return part;
     return { type: 'text', text: `[${part.kind} attached${part.caption ? `: ${part.caption}` : ''}]` };
@@ -161,13 +204,21 @@ export function createBridge(options: BridgeOptions): Bridge {
       c.agent ??= assign(contactId);
       if (keyword === 'opt-out') c.optedOut = true;
       if (keyword === 'opt-in') c.optedOut = false;
-      c.transcript.push({ direction: 'in', channel: route.channel, text: ctx.text ?? m.parts.map((p) => `[${p.type}]`).join(' '), at: Date.now(), id: m.id, ...(m.warnings ? { warnings: m.warnings } : {}) });
+      c.transcript.push({
+        direction: 'in',
+        channel: route.channel,
+        text: ctx.text ?? m.parts.map((p) => `[${p.type}]`).join(' '),
+        at: Date.now(),
+        id: m.id,
+        ...(m.warnings ? { warnings: m.warnings } : {}),
+      });
     });
     const label = `[${LABEL[route.channel] ?? route.channel} ${conv.display}${conv.name ? ` ${conv.name}` : ''}]`;
     const parts: Content[] = [];
     const texts = m.parts.filter((p) => p.type === 'text').map((p) => (p as { text: string }).text);
     let note = texts.join('\n');
-    if (keyword === 'opt-out') note = `${note} (opted out: replies to this customer will be refused until they send START)`;
+    if (keyword === 'opt-out')
+      note = `${note} (opted out: replies to this customer will be refused until they send START)`;
     if (keyword === 'opt-in') note = `${note} (opted back in)`;
     if (m.action) note = `${note || m.action.title || m.action.id} (chose: ${m.action.title ?? m.action.id})`;
     parts.push({ type: 'text', text: `${label} ${note || m.parts.map((p) => `[${p.type}]`).join(' ')}`.trim() });
@@ -195,7 +246,11 @@ export function createBridge(options: BridgeOptions): Bridge {
     if (/^\/who$/i.test(text)) {
       const current = await sb.store.get<string>(currentKey);
       const conv = current ? await conversations.get(current) : undefined;
-      await ctx.reply(conv ? `You are talking to ${conv.display}${conv.name ? ` (${conv.name})` : ''} on ${LABEL[conv.last?.channel ?? ''] ?? conv.last?.channel}.` : 'No conversation selected. Reply to a forwarded message or send /to <number>.');
+      await ctx.reply(
+        conv
+          ? `You are talking to ${conv.display}${conv.name ? ` (${conv.name})` : ''} on ${LABEL[conv.last?.channel ?? ''] ?? conv.last?.channel}.`
+          : 'No conversation selected. Reply to a forwarded message or send /to <number>.',
+      );
       return;
     }
     const to = /^\/to\s+(.+)$/i.exec(text);
@@ -214,7 +269,9 @@ export function createBridge(options: BridgeOptions): Bridge {
     if (ctx.message.replyTo) {
       const fwd = await sb.store.get<Forwarded>(`bridge:fwd:${ctx.message.replyTo}`);
       if (fwd && fwd.length > 1) {
-        await ctx.reply(`That digest holds ${fwd.length} customers (${(await Promise.all(fwd.map(async (c) => (await conversations.get(c))?.display ?? c))).join(', ')}): send /to <number> first.`);
+        await ctx.reply(
+          `That digest holds ${fwd.length} customers (${(await Promise.all(fwd.map(async (c) => (await conversations.get(c))?.display ?? c))).join(', ')}): send /to <number> first.`,
+        );
         return;
       }
       contactId = fwd?.[0];
@@ -242,10 +299,26 @@ export function createBridge(options: BridgeOptions): Bridge {
     }
     if (!parts.length) return;
     try {
-      const result = await sb.send({ adapter: route.adapter, to: route.customer, from: route.business, parts, idempotencyKey: `bridge:reply:${ctx.message.id}` });
-      for (const id of result.ids) await sb.store.set(`bridge:sent:${id}`, { contactId, agent }, 7 * 24 * 60 * 60 * 1000);
+      const result = await sb.send({
+        adapter: route.adapter,
+        to: route.customer,
+        from: route.business,
+        parts,
+        idempotencyKey: `bridge:reply:${ctx.message.id}`,
+      });
+      for (const id of result.ids)
+        await sb.store.set(`bridge:sent:${id}`, { contactId, agent }, 7 * 24 * 60 * 60 * 1000);
       await conversations.update(contactId, (c) =>
-        c.transcript.push({ direction: 'out', channel: route.channel, text: ctx.text ?? '[media]', at: Date.now(), id: result.id, status: result.status, agent, ...(result.warnings.length ? { warnings: result.warnings } : {}) }),
+        c.transcript.push({
+          direction: 'out',
+          channel: route.channel,
+          text: ctx.text ?? '[media]',
+          at: Date.now(),
+          id: result.id,
+          status: result.status,
+          agent,
+          ...(result.warnings.length ? { warnings: result.warnings } : {}),
+        }),
       );
     } catch (e) {
       const reason = isSwitchboardError(e) ? `${e.code}: ${e.message}` : String(e);
@@ -265,7 +338,10 @@ export function createBridge(options: BridgeOptions): Bridge {
     if (s.status === 'failed' || s.status === 'undelivered') {
       const conv = await conversations.get(sent.contactId);
       if (s.error?.code === 'OPTED_OUT') await conversations.update(sent.contactId, (c) => void (c.optedOut = true));
-      await tell(sent.agent, `Not delivered to ${conv?.display ?? sent.contactId}: ${s.error ? `${s.error.code}: ${s.error.message}` : s.status}`);
+      await tell(
+        sent.agent,
+        `Not delivered to ${conv?.display ?? sent.contactId}: ${s.error ? `${s.error.code}: ${s.error.message}` : s.status}`,
+      );
     }
   }
 
@@ -300,4 +376,3 @@ export function createBridge(options: BridgeOptions): Bridge {
   };
   return bridge;
 }
-

@@ -2,7 +2,7 @@
  * One contact per person across channels, and one conversation per contact with its transcript.
  * @module
  */
-import { StoreLog, type Address, type Store, type Warning } from '@switchboard/core';
+import { type Address, type Store, StoreLog, type Warning } from '@switchboard/core';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 
 /** The contact a phone-like address belongs to: its digits, whatever the channel or formatting. */
@@ -88,7 +88,13 @@ export class Conversations {
 
   /** Changes a conversation (created when absent) and returns it. */
   async update(contactId: string, change: (c: Conversation) => void): Promise<Conversation> {
-    const c = (await this.get(contactId)) ?? { contactId, display: displayNumber(contactId), routes: {}, transcript: [], updatedAt: Date.now() };
+    const c = (await this.get(contactId)) ?? {
+      contactId,
+      display: displayNumber(contactId),
+      routes: {},
+      transcript: [],
+      updatedAt: Date.now(),
+    };
     change(c);
     if (c.transcript.length > this.maxTranscript) c.transcript.splice(0, c.transcript.length - this.maxTranscript);
     c.updatedAt = Date.now();

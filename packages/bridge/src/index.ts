@@ -11,6 +11,7 @@
  * ```
  * @module
  */
+
+export { type Bridge, type BridgeOptions, type ChannelPolicy, createBridge } from './bridge.js';
 export * from './contacts.js';
 export * from './media.js';
-export { createBridge, type Bridge, type BridgeOptions, type ChannelPolicy } from './bridge.js';

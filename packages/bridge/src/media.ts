@@ -42,7 +42,11 @@ export class MediaVault {
   async put(bytes: Uint8Array, mimeType: string, filename = 'file'): Promise<string> {
     const id = randomBytes(12).toString('base64url');
     const expires = Date.now() + this.ttlMs;
-    await this.store.set(`bridge:media:${id}`, { data: Buffer.from(bytes).toString('base64'), mimeType, filename }, this.ttlMs);
+    await this.store.set(
+      `bridge:media:${id}`,
+      { data: Buffer.from(bytes).toString('base64'), mimeType, filename },
+      this.ttlMs,
+    );
     return `${this.options.publicUrl.replace(/\/+$/, '')}${this.path}/${id}?expires=${expires}&sig=${this.sign(id, expires)}`;
   }
 
@@ -53,9 +57,22 @@ export class MediaVault {
     const expires = Number(url.searchParams.get('expires'));
     const sig = Buffer.from(url.searchParams.get('sig') ?? '');
     const expected = Buffer.from(this.sign(id, expires));
-    if (!Number.isFinite(expires) || expires < Date.now() || sig.length !== expected.length || !timingSafeEqual(sig, expected)) return new Response('forbidden', { status: 403 });
+    if (
+      !Number.isFinite(expires) ||
+      expires < Date.now() ||
+      sig.length !== expected.length ||
+      !timingSafeEqual(sig, expected)
+    )
+      return new Response('forbidden', { status: 403 });
     const m = await this.store.get<{ data: string; mimeType: string; filename: string }>(`bridge:media:${id}`);
     if (!m) return new Response('not found', { status: 404 });
-    return new Response(Buffer.from(m.data, 'base64'), { status: 200, headers: { 'content-type': m.mimeType, 'cache-control': 'private, no-store', 'content-disposition': `inline; filename="${m.filename.replace(/"/g, '')}"` } });
+    return new Response(Buffer.from(m.data, 'base64'), {
+      status: 200,
+      headers: {
+        'content-type': m.mimeType,
+        'cache-control': 'private, no-store',
+        'content-disposition': `inline; filename="${m.filename.replace(/"/g, '')}"`,
+      },
+    });
   };
 }

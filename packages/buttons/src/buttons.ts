@@ -3,15 +3,29 @@
  * and inbound middleware that turns a typed `2` back into the action a tap would carry.
  * @module
  */
-import { parseConfig, type Adapter, type Content, type Context, type Middleware, type Store, type Switchboard, type Transformer, type Warning } from '@switchboard/core';
+import {
+  type Adapter,
+  type Content,
+  type Context,
+  type Middleware,
+  parseConfig,
+  type Store,
+  type Switchboard,
+  type Transformer,
+  type Warning,
+} from '@switchboard/core';
 import { z } from 'zod';
-import { match, numberOf, offer, pendingKey, type Choice, type PendingPrompt } from './choices.js';
-import { buttonsAsList, linkLines, numberedText, shorten, LIST_ROW_DESCRIPTION, LIST_ROW_TITLE } from './render.js';
+import { type Choice, match, numberOf, offer, type PendingPrompt, pendingKey } from './choices.js';
+import { buttonsAsList, LIST_ROW_DESCRIPTION, LIST_ROW_TITLE, linkLines, numberedText, shorten } from './render.js';
 
 /** Options of {@link buttons}. */
 export const ButtonsOptionsSchema = z.object({
   /** How long a prompt can be answered by a typed reply. Default 24 h. */
-  ttlMs: z.number().int().positive().default(24 * 60 * 60 * 1000),
+  ttlMs: z
+    .number()
+    .int()
+    .positive()
+    .default(24 * 60 * 60 * 1000),
   /** The label of the list button when reply buttons become a list. Default "Choose". */
   listButton: z.string().min(1).default('Choose'),
   /**
@@ -53,7 +67,11 @@ export function renderChoices(parts: readonly Content[], adapter: Adapter, listB
       const lines = linkLines(links);
       if (!replies.length) {
         out.push({ type: 'text', text: [part.text, ...lines].join('\n') });
-        warnings.push({ code: 'links-as-text', message: `${links.length} link button${links.length > 1 ? 's' : ''} sent as "Title: link" lines`, part: i });
+        warnings.push({
+          code: 'links-as-text',
+          message: `${links.length} link button${links.length > 1 ? 's' : ''} sent as "Title: link" lines`,
+          part: i,
+        });
         return;
       }
       const offered = replies.map((b, k) => ({ n: k + 1, id: b.id, title: b.title }));
@@ -62,7 +80,10 @@ export function renderChoices(parts: readonly Content[], adapter: Adapter, listB
       if (replies.length <= caps.maxButtons && replies.every((b) => [...b.title].length <= maxTitle)) {
         out.push(links.length ? { ...part, buttons: replies } : part);
       } else if (replies.length <= maxRows) {
-        const { list, shortened } = buttonsAsList(part.text, offered, listButton, { ...(part.header ? { header: part.header } : {}), ...(part.footer ? { footer: part.footer } : {}) });
+        const { list, shortened } = buttonsAsList(part.text, offered, listButton, {
+          ...(part.header ? { header: part.header } : {}),
+          ...(part.footer ? { footer: part.footer } : {}),
+        });
         out.push(list);
         warnings.push({
           code: 'buttons-as-list',
@@ -71,11 +92,19 @@ export function renderChoices(parts: readonly Content[], adapter: Adapter, listB
         });
       } else {
         out.push({ type: 'text', text: numberedText(part.text, offered) });
-        warnings.push({ code: 'buttons-as-text', message: `${replies.length} buttons sent as numbered text (this channel shows ${caps.maxButtons ? `at most ${caps.maxButtons} buttons${maxRows ? ` or ${maxRows} list rows` : ''}` : 'no buttons'})`, part: i });
+        warnings.push({
+          code: 'buttons-as-text',
+          message: `${replies.length} buttons sent as numbered text (this channel shows ${caps.maxButtons ? `at most ${caps.maxButtons} buttons${maxRows ? ` or ${maxRows} list rows` : ''}` : 'no buttons'})`,
+          part: i,
+        });
       }
       if (lines.length) {
         out.push({ type: 'text', text: lines.join('\n') });
-        warnings.push({ code: 'links-as-text', message: `${lines.length} link button${lines.length > 1 ? 's' : ''} sent as "Title: link" lines`, part: i });
+        warnings.push({
+          code: 'links-as-text',
+          message: `${lines.length} link button${lines.length > 1 ? 's' : ''} sent as "Title: link" lines`,
+          part: i,
+        });
       }
       return;
     }
@@ -93,14 +122,33 @@ export function renderChoices(parts: readonly Content[], adapter: Adapter, listB
           ...part,
           sections: part.sections.map((s) => ({
             ...s,
-            rows: s.rows.map((r) => ([...r.title].length <= LIST_ROW_TITLE ? r : { id: r.id, title: shorten(r.title, LIST_ROW_TITLE), description: shorten(r.description ? `${r.title}: ${r.description}` : r.title, LIST_ROW_DESCRIPTION) })),
+            rows: s.rows.map((r) =>
+              [...r.title].length <= LIST_ROW_TITLE
+                ? r
+                : {
+                    id: r.id,
+                    title: shorten(r.title, LIST_ROW_TITLE),
+                    description: shorten(
+                      r.description ? `${r.title}: ${r.description}` : r.title,
+                      LIST_ROW_DESCRIPTION,
+                    ),
+                  },
+            ),
           })),
         });
-        warnings.push({ code: 'list-titles-shortened', message: `shortened ${long.map((r) => `"${r.title}"`).join(', ')} (full text in the row description)`, part: i });
+        warnings.push({
+          code: 'list-titles-shortened',
+          message: `shortened ${long.map((r) => `"${r.title}"`).join(', ')} (full text in the row description)`,
+          part: i,
+        });
         return;
       }
       out.push({ type: 'text', text: numberedText(part.text, offered) });
-      warnings.push({ code: 'list-as-text', message: `a list of ${rows.length} rows sent as numbered text (this channel shows ${maxRows ? `at most ${maxRows} rows` : 'no lists'})`, part: i });
+      warnings.push({
+        code: 'list-as-text',
+        message: `a list of ${rows.length} rows sent as numbered text (this channel shows ${maxRows ? `at most ${maxRows} rows` : 'no lists'})`,
+        part: i,
+      });
       return;
     }
     out.push(part);
@@ -116,7 +164,8 @@ export function buttonsTransformer(store: Store, options: ButtonsOptions = {}): 
     const rendered = renderChoices(message.parts, adapter, o.listButton);
     const result = await prev({ ...message, parts: rendered.parts }, adapter);
     // Only a prompt that reached the customer can be answered.
-    if (rendered.choices?.length) await offer(store, adapter.name, contactKey(message.to.id), rendered.choices, o.ttlMs);
+    if (rendered.choices?.length)
+      await offer(store, adapter.name, contactKey(message.to.id), rendered.choices, o.ttlMs);
     return { ...result, warnings: [...result.warnings, ...rendered.warnings] };
   };
 }

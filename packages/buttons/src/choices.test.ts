@@ -10,7 +10,13 @@ const choices = [
 describe('typed replies', () => {
   it('reads numbers in the ways people type them', () => {
     expect(['2', ' 2.', '#2', '2)', 'two', 'TWO', 'option 2', ' 2 '].map(numberOf)).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
-    expect(['', 'order 2', '2 please', 'zero', '-'].map(numberOf)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(['', 'order 2', '2 please', 'zero', '-'].map(numberOf)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('folds case, accents, punctuation and spaces', () => {

@@ -25,11 +25,31 @@ export interface PendingPrompt {
 export const pendingKey = (adapter: string, contact: string): string => `buttons:pending:${adapter}:${contact}`;
 
 /** Records a prompt, replacing any older one for the conversation. */
-export async function offer(store: Store, adapter: string, contact: string, choices: Choice[], ttlMs: number): Promise<void> {
+export async function offer(
+  store: Store,
+  adapter: string,
+  contact: string,
+  choices: Choice[],
+  ttlMs: number,
+): Promise<void> {
   await store.set(pendingKey(adapter, contact), { choices, at: Date.now() } satisfies PendingPrompt, ttlMs);
 }
 
-const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+const NUMBER_WORDS = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+];
 
 /** Lower case, accents and punctuation removed, spaces collapsed: "  Trâck my ORDER! " -> "track my order". */
 export function fold(text: string): string {

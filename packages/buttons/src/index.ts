@@ -11,6 +11,7 @@
  * ```
  * @module
  */
+
+export * from './buttons.js';
 export * from './choices.js';
 export * from './render.js';
-export * from './buttons.js';

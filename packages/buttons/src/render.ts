@@ -15,7 +15,12 @@ export const LIST_BUTTON_LABEL = 20;
 /** Shortens to `max` characters with `...` (ASCII, so GSM-7 stays GSM-7). */
 export function shorten(text: string, max: number): string {
   const chars = [...text];
-  return chars.length <= max ? text : chars.slice(0, max - 3).join('').trimEnd() + '...';
+  return chars.length <= max
+    ? text
+    : chars
+        .slice(0, max - 3)
+        .join('')
+        .trimEnd() + '...';
 }
 
 /**
@@ -31,11 +36,18 @@ export function numberedText(body: string, choices: readonly Choice[]): string {
 
 /** `Title: https://...` lines for URL and call buttons. */
 export function linkLines(buttons: readonly Button[]): string[] {
-  return buttons.flatMap((b) => (b.kind === 'url' ? [`${b.title}: ${b.url}`] : b.kind === 'call' ? [`${b.title}: ${b.phone}`] : []));
+  return buttons.flatMap((b) =>
+    b.kind === 'url' ? [`${b.title}: ${b.url}`] : b.kind === 'call' ? [`${b.title}: ${b.phone}`] : [],
+  );
 }
 
 /** Reply buttons as a one-section list, titles shortened with the full text kept in the description. */
-export function buttonsAsList(body: string, choices: readonly Choice[], label: string, extra: { header?: string; footer?: string }): { list: ListPart; shortened: string[] } {
+export function buttonsAsList(
+  body: string,
+  choices: readonly Choice[],
+  label: string,
+  extra: { header?: string; footer?: string },
+): { list: ListPart; shortened: string[] } {
   const shortened: string[] = [];
   const rows = choices.map((c) => {
     if ([...c.title].length <= LIST_ROW_TITLE) return { id: c.id, title: c.title };
@@ -43,7 +55,14 @@ export function buttonsAsList(body: string, choices: readonly Choice[], label: s
     return { id: c.id, title: shorten(c.title, LIST_ROW_TITLE), description: shorten(c.title, LIST_ROW_DESCRIPTION) };
   });
   return {
-    list: { type: 'list', text: body, button: shorten(label, LIST_BUTTON_LABEL), sections: [{ rows }], ...(extra.header ? { header: extra.header } : {}), ...(extra.footer ? { footer: extra.footer } : {}) },
+    list: {
+      type: 'list',
+      text: body,
+      button: shorten(label, LIST_BUTTON_LABEL),
+      sections: [{ rows }],
+      ...(extra.header ? { header: extra.header } : {}),
+      ...(extra.footer ? { footer: extra.footer } : {}),
+    },
     shortened,
   };
 }

@@ -45,7 +45,12 @@ describe('defineAdapter', () => {
 
   it('normalises what the implementation throws', async () => {
     const a = demo({ token: 't' });
-    await expect(a.receive(new Request('http://x/'))).rejects.toMatchObject({ code: 'WEBHOOK_MALFORMED', adapter: 'demo' });
-    await expect(a.send({ to: { channel: 'sms', id: '+1' }, parts: [{ type: 'text', text: 'x' }] })).rejects.toMatchObject({ code: 'NETWORK', channel: 'sms' });
+    await expect(a.receive(new Request('http://x/'))).rejects.toMatchObject({
+      code: 'WEBHOOK_MALFORMED',
+      adapter: 'demo',
+    });
+    await expect(
+      a.send({ to: { channel: 'sms', id: '+1' }, parts: [{ type: 'text', text: 'x' }] }),
+    ).rejects.toMatchObject({ code: 'NETWORK', channel: 'sms' });
   });
 });

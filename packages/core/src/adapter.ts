@@ -127,7 +127,10 @@ export interface AdapterDefinition<S extends z.ZodType, X extends object> {
   /** What it can carry, possibly depending on config. */
   capabilities: Capabilities | ((config: z.output<S>) => Capabilities);
   /** Builds the implementation from parsed config. Extra members (`X`) are exposed on the adapter. */
-  create(config: z.output<S>, meta: { name: string; channels: readonly Channel[]; capabilities: Capabilities }): AdapterImplementation & X;
+  create(
+    config: z.output<S>,
+    meta: { name: string; channels: readonly Channel[]; capabilities: Capabilities },
+  ): AdapterImplementation & X;
 }
 
 /**
@@ -150,7 +153,8 @@ export function defineAdapter<S extends z.ZodType, X extends object = object>(
 ): (options: z.input<S> & { name?: string }) => Adapter & Omit<X, keyof AdapterImplementation> {
   return (options) => {
     const config = parseConfig(definition.config, options, definition.name);
-    const name = typeof options === 'object' && options && typeof options.name === 'string' ? options.name : definition.name;
+    const name =
+      typeof options === 'object' && options && typeof options.name === 'string' ? options.name : definition.name;
     const channels = typeof definition.channels === 'function' ? definition.channels(config) : definition.channels;
     const capabilities = CapabilitiesSchema.parse(
       typeof definition.capabilities === 'function' ? definition.capabilities(config) : definition.capabilities,

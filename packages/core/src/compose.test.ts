@@ -52,12 +52,32 @@ describe('compose', () => {
   it('sends sync throws and async rejections to onError', async () => {
     const seen: unknown[] = [];
     const onError = (e: unknown) => void seen.push((e as Error).message);
-    await compose<object>([() => { throw new Error('sync'); }], onError)({});
-    await compose<object>([async () => { throw new Error('async'); }], onError)({});
+    await compose<object>(
+      [
+        () => {
+          throw new Error('sync');
+        },
+      ],
+      onError,
+    )({});
+    await compose<object>(
+      [
+        async () => {
+          throw new Error('async');
+        },
+      ],
+      onError,
+    )({});
     expect(seen).toEqual(['sync', 'async']);
   });
 
   it('propagates errors without onError', async () => {
-    await expect(compose<object>([() => { throw new Error('boom'); }])({})).rejects.toThrow('boom');
+    await expect(
+      compose<object>([
+        () => {
+          throw new Error('boom');
+        },
+      ])({}),
+    ).rejects.toThrow('boom');
   });
 });

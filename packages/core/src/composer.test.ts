@@ -24,7 +24,8 @@ describe('routing', () => {
     const seen: string[] = [];
     sb.hears('order status', (ctx) => void seen.push(`exact:${ctx.text}`));
     sb.hears(/^order (\d+)$/i, (ctx) => void seen.push(`re:${(ctx.match as RegExpMatchArray)[1]}`));
-    for (const text of ['  ORDER   status ', 'order 42', 'order statuses', 'ORDER 7']) await sb.handle(messageEvent({ text }), 'fake');
+    for (const text of ['  ORDER   status ', 'order 42', 'order statuses', 'ORDER 7'])
+      await sb.handle(messageEvent({ text }), 'fake');
     expect(seen).toEqual(['exact:  ORDER   status ', 're:42', 're:7']);
   });
 
@@ -44,7 +45,10 @@ describe('routing', () => {
     const { sb } = setup();
     const seen: string[] = [];
     sb.channel('sms').hears('hi', (ctx) => void seen.push(`sms-hi:${ctx.message.from.id}`));
-    sb.filter((ctx) => ctx.kind === 'message' && ctx.message.from.id === '+1999', (ctx) => void seen.push(`vip:${ctx.channel}`));
+    sb.filter(
+      (ctx) => ctx.kind === 'message' && ctx.message.from.id === '+1999',
+      (ctx) => void seen.push(`vip:${ctx.channel}`),
+    );
     await sb.handle(messageEvent({ channel: 'sms', text: 'hi', from: '+1555' }), 'fake');
     await sb.handle(messageEvent({ channel: 'whatsapp', text: 'hi', from: '+1999' }), 'fake');
     expect(seen).toEqual(['sms-hi:+1555', 'vip:whatsapp']);
@@ -71,7 +75,11 @@ describe('routing', () => {
   it('branch picks a side', async () => {
     const { sb } = setup();
     const seen: string[] = [];
-    sb.branch((ctx) => ctx.channel === 'sms', () => void seen.push('sms'), () => void seen.push('other'));
+    sb.branch(
+      (ctx) => ctx.channel === 'sms',
+      () => void seen.push('sms'),
+      () => void seen.push('other'),
+    );
     await sb.handle(messageEvent({ channel: 'sms', text: 'x' }), 'fake');
     await sb.handle(messageEvent({ channel: 'whatsapp', text: 'x' }), 'fake');
     expect(seen).toEqual(['sms', 'other']);
@@ -97,7 +105,13 @@ describe('routing', () => {
     sb.events.on('error', (e) => void caught.push(`event:${e.code}`));
     await sb.handle(messageEvent({ text: 'inside' }), 'fake');
     await sb.handle(messageEvent({ text: 'plain' }), 'fake');
-    expect(caught).toEqual(['boundary:inside', 'event:HANDLER_FAILED', 'catch:HANDLER_FAILED:outside', 'event:HANDLER_FAILED', 'catch:HANDLER_FAILED:outside']);
+    expect(caught).toEqual([
+      'boundary:inside',
+      'event:HANDLER_FAILED',
+      'catch:HANDLER_FAILED:outside',
+      'event:HANDLER_FAILED',
+      'catch:HANDLER_FAILED:outside',
+    ]);
   });
 
   it('middleware added after the first event still runs', async () => {

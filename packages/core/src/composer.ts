@@ -2,7 +2,7 @@
  * The router: grammY-style middleware trees with type narrowing.
  * @module
  */
-import { compose, type ComposedMiddleware, type Middleware, type Next } from './compose.js';
+import { type ComposedMiddleware, compose, type Middleware, type Next } from './compose.js';
 import type { ActionContext, Context, HearsContext } from './context.js';
 import type { Channel, EventKind } from './model.js';
 
@@ -63,7 +63,10 @@ export class Composer<C extends Context = Context> {
   }
 
   /** Runs `middleware` for one kind of event: `on('status', ctx => ctx.status.status)`. */
-  on<K extends EventKind>(kind: K | readonly K[], ...middleware: Middleware<Extract<C, { kind: K }>>[]): Composer<Extract<C, { kind: K }>> {
+  on<K extends EventKind>(
+    kind: K | readonly K[],
+    ...middleware: Middleware<Extract<C, { kind: K }>>[]
+  ): Composer<Extract<C, { kind: K }>> {
     const kinds = asArray(kind);
     return this.filter(
       (ctx): ctx is Extract<C, { kind: K }> => kinds.includes(ctx.kind as K),
@@ -75,37 +78,49 @@ export class Composer<C extends Context = Context> {
    * Runs `middleware` for messages whose text matches: a string matches the whole text
    * (case- and space-insensitive), a RegExp is executed and its match is put in `ctx.match`.
    */
-  hears(trigger: TextTrigger | readonly TextTrigger[], ...middleware: Middleware<HearsContext<C>>[]): Composer<HearsContext<C>> {
+  hears(
+    trigger: TextTrigger | readonly TextTrigger[],
+    ...middleware: Middleware<HearsContext<C>>[]
+  ): Composer<HearsContext<C>> {
     const triggers = asArray(trigger).map((t) => (typeof t === 'string' ? normalise(t) : t));
-    return this.filter((ctx): ctx is HearsContext<C> => {
-      if (ctx.kind !== 'message' || ctx.text === undefined) return false;
-      for (const t of triggers) {
-        if (typeof t === 'string') {
-          if (normalise(ctx.text) === t) {
-            ctx.match = ctx.text;
-            return true;
-          }
-        } else {
-          t.lastIndex = 0;
-          const m = t.exec(ctx.text);
-          if (m) {
-            ctx.match = m;
-            return true;
+    return this.filter(
+      (ctx): ctx is HearsContext<C> => {
+        if (ctx.kind !== 'message' || ctx.text === undefined) return false;
+        for (const t of triggers) {
+          if (typeof t === 'string') {
+            if (normalise(ctx.text) === t) {
+              ctx.match = ctx.text;
+              return true;
+            }
+          } else {
+            t.lastIndex = 0;
+            const m = t.exec(ctx.text);
+            if (m) {
+              ctx.match = m;
+              return true;
+            }
           }
         }
-      }
-      return false;
-    }, ...(middleware as unknown as Middleware<C>[])) as unknown as Composer<HearsContext<C>>;
+        return false;
+      },
+      ...(middleware as unknown as Middleware<C>[]),
+    ) as unknown as Composer<HearsContext<C>>;
   }
 
   /** Runs `middleware` when the customer chose a button or row with a matching id (on any channel). */
-  action(trigger: ActionTrigger | readonly ActionTrigger[], ...middleware: Middleware<ActionContext<C>>[]): Composer<ActionContext<C>> {
+  action(
+    trigger: ActionTrigger | readonly ActionTrigger[],
+    ...middleware: Middleware<ActionContext<C>>[]
+  ): Composer<ActionContext<C>> {
     const triggers = asArray(trigger);
-    return this.filter((ctx): ctx is ActionContext<C> => {
-      if (ctx.kind !== 'message' || !ctx.action) return false;
-      const id = ctx.action.id;
-      return triggers.some((t) => (typeof t === 'string' ? t === id : (t.lastIndex = 0, t.test(id))));
-    }, ...(middleware as unknown as Middleware<C>[])) as unknown as Composer<ActionContext<C>>;
+    return this.filter(
+      (ctx): ctx is ActionContext<C> => {
+        if (ctx.kind !== 'message' || !ctx.action) return false;
+        const id = ctx.action.id;
+        return triggers.some((t) => (typeof t === 'string' ? t === id : ((t.lastIndex = 0), t.test(id))));
+      },
+      ...(middleware as unknown as Middleware<C>[]),
+    ) as unknown as Composer<ActionContext<C>>;
   }
 
   /** Runs `middleware` for events on the given channel(s). */
@@ -115,7 +130,11 @@ export class Composer<C extends Context = Context> {
   }
 
   /** Runs `onTrue` or `onFalse` depending on the predicate. */
-  branch(predicate: (ctx: C) => boolean | Promise<boolean>, onTrue: Middleware<C>, onFalse: Middleware<C>): Composer<C> {
+  branch(
+    predicate: (ctx: C) => boolean | Promise<boolean>,
+    onTrue: Middleware<C>,
+    onFalse: Middleware<C>,
+  ): Composer<C> {
     return this.use(async (ctx, next) => ((await predicate(ctx)) ? onTrue(ctx, next) : onFalse(ctx, next)));
   }
 

@@ -127,7 +127,12 @@ export function createContext(event: SwitchboardEvent, adapter: Adapter, deps: C
     state,
     send: deps.send,
     reply(content, options = {}) {
-      const parts = typeof content === 'string' ? [{ type: 'text' as const, text: content }] : Array.isArray(content) ? content : [content];
+      const parts =
+        typeof content === 'string'
+          ? [{ type: 'text' as const, text: content }]
+          : Array.isArray(content)
+            ? content
+            : [content];
       return deps.send({
         adapter: adapter.name,
         to: message.from,

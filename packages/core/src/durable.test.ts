@@ -68,7 +68,12 @@ describe('durable outbox', () => {
 
   it('send records a job and returns a handle; retries back off and deliver exactly once', async () => {
     const fake = fakeAdapter({ secret: 's' });
-    const sb = createSwitchboard({ adapters: [fake], queue: memoryQueue(), rateLimit: false, durable: { pollMs: 5, baseDelayMs: 5 } });
+    const sb = createSwitchboard({
+      adapters: [fake],
+      queue: memoryQueue(),
+      rateLimit: false,
+      durable: { pollMs: 5, baseDelayMs: 5 },
+    });
     fake.failNext(new SwitchboardError('RATE_LIMITED', '429', { retryAfterMs: 20 }), 2);
     const handle = sb.send({ to, parts: [{ type: 'text', text: 'hello' }] });
     const result = await handle;
@@ -90,12 +95,19 @@ describe('durable outbox', () => {
 
   it('keeps each conversation in order while another conversation retries', async () => {
     const fake = fakeAdapter({ secret: 's' });
-    const sb = createSwitchboard({ adapters: [fake], queue: memoryQueue(), rateLimit: false, durable: { pollMs: 5, baseDelayMs: 5 } });
+    const sb = createSwitchboard({
+      adapters: [fake],
+      queue: memoryQueue(),
+      rateLimit: false,
+      durable: { pollMs: 5, baseDelayMs: 5 },
+    });
     fake.failNext(new SwitchboardError('PROVIDER_UNAVAILABLE', '503'), 1);
     const handles = [];
     for (let i = 0; i < 5; i++) {
       handles.push(sb.send({ to, parts: [{ type: 'text', text: `alice ${i}` }] }));
-      handles.push(sb.send({ to: { channel: 'fake', id: '+15550002222' }, parts: [{ type: 'text', text: `bob ${i}` }] }));
+      handles.push(
+        sb.send({ to: { channel: 'fake', id: '+15550002222' }, parts: [{ type: 'text', text: `bob ${i}` }] }),
+      );
     }
     await Promise.all(handles);
     const texts = fake.sent.map((s) => (s.message.parts[0] as { text: string }).text);

@@ -5,12 +5,12 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { ERROR_CODES, SwitchboardError, toSwitchboardError, type ErrorCode } from './errors.js';
+import { ERROR_CODES, type ErrorCode, SwitchboardError, toSwitchboardError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { OutboundMessage, SendResult, SwitchboardEvent } from './model.js';
 import { backoffDelay } from './outbound/retry.js';
 import type { Job, Queue } from './queue.js';
-import { deserializeEvent, serializeEvent, type StoredEvent } from './serialize.js';
+import { deserializeEvent, type StoredEvent, serializeEvent } from './serialize.js';
 
 /** Options of the durable mode. */
 export interface DurableOptions {
@@ -56,7 +56,10 @@ export interface Outbox {
   /** Records a message; the handle resolves with the provider's result once a worker sent it. */
   submit(message: OutboundMessage & { adapter: string; idempotencyKey: string }): SendHandle;
   /** Starts workers in this process. */
-  start(deliver: (message: OutboundMessage) => Promise<SendResult>, onFailure: (error: SwitchboardError, message: OutboundMessage) => void): void | Promise<void>;
+  start(
+    deliver: (message: OutboundMessage) => Promise<SendResult>,
+    onFailure: (error: SwitchboardError, message: OutboundMessage) => void,
+  ): void | Promise<void>;
   /** Stops workers and closes connections. */
   stop(): Promise<void>;
 }
@@ -92,7 +95,16 @@ export class DurableRunner {
     private readonly host: DurableHost,
     options: DurableOptions = {},
   ) {
-    this.o = { concurrency: 16, pollMs: 100, leaseMs: 60_000, maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 30_000, worker: true, ...options };
+    this.o = {
+      concurrency: 16,
+      pollMs: 100,
+      leaseMs: 60_000,
+      maxAttempts: 8,
+      baseDelayMs: 250,
+      maxDelayMs: 30_000,
+      worker: true,
+      ...options,
+    };
   }
 
   /** Starts the workers (idempotent). */
@@ -114,10 +126,19 @@ export class DurableRunner {
    * Records the events of one webhook; resolves once they are durable. Returns how many were new
    * (a provider retry of recorded events adds none).
    */
-  async record(events: readonly SwitchboardEvent[], adapter: string, idOf: (e: SwitchboardEvent) => string, groupOf: (e: SwitchboardEvent) => string): Promise<number> {
+  async record(
+    events: readonly SwitchboardEvent[],
+    adapter: string,
+    idOf: (e: SwitchboardEvent) => string,
+    groupOf: (e: SwitchboardEvent) => string,
+  ): Promise<number> {
     let created = 0;
     for (const event of events) {
-      const r = await this.queue.enqueue<InboxPayload>(INBOX, { key: `${adapter}:${idOf(event)}`, payload: { adapter, event: serializeEvent(event) }, group: groupOf(event) });
+      const r = await this.queue.enqueue<InboxPayload>(INBOX, {
+        key: `${adapter}:${idOf(event)}`,
+        payload: { adapter, event: serializeEvent(event) },
+        group: groupOf(event),
+      });
       if (r.created) created++;
     }
     if (created) this.wake[INBOX]?.();
@@ -128,7 +149,11 @@ export class DurableRunner {
   send(message: OutboundMessage & { adapter: string; idempotencyKey: string }): SendHandle {
     let jobId = '';
     const promise = (async () => {
-      const { id, created } = await this.queue.enqueue(OUTBOX, { key: `${message.adapter}:${message.idempotencyKey}`, payload: message, group: `${message.adapter}:${message.to.id}` });
+      const { id, created } = await this.queue.enqueue(OUTBOX, {
+        key: `${message.adapter}:${message.idempotencyKey}`,
+        payload: message,
+        group: `${message.adapter}:${message.to.id}`,
+      });
       jobId = id;
       if (!created) {
         const job = await this.queue.job(id);
@@ -163,7 +188,7 @@ export class DurableRunner {
     const list = this.waiters.get(id);
     if (!list) return;
     this.waiters.delete(id);
-    for (const w of list) (error ? w.reject(error) : w.resolve(result!));
+    for (const w of list) error ? w.reject(error) : w.resolve(result!);
   }
 
   private async loop(name: string, run: (job: Job) => Promise<void>): Promise<void> {
@@ -180,7 +205,10 @@ export class DurableRunner {
       for (const job of jobs) {
         this.active[name]!++;
         // Keep the lease while the job runs (a paced send may wait long): only a dead worker loses it.
-        const heartbeat = setInterval(() => void this.queue.renew(job.id, this.o.leaseMs).catch(() => undefined), Math.max(50, this.o.leaseMs / 3));
+        const heartbeat = setInterval(
+          () => void this.queue.renew(job.id, this.o.leaseMs).catch(() => undefined),
+          Math.max(50, this.o.leaseMs / 3),
+        );
         heartbeat.unref?.();
         void run(job).finally(() => {
           clearInterval(heartbeat);
@@ -204,7 +232,10 @@ export class DurableRunner {
   }
 
   private delay(job: Job, error: SwitchboardError): number {
-    return error.retryAfterMs ?? backoffDelay(job.attempts - 1, undefined, { baseDelayMs: this.o.baseDelayMs, maxDelayMs: this.o.maxDelayMs });
+    return (
+      error.retryAfterMs ??
+      backoffDelay(job.attempts - 1, undefined, { baseDelayMs: this.o.baseDelayMs, maxDelayMs: this.o.maxDelayMs })
+    );
   }
 
   private async runInbox(job: Job): Promise<void> {

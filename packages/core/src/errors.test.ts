@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, SwitchboardError, isSwitchboardError, parseRetryAfter, toSwitchboardError } from './errors.js';
+import { ERROR_CODES, isSwitchboardError, parseRetryAfter, SwitchboardError, toSwitchboardError } from './errors.js';
 
 describe('SwitchboardError', () => {
   it('has the codes the issue names and marks retryable ones', () => {
-    for (const c of ['CONFIG_INVALID', 'WEBHOOK_UNVERIFIED', 'WEBHOOK_MALFORMED', 'PROVIDER_REJECTED', 'RATE_LIMITED', 'NETWORK', 'NOT_SUPPORTED', 'OPTED_OUT', 'WINDOW_CLOSED', 'INVALID_ADDRESS'] as const) {
+    for (const c of [
+      'CONFIG_INVALID',
+      'WEBHOOK_UNVERIFIED',
+      'WEBHOOK_MALFORMED',
+      'PROVIDER_REJECTED',
+      'RATE_LIMITED',
+      'NETWORK',
+      'NOT_SUPPORTED',
+      'OPTED_OUT',
+      'WINDOW_CLOSED',
+      'INVALID_ADDRESS',
+    ] as const) {
       expect(ERROR_CODES).toContain(c);
     }
     expect(new SwitchboardError('RATE_LIMITED', 'x').retryable).toBe(true);
@@ -13,9 +24,20 @@ describe('SwitchboardError', () => {
 
   it('keeps cause and provider fields, and serialises without the stack', () => {
     const cause = new Error('socket hang up');
-    const e = new SwitchboardError('PROVIDER_REJECTED', 'bad', { cause, providerCode: 21211, status: 400, channel: 'sms' });
+    const e = new SwitchboardError('PROVIDER_REJECTED', 'bad', {
+      cause,
+      providerCode: 21211,
+      status: 400,
+      channel: 'sms',
+    });
     expect(e.cause).toBe(cause);
-    expect(e.toJSON()).toMatchObject({ code: 'PROVIDER_REJECTED', providerCode: 21211, status: 400, channel: 'sms', cause: 'socket hang up' });
+    expect(e.toJSON()).toMatchObject({
+      code: 'PROVIDER_REJECTED',
+      providerCode: 21211,
+      status: 400,
+      channel: 'sms',
+      cause: 'socket hang up',
+    });
     expect(isSwitchboardError(e, 'PROVIDER_REJECTED')).toBe(true);
     expect(isSwitchboardError(e, 'OPTED_OUT')).toBe(false);
   });

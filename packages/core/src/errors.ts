@@ -140,7 +140,10 @@ export function toSwitchboardError(
       return new SwitchboardError('NETWORK', message, { ...options, cause: value });
     }
     const code = (value as { code?: unknown }).code;
-    if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR_)/.test(code)) {
+    if (
+      typeof code === 'string' &&
+      /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR_)/.test(code)
+    ) {
       return new SwitchboardError('NETWORK', message, { ...options, cause: value });
     }
   }

@@ -66,9 +66,19 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const f = options.fetch;
     return async (req) => {
       try {
-        const res = await f(req.url, { method: req.method, headers: req.headers, ...(req.body !== undefined ? { body: req.body as BodyInit } : {}), signal: signalFor(req) });
+        const res = await f(req.url, {
+          method: req.method,
+          headers: req.headers,
+          ...(req.body !== undefined ? { body: req.body as BodyInit } : {}),
+          signal: signalFor(req),
+        });
         const bytes = new Uint8Array(await res.arrayBuffer());
-        return { status: res.status, header: (n) => res.headers.get(n) ?? undefined, bytes, text: decoder.decode(bytes) };
+        return {
+          status: res.status,
+          header: (n) => res.headers.get(n) ?? undefined,
+          bytes,
+          text: decoder.decode(bytes),
+        };
       } catch (e) {
         throw normalise(e);
       }
@@ -106,7 +116,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 function normalise(e: unknown): SwitchboardError {
   if (e instanceof SwitchboardError) return e;
   const code = (e as { code?: string }).code;
-  if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')) {
+  if (
+    e instanceof Error &&
+    (e.name === 'TimeoutError' ||
+      e.name === 'AbortError' ||
+      code === 'UND_ERR_ABORTED' ||
+      code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      code === 'UND_ERR_BODY_TIMEOUT')
+  ) {
     return new SwitchboardError('TIMEOUT', `provider request timed out or was aborted: ${e.message}`, { cause: e });
   }
   return toSwitchboardError(e, 'NETWORK');

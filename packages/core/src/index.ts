@@ -13,25 +13,26 @@
  * ```
  * @module
  */
-export * from './errors.js';
-export * from './logger.js';
-export * from './model.js';
+
 export * from './adapter.js';
-export * from './store.js';
-export * from './memory-store.js';
-export * from './store-log.js';
 export * from './compose.js';
-export * from './context.js';
 export * from './composer.js';
-export * from './outbound/transformer.js';
-export * from './outbound/retry.js';
-export * from './outbound/rate-limit.js';
+export * from './context.js';
+export * from './durable.js';
+export * from './errors.js';
+export * from './http.js';
+export * from './logger.js';
+export * from './memory-store.js';
+export * from './model.js';
+export * from './node.js';
 export * from './outbound/idempotency.js';
-export * from './switchboard.js';
+export * from './outbound/rate-limit.js';
+export * from './outbound/retry.js';
+export * from './outbound/transformer.js';
 export * from './queue.js';
 export * from './serialize.js';
-export * from './durable.js';
-export * from './webhook.js';
-export * from './node.js';
-export * from './http.js';
+export * from './store.js';
+export * from './store-log.js';
+export * from './switchboard.js';
 export * from './text.js';
+export * from './webhook.js';

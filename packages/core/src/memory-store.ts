@@ -79,7 +79,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & { readonl
     async increment(key, by = 1, ttlMs) {
       const e = live(key);
       const next = (e ? Number(JSON.parse(e.json)) : 0) + by;
-      map.set(key, { json: JSON.stringify(next), expiresAt: e ? e.expiresAt : ttlMs && ttlMs > 0 ? now() + ttlMs : Infinity });
+      map.set(key, {
+        json: JSON.stringify(next),
+        expiresAt: e ? e.expiresAt : ttlMs && ttlMs > 0 ? now() + ttlMs : Infinity,
+      });
       return next;
     },
     async takeToken(key, rate, cost = 1) {

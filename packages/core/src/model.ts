@@ -58,13 +58,18 @@ export const LocationPartSchema = z.object({
 /** One shared contact card. */
 export const ContactCardSchema = z.object({
   name: z.string(),
-  phones: z.array(z.object({ phone: z.string(), type: z.string().optional(), waId: z.string().optional() })).default([]),
+  phones: z
+    .array(z.object({ phone: z.string(), type: z.string().optional(), waId: z.string().optional() }))
+    .default([]),
   emails: z.array(z.object({ email: z.string(), type: z.string().optional() })).default([]),
   organization: z.string().optional(),
 });
 
 /** One or more contact cards. */
-export const ContactsPartSchema = z.object({ type: z.literal('contacts'), contacts: z.array(ContactCardSchema).min(1) });
+export const ContactsPartSchema = z.object({
+  type: z.literal('contacts'),
+  contacts: z.array(ContactCardSchema).min(1),
+});
 
 /** A button: a quick reply with an id (the default), or a URL or phone call button. */
 export const ButtonSchema = z.discriminatedUnion('kind', [
@@ -89,7 +94,11 @@ export const ButtonsPartSchema = z.object({
 });
 
 /** One row of a list. */
-export const ListRowSchema = z.object({ id: z.string().min(1), title: z.string().min(1), description: z.string().optional() });
+export const ListRowSchema = z.object({
+  id: z.string().min(1),
+  title: z.string().min(1),
+  description: z.string().optional(),
+});
 
 /** A body text with a button that opens a list of choices in sections. */
 export const ListPartSchema = z.object({
@@ -114,7 +123,11 @@ export const TemplatePartSchema = z.object({
 });
 
 /** An emoji reaction to an earlier message (an empty emoji removes it). */
-export const ReactionPartSchema = z.object({ type: z.literal('reaction'), messageId: z.string().min(1), emoji: z.string() });
+export const ReactionPartSchema = z.object({
+  type: z.literal('reaction'),
+  messageId: z.string().min(1),
+  emoji: z.string(),
+});
 
 /** Inbound content this version does not understand; kept so a handler never crashes on it. */
 export const UnsupportedPartSchema = z.object({
@@ -306,6 +319,11 @@ export function textOf(parts: readonly Content[]): string | undefined {
 
 /** Normalises what a caller passes to `reply`/`send` into content parts. */
 export function toParts(content: string | ContentInput | readonly ContentInput[]): Content[] {
-  const list = typeof content === 'string' ? [{ type: 'text' as const, text: content }] : Array.isArray(content) ? content : [content];
+  const list =
+    typeof content === 'string'
+      ? [{ type: 'text' as const, text: content }]
+      : Array.isArray(content)
+        ? content
+        : [content];
   return list.map((p) => ContentSchema.parse(p));
 }

@@ -40,13 +40,19 @@ export function publicUrlOf(req: IncomingMessage, options: NodeHandlerOptions = 
     // The public URL is an origin, possibly with a path prefix the proxy strips: keep it verbatim.
     return base.replace(/\/+$/, '') + path;
   }
-  const proto = (options.trustProxy && first(req.headers['x-forwarded-proto'])) || ('encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http');
+  const proto =
+    (options.trustProxy && first(req.headers['x-forwarded-proto'])) ||
+    ('encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http');
   const host = (options.trustProxy && first(req.headers['x-forwarded-host'])) || req.headers.host || 'localhost';
   return `${proto}://${host}${path}`;
 }
 
 /** Reads a node request (and its raw body, byte for byte) into a Fetch `Request`. */
-export async function toRequest(req: IncomingMessage, options: NodeHandlerOptions = {}, body?: Buffer): Promise<Request> {
+export async function toRequest(
+  req: IncomingMessage,
+  options: NodeHandlerOptions = {},
+  body?: Buffer,
+): Promise<Request> {
   const limit = options.maxBodyBytes ?? 1024 * 1024;
   let raw = body;
   if (raw === undefined && req.method !== 'GET' && req.method !== 'HEAD') {
@@ -97,7 +103,10 @@ export async function writeResponse(res: ServerResponse, response: Response): Pr
  * // Express: app.post('/webhooks/twilio', toNodeHandler(sb.webhook('twilio'))) — mount it before any body parser.
  * ```
  */
-export function toNodeHandler(handler: FetchHandler, options: NodeHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+export function toNodeHandler(
+  handler: FetchHandler,
+  options: NodeHandlerOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     void (async () => {
       let request: Request;

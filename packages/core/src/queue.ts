@@ -109,14 +109,27 @@ export function memoryQueue(options: MemoryQueueOptions = {}): Queue {
       const existing = byKey.get(k);
       if (existing && jobs.has(existing)) return { id: existing, created: false };
       const id = `${queue}-${++seq}-${Math.random().toString(36).slice(2, 8)}`;
-      jobs.set(id, { id, queue, key: input.key, payload: copy(input.payload), group: input.group, state: 'pending', attempts: 0, runAt: input.runAt ?? now(), leaseUntil: undefined, seq });
+      jobs.set(id, {
+        id,
+        queue,
+        key: input.key,
+        payload: copy(input.payload),
+        group: input.group,
+        state: 'pending',
+        attempts: 0,
+        runAt: input.runAt ?? now(),
+        leaseUntil: undefined,
+        seq,
+      });
       byKey.set(k, id);
       return { id, created: true };
     },
     async claim(queue, o) {
       const t = now();
       const all = [...jobs.values()].filter((j) => j.queue === queue).sort((a, b) => a.seq - b.seq);
-      const busy = new Set(all.filter((j) => j.state === 'running' && (j.leaseUntil ?? 0) > t && j.group).map((j) => j.group!));
+      const busy = new Set(
+        all.filter((j) => j.state === 'running' && (j.leaseUntil ?? 0) > t && j.group).map((j) => j.group!),
+      );
       const blocked = new Set<string>();
       const out: Job[] = [];
       for (const j of all) {
@@ -154,7 +167,8 @@ export function memoryQueue(options: MemoryQueueOptions = {}): Queue {
       return j ? (copy(j) as Job<never>) : undefined;
     },
     async backlog(queue) {
-      return [...jobs.values()].filter((j) => j.queue === queue && (j.state === 'pending' || j.state === 'running')).length;
+      return [...jobs.values()].filter((j) => j.queue === queue && (j.state === 'pending' || j.state === 'running'))
+        .length;
     },
     async close() {
       jobs.clear();

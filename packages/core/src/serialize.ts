@@ -2,18 +2,33 @@
  * Events as JSON and back, so the inbox can keep them durably.
  * @module
  */
-import { SwitchboardError, type ErrorCode } from './errors.js';
+import { type ErrorCode, SwitchboardError } from './errors.js';
 import type { SwitchboardEvent } from './model.js';
 
 /** An event as stored: dates as ISO strings, errors as plain objects. */
 export type StoredEvent = Record<string, unknown>;
 
-const errorToJson = (e: SwitchboardError) => ({ __error: true, code: e.code, message: e.message, channel: e.channel, adapter: e.adapter, status: e.status, retryAfterMs: e.retryAfterMs, providerCode: e.providerCode, details: e.details, retryable: e.retryable });
+const errorToJson = (e: SwitchboardError) => ({
+  __error: true,
+  code: e.code,
+  message: e.message,
+  channel: e.channel,
+  adapter: e.adapter,
+  status: e.status,
+  retryAfterMs: e.retryAfterMs,
+  providerCode: e.providerCode,
+  details: e.details,
+  retryable: e.retryable,
+});
 
 /** Serialises an event (the `raw` payload included, as JSON). */
 export function serializeEvent(event: SwitchboardEvent): StoredEvent {
   if (event.kind === 'status') {
-    return { ...event, timestamp: event.timestamp.toISOString(), ...(event.error ? { error: errorToJson(event.error) } : {}) };
+    return {
+      ...event,
+      timestamp: event.timestamp.toISOString(),
+      ...(event.error ? { error: errorToJson(event.error) } : {}),
+    };
   }
   return { kind: 'message', message: { ...event.message, timestamp: event.message.timestamp.toISOString() } };
 }
@@ -42,5 +57,8 @@ export function deserializeEvent(stored: StoredEvent): SwitchboardEvent {
     } as SwitchboardEvent;
   }
   const message = stored.message as Record<string, unknown>;
-  return { kind: 'message', message: { ...message, timestamp: new Date(message.timestamp as string) } } as SwitchboardEvent;
+  return {
+    kind: 'message',
+    message: { ...message, timestamp: new Date(message.timestamp as string) },
+  } as SwitchboardEvent;
 }

@@ -32,7 +32,10 @@ describe('webhooks', () => {
     sb.use(() => void (ran = true));
     const errors: string[] = [];
     sb.events.on('error', (e) => void errors.push(e.code));
-    const forged = fake.request({ events: [{ type: 'message', id: 'x', from: '+1', to: '+2', text: 'hi' }] }, { secret: 'wrong' });
+    const forged = fake.request(
+      { events: [{ type: 'message', id: 'x', from: '+1', to: '+2', text: 'hi' }] },
+      { secret: 'wrong' },
+    );
     const res = await sb.webhook('fake')(forged);
     expect(res.status).toBe(401);
     expect(ran).toBe(false);
@@ -54,7 +57,8 @@ describe('webhooks', () => {
     sb.on('message', () => void runs++);
     const dupes: string[] = [];
     sb.events.on('duplicate', (e) => void dupes.push(e.kind));
-    for (let i = 0; i < 3; i++) expect((await sb.webhook('fake')(fake.inbound('hi', { id: 'SM123' }))).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await sb.webhook('fake')(fake.inbound('hi', { id: 'SM123' }))).status).toBe(200);
     expect(runs).toBe(1);
     expect(dupes).toEqual(['message', 'message']);
   });
@@ -75,7 +79,8 @@ describe('webhooks', () => {
     const sb = createSwitchboard({ adapters: [fakeAdapter({ secret: 's' })] });
     const seen: string[] = [];
     sb.on('status', (ctx) => void seen.push(`${ctx.status.status}${ctx.status.stale ? ' (stale)' : ''}`));
-    for (const status of ['delivered', 'sent', 'read', 'delivered'] as const) await sb.handle(statusEvent('SM1', status), 'fake');
+    for (const status of ['delivered', 'sent', 'read', 'delivered'] as const)
+      await sb.handle(statusEvent('SM1', status), 'fake');
     // The second `delivered` is a provider retry of the first: dropped by dedupe.
     expect(seen).toEqual(['delivered', 'sent (stale)', 'read']);
   });
@@ -90,7 +95,11 @@ describe('outbound reliability', () => {
   it('retries 429 twice, then sends exactly once to the provider', async () => {
     const fake = fakeAdapter({ secret: 's' });
     const delays: number[] = [];
-    const sb = createSwitchboard({ adapters: [fake], rateLimit: false, retry: { sleep: async (ms) => void delays.push(ms) } });
+    const sb = createSwitchboard({
+      adapters: [fake],
+      rateLimit: false,
+      retry: { sleep: async (ms) => void delays.push(ms) },
+    });
     fake.failNext(new SwitchboardError('RATE_LIMITED', '429 Too Many Requests', { retryAfterMs: 1200 }), 2);
     const result = await sb.send({ to, parts: [{ type: 'text', text: 'hello' }] });
     expect(fake.attempts).toBe(3);
@@ -171,7 +180,8 @@ describe('outbound reliability', () => {
       store: { ...memoryStore({ now: () => now }), takeToken: undefined },
       rateLimit: { now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) },
     });
-    for (let i = 0; i < 5; i++) await sb.send({ to, parts: [{ type: 'text', text: `m${i}` }], from: { channel: 'fake', id: '+1000' } });
+    for (let i = 0; i < 5; i++)
+      await sb.send({ to, parts: [{ type: 'text', text: `m${i}` }], from: { channel: 'fake', id: '+1000' } });
     expect(fake.sent).toHaveLength(5);
     // Two from the burst, then one every 500 ms.
     expect(waits).toEqual([500, 500, 500]);
@@ -182,7 +192,12 @@ describe('outbound reliability', () => {
     let now = 0;
     const fake = fakeAdapter({ secret: 's', capabilities: { recipientRateLimit: { perSecond: 1 / 6, burst: 1 } } });
     const waits: number[] = [];
-    const sb = createSwitchboard({ adapters: [fake], retry: false, store: memoryStore({ now: () => now }), rateLimit: { now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) } });
+    const sb = createSwitchboard({
+      adapters: [fake],
+      retry: false,
+      store: memoryStore({ now: () => now }),
+      rateLimit: { now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) },
+    });
     await sb.send({ to, parts: [{ type: 'text', text: 'a' }] });
     await sb.send({ to: { channel: 'fake', id: '+1777' }, parts: [{ type: 'text', text: 'b' }] });
     await sb.send({ to, parts: [{ type: 'text', text: 'c' }] });
@@ -214,10 +229,14 @@ describe('outbound reliability', () => {
   it('refuses an invalid outbound message and a channel no adapter serves', async () => {
     const sb = createSwitchboard({ adapters: [fakeAdapter({ secret: 's' })] });
     await expect(sb.send({ to, parts: [] })).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
-    await expect(sb.send({ to: { channel: 'pager', id: '1' }, parts: [{ type: 'text', text: 'x' }] })).rejects.toThrow(/no adapter serves channel "pager"/);
+    await expect(sb.send({ to: { channel: 'pager', id: '1' }, parts: [{ type: 'text', text: 'x' }] })).rejects.toThrow(
+      /no adapter serves channel "pager"/,
+    );
   });
 
   it('rejects two adapters with the same name', () => {
-    expect(() => createSwitchboard({ adapters: [fakeAdapter({ secret: 'a' }), fakeAdapter({ secret: 'b' })] })).toThrow(/two adapters are named "fake"/);
+    expect(() => createSwitchboard({ adapters: [fakeAdapter({ secret: 'a' }), fakeAdapter({ secret: 'b' })] })).toThrow(
+      /two adapters are named "fake"/,
+    );
   });
 });

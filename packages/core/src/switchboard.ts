@@ -6,27 +6,27 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { Adapter, ReceiveResult } from './adapter.js';
 import { Composer } from './composer.js';
-import { createContext, type Context } from './context.js';
+import { type Context, createContext } from './context.js';
+import { type DurableOptions, DurableRunner, type Outbox, type SendHandle } from './durable.js';
 import { SwitchboardError, toSwitchboardError } from './errors.js';
-import { silentLogger, type Logger } from './logger.js';
+import { type Logger, silentLogger } from './logger.js';
 import { memoryStore } from './memory-store.js';
 import {
-  OutboundMessageSchema,
-  STATUS_RANK,
   type OutboundMessage,
   type OutboundMessageInput,
+  OutboundMessageSchema,
   type SendResult,
+  STATUS_RANK,
   type StatusEvent,
   type SwitchboardEvent,
 } from './model.js';
 import { idempotency } from './outbound/idempotency.js';
-import { rateLimit, type RateLimitOptions } from './outbound/rate-limit.js';
-import { retry, type RetryOptions } from './outbound/retry.js';
+import { type RateLimitOptions, rateLimit } from './outbound/rate-limit.js';
+import { type RetryOptions, retry } from './outbound/retry.js';
 import { applyTransformers, type SendFn, type Transformer } from './outbound/transformer.js';
+import type { Queue } from './queue.js';
 import type { Store } from './store.js';
 import { webhookErrorResponse } from './webhook.js';
-import { DurableRunner, type DurableOptions, type Outbox, type SendHandle } from './durable.js';
-import type { Queue } from './queue.js';
 
 /** The events a switchboard emits on `sb.events`. */
 export interface SwitchboardEvents {
@@ -37,7 +37,10 @@ export interface SwitchboardEvents {
   /** A send succeeded. */
   sent: (result: SendResult, message: OutboundMessage) => void;
   /** Something failed: a webhook, a handler or a send. */
-  error: (error: SwitchboardError, info: { adapter?: string; event?: SwitchboardEvent; message?: OutboundMessage }) => void;
+  error: (
+    error: SwitchboardError,
+    info: { adapter?: string; event?: SwitchboardEvent; message?: OutboundMessage },
+  ) => void;
   /** A provider retry (or replay) of an event already handled was dropped. */
   duplicate: (event: SwitchboardEvent, adapter: string) => void;
 }
@@ -106,7 +109,10 @@ export class Switchboard extends Composer<Context> {
     this.dedupeTtlMs = options.dedupeTtlMs ?? 24 * 60 * 60 * 1000;
     for (const adapter of options.adapters) {
       if (this.adapterMap.has(adapter.name)) {
-        throw new SwitchboardError('CONFIG_INVALID', `two adapters are named "${adapter.name}"; give one a distinct \`name\``);
+        throw new SwitchboardError(
+          'CONFIG_INVALID',
+          `two adapters are named "${adapter.name}"; give one a distinct \`name\``,
+        );
       }
       this.adapterMap.set(adapter.name, adapter);
     }
@@ -114,7 +120,11 @@ export class Switchboard extends Composer<Context> {
     // Order matters: a remembered result answers before any retry; every retry attempt takes a token.
     this.idempotency = idempotency({ store: this.store, ttlMs: options.idempotencyTtlMs });
     this.pacing = options.rateLimit === false ? [] : [rateLimit({ ...options.rateLimit, store: this.store })];
-    this.builtIn = [this.idempotency, ...(options.retry === false ? [] : [retry({ logger: this.logger, ...options.retry })]), ...this.pacing];
+    this.builtIn = [
+      this.idempotency,
+      ...(options.retry === false ? [] : [retry({ logger: this.logger, ...options.retry })]),
+      ...this.pacing,
+    ];
     this.ready = Promise.all(
       options.adapters.map((a) =>
         a.init?.({
@@ -133,13 +143,17 @@ export class Switchboard extends Composer<Context> {
           logger: this.logger,
           runEvent: (event, adapter) => this.runEvent(event, this.adapter(adapter)),
           deliver: (message) => this.deliver(message),
-          onSendError: (error, message) => this.events.emit('error', error, { ...(message.adapter ? { adapter: message.adapter } : {}), message }),
+          onSendError: (error, message) =>
+            this.events.emit('error', error, { ...(message.adapter ? { adapter: message.adapter } : {}), message }),
         },
         options.durable,
       );
       this.durable = durable;
       // Workers start once adapters are ready; jobs a crash left behind run then.
-      void this.ready.then(() => durable.start(), () => undefined);
+      void this.ready.then(
+        () => durable.start(),
+        () => undefined,
+      );
     }
     if (options.outbox) {
       const outbox = options.outbox;
@@ -148,7 +162,8 @@ export class Switchboard extends Composer<Context> {
         () =>
           outbox.start(
             (message) => this.deliver(message),
-            (error, message) => this.events.emit('error', error, { ...(message.adapter ? { adapter: message.adapter } : {}), message }),
+            (error, message) =>
+              this.events.emit('error', error, { ...(message.adapter ? { adapter: message.adapter } : {}), message }),
           ),
         () => undefined,
       );
@@ -168,7 +183,11 @@ export class Switchboard extends Composer<Context> {
   /** The adapter named `name`; throws CONFIG_INVALID when there is none. */
   adapter(name: string): Adapter {
     const a = this.adapterMap.get(name);
-    if (!a) throw new SwitchboardError('CONFIG_INVALID', `no adapter named "${name}" (have: ${[...this.adapterMap.keys()].join(', ')})`);
+    if (!a)
+      throw new SwitchboardError(
+        'CONFIG_INVALID',
+        `no adapter named "${name}" (have: ${[...this.adapterMap.keys()].join(', ')})`,
+      );
     return a;
   }
 
@@ -200,7 +219,11 @@ export class Switchboard extends Composer<Context> {
       await this.ready;
       const parsed = OutboundMessageSchema.safeParse(input);
       if (!parsed.success) {
-        throw new SwitchboardError('INVALID_MESSAGE', `invalid outbound message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { cause: parsed.error });
+        throw new SwitchboardError(
+          'INVALID_MESSAGE',
+          `invalid outbound message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          { cause: parsed.error },
+        );
       }
       const message = { ...parsed.data, idempotencyKey: parsed.data.idempotencyKey ?? randomUUID() };
       const adapter = this.resolveAdapter(message);
@@ -221,14 +244,18 @@ export class Switchboard extends Composer<Context> {
   // The outbox worker's send: retries are the queue's, so no in-process retry loop here.
   private async deliver(message: OutboundMessage): Promise<SendResult> {
     const adapter = this.resolveAdapter(message);
-    this.outboxPipeline ??= applyTransformers((m, a) => a.send(m), [...this.userTransformers, this.idempotency, ...this.pacing]);
+    this.outboxPipeline ??= applyTransformers(
+      (m, a) => a.send(m),
+      [...this.userTransformers, this.idempotency, ...this.pacing],
+    );
     try {
       const result = await this.outboxPipeline(message, adapter);
       this.events.emit('sent', result, message);
       return result;
     } catch (e) {
       const err = toSwitchboardError(e, 'INTERNAL', { adapter: adapter.name, channel: message.to.channel });
-      if (!err.retryable) this.logger.warn('send failed', { adapter: adapter.name, code: err.code, message: err.message });
+      if (!err.retryable)
+        this.logger.warn('send failed', { adapter: adapter.name, code: err.code, message: err.message });
       throw err;
     }
   }
@@ -273,7 +300,13 @@ export class Switchboard extends Composer<Context> {
     try {
       await this.run(ctx);
     } catch (e) {
-      const err = e instanceof SwitchboardError ? e : new SwitchboardError('HANDLER_FAILED', `handler failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e, adapter: adapter.name });
+      const err =
+        e instanceof SwitchboardError
+          ? e
+          : new SwitchboardError('HANDLER_FAILED', `handler failed: ${e instanceof Error ? e.message : String(e)}`, {
+              cause: e,
+              adapter: adapter.name,
+            });
       this.logger.error('handler failed', { error: err });
       this.events.emit('error', err, { adapter: adapter.name, event });
       if (this.errorHandler) await this.errorHandler(err, ctx);
@@ -307,7 +340,11 @@ export class Switchboard extends Composer<Context> {
       if (this.durable) {
         // Acknowledge only once the events are durable; handlers run after, off the request.
         const fresh = await this.durable.record(received.events, adapter.name, eventId, conversationOf);
-        if (fresh < received.events.length) this.logger.debug('provider retry acknowledged', { adapter: adapter.name, duplicates: received.events.length - fresh });
+        if (fresh < received.events.length)
+          this.logger.debug('provider retry acknowledged', {
+            adapter: adapter.name,
+            duplicates: received.events.length - fresh,
+          });
         return received.response;
       }
       for (const event of received.events) await this.handle(event, adapter.name);
@@ -329,7 +366,9 @@ export class Switchboard extends Composer<Context> {
   resolveAdapter(message: Pick<OutboundMessage, 'adapter' | 'to'>): Adapter {
     if (message.adapter) return this.adapter(message.adapter);
     for (const a of this.adapterMap.values()) if (a.channels.includes(message.to.channel)) return a;
-    throw new SwitchboardError('NOT_SUPPORTED', `no adapter serves channel "${message.to.channel}"`, { channel: message.to.channel });
+    throw new SwitchboardError('NOT_SUPPORTED', `no adapter serves channel "${message.to.channel}"`, {
+      channel: message.to.channel,
+    });
   }
 
   // Remembers the furthest status per message; an earlier one arriving later is marked stale.

@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toNodeHandler, type FetchHandler } from '@switchboard/core';
+import { type FetchHandler, toNodeHandler } from '@switchboard/core';
 
 /** Serves Fetch handlers by path on 127.0.0.1; returns the base URL and a closer. */
-export async function serve(routes: Record<string, FetchHandler>): Promise<{ url: string; close: () => Promise<void>; server: Server }> {
+export async function serve(
+  routes: Record<string, FetchHandler>,
+): Promise<{ url: string; close: () => Promise<void>; server: Server }> {
   const handlers = Object.fromEntries(Object.entries(routes).map(([path, h]) => [path, toNodeHandler(h)]));
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;

@@ -5,12 +5,17 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const published = readdirSync(`${root}packages`)
-  .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(`${root}packages/${dir}/package.json`, 'utf8')) as Record<string, any> }))
+  .map((dir) => ({
+    dir,
+    pkg: JSON.parse(readFileSync(`${root}packages/${dir}/package.json`, 'utf8')) as Record<string, any>,
+  }))
   .filter(({ pkg }) => !pkg.private);
 
 describe('published packages', () => {
   it('exist', () => {
-    expect(published.map((p) => p.pkg.name)).toEqual(expect.arrayContaining(['@switchboard/core', '@switchboard/testing']));
+    expect(published.map((p) => p.pkg.name)).toEqual(
+      expect.arrayContaining(['@switchboard/core', '@switchboard/testing']),
+    );
   });
 
   for (const { dir, pkg } of published) {
@@ -50,7 +55,11 @@ describe('published packages', () => {
 
 describe('API reference', () => {
   it('builds with typedoc without a warning (every export documented)', () => {
-    const out = execFileSync('pnpm', ['exec', 'typedoc', '--out', `${root}node_modules/.cache/typedoc-check`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('pnpm', ['exec', 'typedoc', '--out', `${root}node_modules/.cache/typedoc-check`], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(out).not.toMatch(/warning|error/i);
   }, 120_000);
 });

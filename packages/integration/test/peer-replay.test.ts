@@ -38,7 +38,13 @@ function build() {
   const messages: MessageEvent[] = [];
   const sb = createSwitchboard({
     adapters: [
-      whatsapp({ accessToken: SIM_META.accessToken, appSecret: SIM_META.appSecret, verifyToken: SIM_META.verifyToken, phoneNumberId: SIM_META.phoneNumberId, baseUrl: 'http://127.0.0.1:9' }),
+      whatsapp({
+        accessToken: SIM_META.accessToken,
+        appSecret: SIM_META.appSecret,
+        verifyToken: SIM_META.verifyToken,
+        phoneNumberId: SIM_META.phoneNumberId,
+        baseUrl: 'http://127.0.0.1:9',
+      }),
       twilio({ ...SIM_TWILIO_ACCOUNT, from: '+15550000002', baseUrl: 'http://127.0.0.1:9' }),
     ],
     rateLimit: false,
@@ -51,7 +57,11 @@ function build() {
 function request(p: PeerPayload): Request {
   if (p.provider === 'whatsapp') {
     const raw = JSON.stringify(p.body);
-    return new Request(p.request.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(SIM_META.appSecret, raw) }, body: raw });
+    return new Request(p.request.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(SIM_META.appSecret, raw) },
+      body: raw,
+    });
   }
   const url = new URL(p.request.url);
   const params = p.request.method === 'GET' ? Object.fromEntries(url.searchParams) : (p.params ?? {});
@@ -59,7 +69,11 @@ function request(p: PeerPayload): Request {
   const signature = twilioSignature(SIM_TWILIO_ACCOUNT.authToken, url.href, p.request.method === 'GET' ? {} : params);
   return p.request.method === 'GET'
     ? new Request(url, { method: 'GET', headers: { 'x-twilio-signature': signature } })
-    : new Request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
+    : new Request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+        body: new URLSearchParams(params).toString(),
+      });
 }
 
 describe('the Chat SDK’s webhook payloads, replayed', () => {

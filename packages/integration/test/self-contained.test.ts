@@ -9,7 +9,10 @@ const root = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 const parent = dirname(root);
 
 // Files git tracks plus new ones it would track (so the check holds before a commit, too).
-const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+  cwd: root,
+  encoding: 'utf8',
+})
   .split('\n')
   .filter((f) => f && existsSync(resolve(root, f)) && statSync(resolve(root, f)).isFile());
 
@@ -63,14 +66,22 @@ describe('the repository stands on its own', () => {
     const up = '../'.repeat(root.split('/').length);
     expect(climbsOut(`see [the guide](${up}elsewhere/STYLE.md)`, root)).toHaveLength(1);
     expect(climbsOut('see [the guide](docs/architecture.md) and ../main/README.md', resolve(root, 'docs'))).toEqual([]);
-    expect(lockfileEscapes(`importers:\n  examples/echo-bot:\n    version: link:../shared\n  .:\n    version: link:../shared\n`)).toEqual(['.: link:../shared']);
+    expect(
+      lockfileEscapes(
+        `importers:\n  examples/echo-bot:\n    version: link:../shared\n  .:\n    version: link:../shared\n`,
+      ),
+    ).toEqual(['.: link:../shared']);
   });
 
   it('ships the provider fixtures with @switchboard/testing', () => {
     const pkg = JSON.parse(readFileSync(resolve(root, 'packages/testing/package.json'), 'utf8')) as { files: string[] };
     expect(pkg.files).toContain('fixtures');
-    const fixtures = JSON.parse(readFileSync(resolve(root, 'packages/testing/fixtures/providers.json'), 'utf8')) as Record<string, unknown>;
-    expect(Object.keys(fixtures)).toEqual(expect.arrayContaining(['twilioSignature', 'vonageSig', 'metaSignature', 'segments']));
+    const fixtures = JSON.parse(
+      readFileSync(resolve(root, 'packages/testing/fixtures/providers.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    expect(Object.keys(fixtures)).toEqual(
+      expect.arrayContaining(['twilioSignature', 'vonageSig', 'metaSignature', 'segments']),
+    );
   });
 
   it('providerFixtures() works from the built package, as a third party would load it', async () => {

@@ -17,7 +17,13 @@ describe('Twilio end to end over HTTP', () => {
     await sim.listen();
     // The public URL is only known once the server listens: resolve it per request.
     let base = '';
-    const adapter = twilio({ ...SIM_TWILIO_ACCOUNT, from: BUSINESS, baseUrl: sim.url, webhookUrl: (req) => base + new URL(req.url).pathname, rateLimit: { perSecond: 100, burst: 10 } });
+    const adapter = twilio({
+      ...SIM_TWILIO_ACCOUNT,
+      from: BUSINESS,
+      baseUrl: sim.url,
+      webhookUrl: (req) => base + new URL(req.url).pathname,
+      rateLimit: { perSecond: 100, burst: 10 },
+    });
     const sb = createSwitchboard({ adapters: [adapter] });
     sb.hears(/^order (\d+)$/i, (ctx) => ctx.reply(`Order ${(ctx.match as RegExpMatchArray)[1]} is on its way.`));
     sb.on('status', (ctx) => void statuses.push(ctx.status));
@@ -30,7 +36,11 @@ describe('Twilio end to end over HTTP', () => {
   });
 
   it('a signed inbound SMS gets a reply at the simulator with the right To, From and Body', async () => {
-    const delivered = await sim.sendSms(`${app.url}/webhooks/twilio`, { from: '+15550001111', to: BUSINESS, body: 'order 42' });
+    const delivered = await sim.sendSms(`${app.url}/webhooks/twilio`, {
+      from: '+15550001111',
+      to: BUSINESS,
+      body: 'order 42',
+    });
     expect(delivered.status).toBe(200);
     expect(delivered.responseBody).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
     expect(sim.messages).toHaveLength(1);
@@ -41,7 +51,10 @@ describe('Twilio end to end over HTTP', () => {
     const before = sim.messages.length;
     const res = await fetch(`${app.url}/webhooks/twilio`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+      },
       body: 'MessageSid=SM0123456789abcdef0123456789abcdef&From=%2B15550001111&To=%2B15550009999&Body=order+1',
     });
     expect(res.status).toBe(401);
@@ -49,8 +62,17 @@ describe('Twilio end to end over HTTP', () => {
   });
 
   it('status callbacks come back as status events, out of order ones marked stale', async () => {
-    const adapter = twilio({ ...SIM_TWILIO_ACCOUNT, from: BUSINESS, baseUrl: sim.url, statusCallback: `${app.url}/webhooks/twilio`, webhookUrl: (req) => app.url + new URL(req.url).pathname });
-    const result = await adapter.send({ to: { channel: 'sms', id: '+15550002222' }, parts: [{ type: 'text', text: 'tracking you' }] });
+    const adapter = twilio({
+      ...SIM_TWILIO_ACCOUNT,
+      from: BUSINESS,
+      baseUrl: sim.url,
+      statusCallback: `${app.url}/webhooks/twilio`,
+      webhookUrl: (req) => app.url + new URL(req.url).pathname,
+    });
+    const result = await adapter.send({
+      to: { channel: 'sms', id: '+15550002222' },
+      parts: [{ type: 'text', text: 'tracking you' }],
+    });
     await sim.settle();
     await until(() => statuses.filter((s) => s.messageId === result.id).length === 2);
     const mine = statuses.filter((s) => s.messageId === result.id);
@@ -73,8 +95,12 @@ describe('Twilio end to end over HTTP', () => {
     expect(msg.sid).toMatch(/^SM[0-9a-f]{32}$/);
     expect(msg.status).toBe('queued');
     expect(msg.numSegments).toBe('1');
-    expect(sim.messages.slice(before)).toEqual([expect.objectContaining({ to: '+15550003333', from: BUSINESS, body: 'from the SDK' })]);
-    const err = await client.messages.create({ to: 'nonsense', from: BUSINESS, body: 'x' }).catch((e: { code: number; status: number }) => e);
+    expect(sim.messages.slice(before)).toEqual([
+      expect.objectContaining({ to: '+15550003333', from: BUSINESS, body: 'from the SDK' }),
+    ]);
+    const err = await client.messages
+      .create({ to: 'nonsense', from: BUSINESS, body: 'x' })
+      .catch((e: { code: number; status: number }) => e);
     expect(err).toMatchObject({ code: 21211, status: 400 });
   });
 });

@@ -9,7 +9,11 @@ import { serve, until } from './helpers.js';
 const BUSINESS = '447700900000';
 
 describe('Vonage end to end over HTTP', () => {
-  const sim = new VonageSimulator({ signatureSecret: SIM_VONAGE.signatureSecret, signatureMethod: 'sha512', format: 'POST' });
+  const sim = new VonageSimulator({
+    signatureSecret: SIM_VONAGE.signatureSecret,
+    signatureMethod: 'sha512',
+    format: 'POST',
+  });
   let app: Awaited<ReturnType<typeof serve>>;
   const statuses: StatusEvent[] = [];
 
@@ -19,7 +23,15 @@ describe('Vonage end to end over HTTP', () => {
     let handler: (req: Request) => Promise<Response> = async () => new Response(null, { status: 503 });
     app = await serve({ '/webhooks/vonage/inbound': (r) => handler(r), '/webhooks/vonage/status': (r) => handler(r) });
     const sb = createSwitchboard({
-      adapters: [vonage({ ...SIM_VONAGE, signatureMethod: 'SHA512HMAC', from: BUSINESS, baseUrl: sim.url, callback: `${app.url}/webhooks/vonage/status` })],
+      adapters: [
+        vonage({
+          ...SIM_VONAGE,
+          signatureMethod: 'SHA512HMAC',
+          from: BUSINESS,
+          baseUrl: sim.url,
+          callback: `${app.url}/webhooks/vonage/status`,
+        }),
+      ],
     });
     sb.on('message', (ctx) => ctx.reply(`You said: ${ctx.text}`));
     sb.on('status', (ctx) => void statuses.push(ctx.status));
@@ -32,7 +44,11 @@ describe('Vonage end to end over HTTP', () => {
 
   it('a signed long SMS arrives in parts, is answered once, and the receipt comes back as a status', async () => {
     const text = 'Hello, I would like to know whether my order has shipped yet, it has been a week. '.repeat(3).trim();
-    const delivered = await sim.sendSms(`${app.url}/webhooks/vonage/inbound`, { from: '447700900001', to: BUSINESS, text });
+    const delivered = await sim.sendSms(`${app.url}/webhooks/vonage/inbound`, {
+      from: '447700900001',
+      to: BUSINESS,
+      text,
+    });
     expect(delivered.length).toBeGreaterThan(1);
     expect(delivered.every((d) => d.status === 200)).toBe(true);
     const reply = sim.messages.map((m) => m.text).join('');
@@ -44,12 +60,26 @@ describe('Vonage end to end over HTTP', () => {
   });
 
   it('a forged inbound webhook is refused with 401', async () => {
-    const res = await fetch(`${app.url}/webhooks/vonage/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ msisdn: '447700900001', to: BUSINESS, messageId: 'X1', text: 'hi', type: 'text', timestamp: String(Math.floor(Date.now() / 1000)), sig: 'ab'.repeat(64) }) });
+    const res = await fetch(`${app.url}/webhooks/vonage/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        msisdn: '447700900001',
+        to: BUSINESS,
+        messageId: 'X1',
+        text: 'hi',
+        type: 'text',
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        sig: 'ab'.repeat(64),
+      }),
+    });
     expect(res.status).toBe(401);
   });
 
   it('the official Vonage SMS client, pointed at the simulator, sends through it', async () => {
-    const client = new SMS(new Auth({ apiKey: SIM_VONAGE.apiKey, apiSecret: SIM_VONAGE.apiSecret }), { restHost: sim.url });
+    const client = new SMS(new Auth({ apiKey: SIM_VONAGE.apiKey, apiSecret: SIM_VONAGE.apiSecret }), {
+      restHost: sim.url,
+    });
     const before = sim.messages.length;
     const res = await client.send({ to: '447700900002', from: BUSINESS, text: 'from the SDK' });
     expect(res.messageCount).toBe('1');

@@ -12,8 +12,27 @@ describe('WhatsApp end to end over HTTP', () => {
 
   beforeAll(async () => {
     await sim.listen();
-    const sb = createSwitchboard({ adapters: [whatsapp({ accessToken: SIM_META.accessToken, appSecret: SIM_META.appSecret, verifyToken: SIM_META.verifyToken, phoneNumberId: SIM_META.phoneNumberId, baseUrl: sim.url })] });
-    sb.hears('menu', (ctx) => ctx.reply({ type: 'buttons', text: 'How can we help?', buttons: [{ id: 'track', title: 'Track my order' }, { id: 'talk', title: 'Talk to a person' }] }));
+    const sb = createSwitchboard({
+      adapters: [
+        whatsapp({
+          accessToken: SIM_META.accessToken,
+          appSecret: SIM_META.appSecret,
+          verifyToken: SIM_META.verifyToken,
+          phoneNumberId: SIM_META.phoneNumberId,
+          baseUrl: sim.url,
+        }),
+      ],
+    });
+    sb.hears('menu', (ctx) =>
+      ctx.reply({
+        type: 'buttons',
+        text: 'How can we help?',
+        buttons: [
+          { id: 'track', title: 'Track my order' },
+          { id: 'talk', title: 'Talk to a person' },
+        ],
+      }),
+    );
     sb.action('track', async (ctx) => {
       actions.push(ctx.action.id);
       await ctx.reply('Please send your order number.', { quote: true });
@@ -28,7 +47,11 @@ describe('WhatsApp end to end over HTTP', () => {
   });
 
   it('answers the subscription handshake, and refuses a wrong verify token', async () => {
-    expect(await sim.subscribe(sim.webhookUrl!, SIM_META.verifyToken, '8675309')).toEqual({ status: 200, body: '8675309', challenge: '8675309' });
+    expect(await sim.subscribe(sim.webhookUrl!, SIM_META.verifyToken, '8675309')).toEqual({
+      status: 200,
+      body: '8675309',
+      challenge: '8675309',
+    });
     expect((await sim.subscribe(sim.webhookUrl!, 'guess')).status).toBe(403);
   });
 
@@ -37,10 +60,27 @@ describe('WhatsApp end to end over HTTP', () => {
     expect(delivered.status).toBe(200);
     expect(sim.messages).toHaveLength(1);
     const menu = sim.messages[0]!;
-    expect(menu.body).toMatchObject({ type: 'interactive', to: '16505551234', interactive: { type: 'button', body: { text: 'How can we help?' }, action: { buttons: [{ type: 'reply', reply: { id: 'track', title: 'Track my order' } }, { type: 'reply', reply: { id: 'talk', title: 'Talk to a person' } }] } } });
+    expect(menu.body).toMatchObject({
+      type: 'interactive',
+      to: '16505551234',
+      interactive: {
+        type: 'button',
+        body: { text: 'How can we help?' },
+        action: {
+          buttons: [
+            { type: 'reply', reply: { id: 'track', title: 'Track my order' } },
+            { type: 'reply', reply: { id: 'talk', title: 'Talk to a person' } },
+          ],
+        },
+      },
+    });
     const tap = await sim.tapButton('16505551234', menu.id, { id: 'track', title: 'Track my order' });
     expect(actions).toEqual(['track']);
-    expect(sim.messages[1]!.body).toMatchObject({ type: 'text', text: { body: 'Please send your order number.' }, context: { message_id: tap.id } });
+    expect(sim.messages[1]!.body).toMatchObject({
+      type: 'text',
+      text: { body: 'Please send your order number.' },
+      context: { message_id: tap.id },
+    });
     await sim.settle();
     await until(() => statuses.length === 6);
     expect(statuses.filter((s) => s.messageId === menu.id).map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
@@ -48,7 +88,11 @@ describe('WhatsApp end to end over HTTP', () => {
 
   it('a forged webhook gets 401 and runs nothing', async () => {
     const before = sim.messages.length;
-    const res = await fetch(sim.webhookUrl!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) }, body: '{"object":"whatsapp_business_account","entry":[]}' });
+    const res = await fetch(sim.webhookUrl!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) },
+      body: '{"object":"whatsapp_business_account","entry":[]}',
+    });
     expect(res.status).toBe(401);
     expect(sim.messages).toHaveLength(before);
   });

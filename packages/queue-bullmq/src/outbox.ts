@@ -5,8 +5,15 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { errorOf, toSwitchboardError, type OutboundMessage, type Outbox, type SendHandle, type SendResult } from '@switchboard/core';
-import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import {
+  errorOf,
+  type OutboundMessage,
+  type Outbox,
+  type SendHandle,
+  type SendResult,
+  toSwitchboardError,
+} from '@switchboard/core';
+import { type ConnectionOptions, type Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 
 /** Options of {@link bullmqOutbox}. */
 export interface BullmqOutboxOptions {
@@ -36,8 +43,10 @@ export interface BullmqOutboxOptions {
 }
 
 // BullMQ job ids may not contain ':'; keep them short and stable.
-const jobIdOf = (adapter: string, key: string) => createHash('sha256').update(`${adapter}\u0000${key}`).digest('hex').slice(0, 40);
-const partitionOf = (conversation: string, n: number) => createHash('md5').update(conversation).digest().readUInt32BE(0) % n;
+const jobIdOf = (adapter: string, key: string) =>
+  createHash('sha256').update(`${adapter}\u0000${key}`).digest('hex').slice(0, 40);
+const partitionOf = (conversation: string, n: number) =>
+  createHash('md5').update(conversation).digest().readUInt32BE(0) % n;
 
 /**
  * Creates the BullMQ outbox.

@@ -12,8 +12,8 @@
  * @module
  */
 export * from './gsm7.js';
-export * from './segments.js';
+export * from './keywords.js';
 export * from './lookalikes.js';
 export * from './phone.js';
-export * from './keywords.js';
+export * from './segments.js';
 export * from './transformer.js';

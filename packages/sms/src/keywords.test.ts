@@ -3,7 +3,16 @@ import { complianceKeyword, HELP_KEYWORDS, OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS } f
 
 describe('complianceKeyword', () => {
   it('knows Twilio’s and the carriers’ keyword sets', () => {
-    expect([...OPT_OUT_KEYWORDS]).toEqual(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT']);
+    expect([...OPT_OUT_KEYWORDS]).toEqual([
+      'STOP',
+      'STOPALL',
+      'UNSUBSCRIBE',
+      'CANCEL',
+      'END',
+      'QUIT',
+      'REVOKE',
+      'OPTOUT',
+    ]);
     expect([...OPT_IN_KEYWORDS]).toEqual(['START', 'YES', 'UNSTOP']);
     expect([...HELP_KEYWORDS]).toEqual(['HELP', 'INFO']);
     for (const k of OPT_OUT_KEYWORDS) expect(complianceKeyword(k.toLowerCase())).toBe('opt-out');

@@ -4,7 +4,16 @@
  */
 
 /** Keywords that opt a customer out (Twilio's default opt-out list). */
-export const OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'] as const;
+export const OPT_OUT_KEYWORDS = [
+  'STOP',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'REVOKE',
+  'OPTOUT',
+] as const;
 /** Keywords that opt a customer back in. */
 export const OPT_IN_KEYWORDS = ['START', 'YES', 'UNSTOP'] as const;
 /** Keywords asking for help. */
@@ -32,6 +41,9 @@ const table = new Map<string, ComplianceKeyword>([
  */
 export function complianceKeyword(text: string | undefined): ComplianceKeyword | undefined {
   if (!text) return undefined;
-  const word = text.replace(/\s+/g, '').replace(/[.!]+$/, '').toUpperCase();
+  const word = text
+    .replace(/\s+/g, '')
+    .replace(/[.!]+$/, '')
+    .toUpperCase();
   return table.get(word);
 }

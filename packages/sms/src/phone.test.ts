@@ -4,7 +4,15 @@ import { isPhoneNumber, toE164 } from './phone.js';
 
 describe('toE164', () => {
   it('gives one customer one number, whatever the formatting', () => {
-    const forms = ['+15550001111', '+1 (555) 000-1111', 'whatsapp:+15550001111', '15550001111', '001 555 000 1111', ' +1.555.000.1111 ', 'tel:+1-555-000-1111'];
+    const forms = [
+      '+15550001111',
+      '+1 (555) 000-1111',
+      'whatsapp:+15550001111',
+      '15550001111',
+      '001 555 000 1111',
+      ' +1.555.000.1111 ',
+      'tel:+1-555-000-1111',
+    ];
     expect(new Set(forms.map((f) => toE164(f)))).toEqual(new Set(['+15550001111']));
   });
 
@@ -15,7 +23,16 @@ describe('toE164', () => {
   });
 
   it('refuses what cannot be a number with INVALID_ADDRESS', () => {
-    for (const bad of ['hello', '+1 555', '12', '+44 20 7946 0958 1234 5678', '555-0001 ext 1', '1+5550001111', '(555) 000-1111', '5550001111']) {
+    for (const bad of [
+      'hello',
+      '+1 555',
+      '12',
+      '+44 20 7946 0958 1234 5678',
+      '555-0001 ext 1',
+      '1+5550001111',
+      '(555) 000-1111',
+      '5550001111',
+    ]) {
       const e = (() => {
         try {
           toE164(bad);

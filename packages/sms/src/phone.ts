@@ -3,7 +3,7 @@
  * @module
  */
 import { SwitchboardError } from '@switchboard/core';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/min';
 
 /** Options of {@link toE164}. */
 export interface PhoneOptions {
@@ -38,8 +38,12 @@ export function toE164(input: string, options: PhoneOptions = {}): string {
 }
 
 function parseE164(input: string, options: PhoneOptions): string {
-  const raw = input.trim().replace(/^(whatsapp|sms|tel|mms):/i, '').trim();
-  const invalid = (why: string) => new SwitchboardError('INVALID_ADDRESS', `"${input}" is not a phone number: ${why}`, { details: { input } });
+  const raw = input
+    .trim()
+    .replace(/^(whatsapp|sms|tel|mms):/i, '')
+    .trim();
+  const invalid = (why: string) =>
+    new SwitchboardError('INVALID_ADDRESS', `"${input}" is not a phone number: ${why}`, { details: { input } });
   if (!/^[+\d\s().\-/]+$/.test(raw)) throw invalid('it has characters a number cannot have');
   let digits = raw.replace(/[^\d+]/g, '');
   if (digits.indexOf('+') > 0 || (digits.match(/\+/g)?.length ?? 0) > 1) throw invalid('misplaced "+"');
@@ -48,8 +52,11 @@ function parseE164(input: string, options: PhoneOptions): string {
   // WhatsApp wa_id (country code included). A formatted or 10-digit number is national and needs one.
   if (!options.defaultCountry && /^[1-9]\d{10,14}$/.test(raw)) digits = '+' + digits;
   const country = options.defaultCountry?.toUpperCase() as CountryCode | undefined;
-  const parsed = digits.startsWith('+') ? parsePhoneNumberFromString(digits) : parsePhoneNumberFromString(digits, country);
-  if (!parsed) throw invalid(digits.startsWith('+') || country ? 'unreadable' : 'no country code, and no default country');
+  const parsed = digits.startsWith('+')
+    ? parsePhoneNumberFromString(digits)
+    : parsePhoneNumberFromString(digits, country);
+  if (!parsed)
+    throw invalid(digits.startsWith('+') || country ? 'unreadable' : 'no country code, and no default country');
   if (!parsed.isPossible()) throw invalid('wrong length for its country');
   return parsed.number;
 }

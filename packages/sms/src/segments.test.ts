@@ -106,7 +106,10 @@ describe('analyzeSms: encoding boundaries', () => {
     ];
     for (const text of texts) {
       const a = analyzeSms(text);
-      expect({ encoding: a.encoding, segments: a.segments }, JSON.stringify(text)).toEqual({ encoding: twilio(text).encoding, segments: twilio(text).segments });
+      expect({ encoding: a.encoding, segments: a.segments }, JSON.stringify(text)).toEqual({
+        encoding: twilio(text).encoding,
+        segments: twilio(text).segments,
+      });
     }
   });
 });

@@ -25,7 +25,13 @@ describe('smsSegments', () => {
     const r = await sb.send({ to: sms, parts: [{ type: 'text', text: '“Hi” it’s me — see you…' }] });
     expect((fake.sent[0]!.message.parts[0] as { text: string }).text).toBe('"Hi" it\'s me - see you...');
     expect(r.segments).toBe(1);
-    expect(r.warnings).toEqual([{ code: 'sms-gsm7-replaced', message: 'replaced “ with ", ” with ", ’ with \', — with -, … with ... to keep GSM-7', part: 0 }]);
+    expect(r.warnings).toEqual([
+      {
+        code: 'sms-gsm7-replaced',
+        message: 'replaced “ with ", ” with ", ’ with \', — with -, … with ... to keep GSM-7',
+        part: 0,
+      },
+    ]);
   });
 
   it('leaves a text alone when replacing would not make it GSM-7 (an emoji stays)', async () => {
@@ -37,13 +43,21 @@ describe('smsSegments', () => {
 
   it('does nothing on other channels', async () => {
     const fake = fakeAdapter({ secret: 's', channels: ['whatsapp'] });
-    const sb = createSwitchboard({ adapters: [fake], rateLimit: false }).transform(smsSegments({ gsm7Lookalikes: true }));
+    const sb = createSwitchboard({ adapters: [fake], rateLimit: false }).transform(
+      smsSegments({ gsm7Lookalikes: true }),
+    );
     const r = await sb.send({ to: { channel: 'whatsapp', id: '1555' }, parts: [{ type: 'text', text: '“Hi”' }] });
     expect(r.segments).toBeUndefined();
     expect((fake.sent[0]!.message.parts[0] as { text: string }).text).toBe('“Hi”');
   });
 
   it('toGsm7Lookalikes counts replacements', () => {
-    expect(toGsm7Lookalikes('‘a’ ‘b’')).toEqual({ text: "'a' 'b'", replacements: [{ from: '‘', to: "'", count: 2 }, { from: '’', to: "'", count: 2 }] });
+    expect(toGsm7Lookalikes('‘a’ ‘b’')).toEqual({
+      text: "'a' 'b'",
+      replacements: [
+        { from: '‘', to: "'", count: 2 },
+        { from: '’', to: "'", count: 2 },
+      ],
+    });
   });
 });

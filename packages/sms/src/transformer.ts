@@ -44,8 +44,7 @@ export function smsSegments(options: SmsSegmentsOptions = {}): Transformer {
     });
     const result = await prev(warnings.length ? { ...message, parts } : message, adapter);
     const segments =
-      result.segments ??
-      parts.reduce((sum, p) => sum + (p.type === 'text' ? analyzeSms(p.text).segments : 0), 0);
+      result.segments ?? parts.reduce((sum, p) => sum + (p.type === 'text' ? analyzeSms(p.text).segments : 0), 0);
     return { ...result, ...(segments > 0 ? { segments } : {}), warnings: [...result.warnings, ...warnings] };
   };
 }

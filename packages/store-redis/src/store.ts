@@ -54,7 +54,13 @@ const json = (v: unknown) => JSON.stringify(v ?? null);
  */
 export function redisStore(options: RedisStoreOptions = {}): RedisStore {
   const own = !options.client;
-  const client = options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2, enableAutoPipelining: true, ...options.redis });
+  const client =
+    options.client ??
+    new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+      maxRetriesPerRequest: 2,
+      enableAutoPipelining: true,
+      ...options.redis,
+    });
   const p = options.prefix ?? 'sb:';
   const keepMs = options.keepJobsMs ?? 24 * 60 * 60 * 1000;
   const scan = options.claimScan ?? 2000;
@@ -79,7 +85,19 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
     client.hget(jobPrefix + id, 'queue').then(async (queue) => {
       const key = await client.hget(jobPrefix + id, 'key');
       if (!queue || key === null) return;
-      await client.eval(FINISH, 3, jobPrefix + id, `${p}q:${queue}:open`, `${p}q:${queue}:key:${key}`, state, field, value, String(keepMs), id, String(Date.now()));
+      await client.eval(
+        FINISH,
+        3,
+        jobPrefix + id,
+        `${p}q:${queue}:open`,
+        `${p}q:${queue}:key:${key}`,
+        state,
+        field,
+        value,
+        String(keepMs),
+        id,
+        String(Date.now()),
+      );
     });
 
   return {
@@ -93,7 +111,10 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
       else await client.set(k(key), json(value));
     },
     async setIfAbsent(key, value, ttlMs) {
-      const r = ttlMs && ttlMs > 0 ? await client.set(k(key), json(value), 'PX', Math.ceil(ttlMs), 'NX') : await client.set(k(key), json(value), 'NX');
+      const r =
+        ttlMs && ttlMs > 0
+          ? await client.set(k(key), json(value), 'PX', Math.ceil(ttlMs), 'NX')
+          : await client.set(k(key), json(value), 'NX');
       return r === 'OK';
     },
     async delete(key) {
@@ -103,25 +124,62 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
       return (await client.eval(DELETE_IF_EQUALS, 1, k(key), json(value))) === 1;
     },
     async increment(key, by = 1, ttlMs) {
-      return Number(await client.eval(INCREMENT, 1, k(key), String(by), String(ttlMs && ttlMs > 0 ? Math.ceil(ttlMs) : 0)));
+      return Number(
+        await client.eval(INCREMENT, 1, k(key), String(by), String(ttlMs && ttlMs > 0 ? Math.ceil(ttlMs) : 0)),
+      );
     },
     async takeToken(key, rate, cost = 1) {
-      return Number(await client.eval(TAKE_TOKEN, 1, `${p}bucket:${key}`, String(rate.perSecond), String(rate.burst), String(Math.min(cost, rate.burst))));
+      return Number(
+        await client.eval(
+          TAKE_TOKEN,
+          1,
+          `${p}bucket:${key}`,
+          String(rate.perSecond),
+          String(rate.burst),
+          String(Math.min(cost, rate.burst)),
+        ),
+      );
     },
     async lock(name, ttlMs) {
       const token = randomUUID();
       const fence = await client.incr(`${p}fence:${name}`);
       const ok = await client.set(`${p}lock:${name}`, `${fence}:${token}`, 'PX', Math.ceil(ttlMs), 'NX');
       if (ok !== 'OK') return undefined;
-      return { fence, token, release: async () => (await client.eval(DELETE_IF_EQUALS, 1, `${p}lock:${name}`, `${fence}:${token}`)) === 1 };
+      return {
+        fence,
+        token,
+        release: async () => (await client.eval(DELETE_IF_EQUALS, 1, `${p}lock:${name}`, `${fence}:${token}`)) === 1,
+      };
     },
     async enqueue(queue, input) {
       const i = input as EnqueueInput;
-      const [id, created] = (await client.eval(ENQUEUE, 3, `${p}q:${queue}:key:${i.key}`, `${p}q:${queue}:seq`, `${p}q:${queue}:open`, jobPrefix, randomUUID(), queue, i.key, json(i.payload), i.group ?? '', String(i.runAt ?? Date.now()))) as [string, number];
+      const [id, created] = (await client.eval(
+        ENQUEUE,
+        3,
+        `${p}q:${queue}:key:${i.key}`,
+        `${p}q:${queue}:seq`,
+        `${p}q:${queue}:open`,
+        jobPrefix,
+        randomUUID(),
+        queue,
+        i.key,
+        json(i.payload),
+        i.group ?? '',
+        String(i.runAt ?? Date.now()),
+      )) as [string, number];
       return { id, created: created === 1 };
     },
     async claim<P>(queue: string, o: ClaimOptions) {
-      const ids = (await client.eval(CLAIM, 1, `${p}q:${queue}:open`, jobPrefix, String(Date.now()), String(o.leaseMs), String(o.limit), String(scan))) as string[];
+      const ids = (await client.eval(
+        CLAIM,
+        1,
+        `${p}q:${queue}:open`,
+        jobPrefix,
+        String(Date.now()),
+        String(o.leaseMs),
+        String(o.limit),
+        String(scan),
+      )) as string[];
       const jobs = await Promise.all(ids.map((id) => client.hgetall(jobPrefix + id)));
       return jobs.map(toJob) as Job<P>[];
     },

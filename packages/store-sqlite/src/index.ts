@@ -10,5 +10,6 @@
  * ```
  * @module
  */
-export * from './store.js';
+
 export { SCHEMA } from './schema.js';
+export * from './store.js';

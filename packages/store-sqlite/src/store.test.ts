@@ -28,7 +28,9 @@ describe('sqlite store', () => {
   it('two connections to one file agree on setIfAbsent and increment (as two processes would)', async () => {
     const path = join(dir, 'shared.db');
     const [a, b] = [sqliteStore({ path }), sqliteStore({ path })];
-    const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).setIfAbsent('lock', i, 10_000)));
+    const wins = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).setIfAbsent('lock', i, 10_000)),
+    );
     expect(wins.filter(Boolean)).toHaveLength(1);
     await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).increment('n')));
     expect(await a.get('n')).toBe(50);

@@ -2,9 +2,10 @@
  * The embedded durable store: one SQLite file in WAL mode, safe for several processes on one host.
  * @module
  */
+
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { ClaimOptions, EnqueueInput, Job, JobState, Queue, Store } from '@switchboard/core';
 import Database from 'better-sqlite3';
 import { SCHEMA } from './schema.js';
@@ -57,7 +58,13 @@ const toJob = (r: JobRow): Job<never> => ({
 });
 
 /** A SQLite store: a {@link Store} and a durable {@link Queue} in one file. */
-export type SqliteStore = Store & Queue & { readonly path: string; readonly db: Database.Database; close(): Promise<void>; takeToken: NonNullable<Store["takeToken"]> };
+export type SqliteStore = Store &
+  Queue & {
+    readonly path: string;
+    readonly db: Database.Database;
+    close(): Promise<void>;
+    takeToken: NonNullable<Store['takeToken']>;
+  };
 
 /**
  * Opens (or creates) the embedded durable store.
@@ -81,17 +88,27 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
   const keepMs = options.keepJobsMs ?? 24 * 60 * 60 * 1000;
 
   const q = {
-    get: db.prepare<[string, number], { value: string }>('SELECT value FROM kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)'),
-    set: db.prepare('INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at'),
+    get: db.prepare<[string, number], { value: string }>(
+      'SELECT value FROM kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)',
+    ),
+    set: db.prepare(
+      'INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
+    ),
     setIfAbsent: db.prepare(
       'INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at WHERE kv.expires_at IS NOT NULL AND kv.expires_at <= ?',
     ),
     del: db.prepare('DELETE FROM kv WHERE key = ?'),
     delIf: db.prepare('DELETE FROM kv WHERE key = ? AND value = ? AND (expires_at IS NULL OR expires_at > ?)'),
-    getRaw: db.prepare<[string], { value: string; expires_at: number | null }>('SELECT value, expires_at FROM kv WHERE key = ?'),
+    getRaw: db.prepare<[string], { value: string; expires_at: number | null }>(
+      'SELECT value, expires_at FROM kv WHERE key = ?',
+    ),
     bucket: db.prepare<[string], { tokens: number; at: number }>('SELECT tokens, at FROM buckets WHERE key = ?'),
-    putBucket: db.prepare('INSERT INTO buckets (key, tokens, at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET tokens = excluded.tokens, at = excluded.at'),
-    enqueue: db.prepare('INSERT INTO jobs (id, queue, key, payload, grp, state, run_at) VALUES (?, ?, ?, ?, ?, \'pending\', ?) ON CONFLICT(queue, key) DO NOTHING'),
+    putBucket: db.prepare(
+      'INSERT INTO buckets (key, tokens, at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET tokens = excluded.tokens, at = excluded.at',
+    ),
+    enqueue: db.prepare(
+      "INSERT INTO jobs (id, queue, key, payload, grp, state, run_at) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT(queue, key) DO NOTHING",
+    ),
     idByKey: db.prepare<[string, string], { id: string }>('SELECT id FROM jobs WHERE queue = ? AND key = ?'),
     claimable: db.prepare<[string, number, number, number, number], JobRow>(`
       SELECT j.* FROM jobs j
@@ -103,11 +120,15 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
       ORDER BY j.seq LIMIT ?`),
     take: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ? WHERE id = ?"),
     renew: db.prepare("UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running'"),
-    complete: db.prepare("UPDATE jobs SET state = 'done', result = ?, lease_until = NULL, finished_at = ? WHERE id = ?"),
+    complete: db.prepare(
+      "UPDATE jobs SET state = 'done', result = ?, lease_until = NULL, finished_at = ? WHERE id = ?",
+    ),
     retry: db.prepare("UPDATE jobs SET state = 'pending', run_at = ?, error = ?, lease_until = NULL WHERE id = ?"),
     fail: db.prepare("UPDATE jobs SET state = 'failed', error = ?, lease_until = NULL, finished_at = ? WHERE id = ?"),
     job: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
-    backlog: db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE queue = ? AND state IN ('pending', 'running')"),
+    backlog: db.prepare<[string], { n: number }>(
+      "SELECT COUNT(*) AS n FROM jobs WHERE queue = ? AND state IN ('pending', 'running')",
+    ),
     sweepKv: db.prepare('DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?'),
     sweepJobs: db.prepare('DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at <= ?'),
   };
@@ -139,7 +160,14 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
   });
   const enqueue = db.transaction((queue: string, input: EnqueueInput) => {
     const id = randomUUID();
-    const r = q.enqueue.run(id, queue, input.key, JSON.stringify(input.payload ?? null), input.group ?? null, input.runAt ?? now());
+    const r = q.enqueue.run(
+      id,
+      queue,
+      input.key,
+      JSON.stringify(input.payload ?? null),
+      input.group ?? null,
+      input.runAt ?? now(),
+    );
     return r.changes === 1 ? { id, created: true } : { id: q.idByKey.get(queue, input.key)!.id, created: false };
   });
 
@@ -162,7 +190,9 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     },
     async setIfAbsent(key, value, ttlMs) {
       const t = now();
-      return q.setIfAbsent.run(key, JSON.stringify(value ?? null), ttlMs && ttlMs > 0 ? t + ttlMs : null, t).changes === 1;
+      return (
+        q.setIfAbsent.run(key, JSON.stringify(value ?? null), ttlMs && ttlMs > 0 ? t + ttlMs : null, t).changes === 1
+      );
     },
     async delete(key) {
       q.del.run(key);

@@ -67,15 +67,24 @@ export function placeholders(text: string): string[] {
  */
 export function defineTemplate<S extends z.ZodObject>(definition: TemplateDefinition<S>): Template<S> {
   const languages: Record<string, TemplateVariant> = {};
-  for (const [lang, v] of Object.entries(definition.languages)) languages[lang] = typeof v === 'string' ? { text: v } : v;
+  for (const [lang, v] of Object.entries(definition.languages))
+    languages[lang] = typeof v === 'string' ? { text: v } : v;
   const codes = Object.keys(languages);
   if (!codes.length) throw new SwitchboardError('CONFIG_INVALID', `template ${definition.name}: no languages`);
   const defaultLanguage = definition.defaultLanguage ?? codes[0]!;
-  if (!languages[defaultLanguage]) throw new SwitchboardError('CONFIG_INVALID', `template ${definition.name}: defaultLanguage ${defaultLanguage} has no words`);
+  if (!languages[defaultLanguage])
+    throw new SwitchboardError(
+      'CONFIG_INVALID',
+      `template ${definition.name}: defaultLanguage ${defaultLanguage} has no words`,
+    );
   const keys = Object.keys(definition.params.shape);
   for (const [lang, v] of Object.entries(languages)) {
     const unknown = placeholders(v.text).filter((p) => !keys.includes(p));
-    if (unknown.length) throw new SwitchboardError('CONFIG_INVALID', `template ${definition.name} (${lang}): {{${unknown.join('}}, {{')}}} not among its params`);
+    if (unknown.length)
+      throw new SwitchboardError(
+        'CONFIG_INVALID',
+        `template ${definition.name} (${lang}): {{${unknown.join('}}, {{')}}} not among its params`,
+      );
   }
   // Extra parameters are an error, as Meta's 132000 is: strict.
   const schema = definition.params.strict();
@@ -95,8 +104,15 @@ export function defineTemplate<S extends z.ZodObject>(definition: TemplateDefini
   const validate = (params: unknown) => {
     const r = schema.safeParse(params ?? {});
     if (r.success) return r.data as z.output<S>;
-    const problems = r.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unexpected ${(i as { keys: string[] }).keys.join(', ')}` : `${i.path.join('.') || '(params)'}: ${i.message}`));
-    throw new SwitchboardError('INVALID_MESSAGE', `template ${definition.name}: ${problems.join('; ')}`, { cause: r.error, details: { template: definition.name } });
+    const problems = r.error.issues.map((i) =>
+      i.code === 'unrecognized_keys'
+        ? `unexpected ${(i as { keys: string[] }).keys.join(', ')}`
+        : `${i.path.join('.') || '(params)'}: ${i.message}`,
+    );
+    throw new SwitchboardError('INVALID_MESSAGE', `template ${definition.name}: ${problems.join('; ')}`, {
+      cause: r.error,
+      details: { template: definition.name },
+    });
   };
   const values = (params: z.input<S>) => validate(params) as Record<string, unknown>;
 
@@ -134,7 +150,11 @@ export function templateRegistry(templates: readonly Template[]): TemplateRegist
   return {
     get(name) {
       const t = byName.get(name);
-      if (!t) throw new SwitchboardError('INVALID_MESSAGE', `no template named ${name} (have: ${[...byName.keys()].join(', ')})`);
+      if (!t)
+        throw new SwitchboardError(
+          'INVALID_MESSAGE',
+          `no template named ${name} (have: ${[...byName.keys()].join(', ')})`,
+        );
       return t;
     },
     list: () => [...byName.values()],
@@ -142,7 +162,10 @@ export function templateRegistry(templates: readonly Template[]): TemplateRegist
 }
 
 /** Options validated by parseConfig elsewhere; re-exported for symmetry. */
-export const TemplateSendOptionsSchema = z.object({ language: z.string().optional(), idempotencyKey: z.string().optional() });
+export const TemplateSendOptionsSchema = z.object({
+  language: z.string().optional(),
+  idempotencyKey: z.string().optional(),
+});
 /** Options of `sendTemplate`. */
 export type TemplateSendOptions = z.input<typeof TemplateSendOptionsSchema>;
 /** Parses send options. */

@@ -2,7 +2,16 @@
  * Rendering a template for the adapter it leaves through, and sending it.
  * @module
  */
-import type { Adapter, Address, Content, ContentInput, MessageContext, SendResult, Switchboard, Warning } from '@switchboard/core';
+import type {
+  Adapter,
+  Address,
+  Content,
+  ContentInput,
+  MessageContext,
+  SendResult,
+  Switchboard,
+  Warning,
+} from '@switchboard/core';
 import { analyzeSms, toGsm7Lookalikes } from '@switchboard/sms';
 import type { z } from 'zod';
 import { parseSendOptions, type Template, type TemplateSendOptions } from './define.js';
@@ -18,19 +27,42 @@ export interface RenderedTemplate {
  * code, ordered or named body parameters) carrying the filled words as `fallbackText`; elsewhere the
  * filled words as text, kept GSM-7 on SMS where look-alike replacement allows.
  */
-export function renderTemplate<S extends z.ZodObject>(template: Template<S>, params: z.input<S>, adapter: Adapter, channel: string, language?: string): RenderedTemplate {
+export function renderTemplate<S extends z.ZodObject>(
+  template: Template<S>,
+  params: z.input<S>,
+  adapter: Adapter,
+  channel: string,
+  language?: string,
+): RenderedTemplate {
   const { code } = template.resolve(language);
   const text = template.fill(params, language);
   if (adapter.capabilities.templates) {
     const values = template.validate(params) as Record<string, unknown>;
     const ordered = template.ordered(params, language);
     const named = Object.fromEntries(Object.keys(values).map((k) => [k, String(values[k])]));
-    return { part: { type: 'template', name: template.name, language: code, params: template.namedParams ? named : ordered, fallbackText: text }, warnings: [] };
+    return {
+      part: {
+        type: 'template',
+        name: template.name,
+        language: code,
+        params: template.namedParams ? named : ordered,
+        fallbackText: text,
+      },
+      warnings: [],
+    };
   }
   if ((channel === 'sms' || channel === 'mms') && analyzeSms(text).encoding === 'UCS-2') {
     const { text: gsm, replacements } = toGsm7Lookalikes(text);
     if (replacements.length && analyzeSms(gsm).encoding === 'GSM-7') {
-      return { part: { type: 'text', text: gsm }, warnings: [{ code: 'sms-gsm7-replaced', message: `replaced ${replacements.map((r) => `${r.from} with ${r.to}`).join(', ')} to keep GSM-7` }] };
+      return {
+        part: { type: 'text', text: gsm },
+        warnings: [
+          {
+            code: 'sms-gsm7-replaced',
+            message: `replaced ${replacements.map((r) => `${r.from} with ${r.to}`).join(', ')} to keep GSM-7`,
+          },
+        ],
+      };
     }
   }
   return { part: { type: 'text', text }, warnings: [] };
@@ -45,7 +77,13 @@ export function renderTemplate<S extends z.ZodObject>(template: Template<S>, par
  * await sendTemplate(sb, { channel: 'whatsapp', id: '15550001111' }, orderStatus, { order: 'A-42' }, { language: 'es_MX' });
  * ```
  */
-export async function sendTemplate<S extends z.ZodObject>(sb: Switchboard, to: Address & { adapter?: string }, template: Template<S>, params: z.input<S>, options: TemplateSendOptions & { from?: Address } = {}): Promise<SendResult> {
+export async function sendTemplate<S extends z.ZodObject>(
+  sb: Switchboard,
+  to: Address & { adapter?: string },
+  template: Template<S>,
+  params: z.input<S>,
+  options: TemplateSendOptions & { from?: Address } = {},
+): Promise<SendResult> {
   const o = parseSendOptions({ language: options.language, idempotencyKey: options.idempotencyKey });
   template.validate(params);
   const { adapter: adapterName, ...address } = to;
@@ -71,7 +109,12 @@ export async function sendTemplate<S extends z.ZodObject>(sb: Switchboard, to: A
  * sb.hears(/^order (\w+)$/i, (ctx) => replyTemplate(ctx, orderStatus, { order: ctx.match[1] }));
  * ```
  */
-export async function replyTemplate<S extends z.ZodObject>(ctx: MessageContext, template: Template<S>, params: z.input<S>, options: Pick<TemplateSendOptions, 'language'> = {}): Promise<SendResult> {
+export async function replyTemplate<S extends z.ZodObject>(
+  ctx: MessageContext,
+  template: Template<S>,
+  params: z.input<S>,
+  options: Pick<TemplateSendOptions, 'language'> = {},
+): Promise<SendResult> {
   template.validate(params);
   const rendered = renderTemplate(template, params, ctx.adapter, ctx.channel, options.language);
   const result = await ctx.reply(rendered.part as ContentInput);

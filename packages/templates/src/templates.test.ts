@@ -9,11 +9,21 @@ import { windowAware } from './window.js';
 const orderUpdate = defineTemplate({
   name: 'order_update',
   params: z.object({ name: z.string().min(1), order: z.string().regex(/^ORD-\d+$/) }),
-  languages: { en_US: 'Hi {{name}}, your order {{order}} has shipped. Thanks, {{name}}!', es: { text: 'Tu pedido {{order}} ya salió, {{name}} — ¡gracias!', code: 'es' } },
+  languages: {
+    en_US: 'Hi {{name}}, your order {{order}} has shipped. Thanks, {{name}}!',
+    es: { text: 'Tu pedido {{order}} ya salió, {{name}} — ¡gracias!', code: 'es' },
+  },
 });
 const params = { name: 'Pablo', order: 'ORD-12345' };
-const wa = () => fakeAdapter({ name: 'wa', secret: 's', channels: ['whatsapp'], capabilities: { sessionWindowMs: 86_400_000 } });
-const sms = () => fakeAdapter({ name: 'sms', secret: 's', channels: ['sms'], capabilities: { maxButtons: 0, lists: false, templates: false, media: true, maxTextLength: 1600 } });
+const wa = () =>
+  fakeAdapter({ name: 'wa', secret: 's', channels: ['whatsapp'], capabilities: { sessionWindowMs: 86_400_000 } });
+const sms = () =>
+  fakeAdapter({
+    name: 'sms',
+    secret: 's',
+    channels: ['sms'],
+    capabilities: { maxButtons: 0, lists: false, templates: false, media: true, maxTextLength: 1600 },
+  });
 
 describe('defineTemplate', () => {
   it('fills words and orders parameters by first appearance', () => {
@@ -46,7 +56,9 @@ describe('defineTemplate', () => {
   });
 
   it('refuses a template whose words use unknown placeholders, or with no languages', () => {
-    expect(() => defineTemplate({ name: 't', params: z.object({ a: z.string() }), languages: { en: 'Hi {{b}}' } })).toThrow(/\{\{b\}\} not among its params/);
+    expect(() =>
+      defineTemplate({ name: 't', params: z.object({ a: z.string() }), languages: { en: 'Hi {{b}}' } }),
+    ).toThrow(/\{\{b\}\} not among its params/);
     expect(() => defineTemplate({ name: 't', params: z.object({}), languages: {} })).toThrow(/no languages/);
   });
 
@@ -63,27 +75,52 @@ describe('rendering and sending', () => {
     const sb = createSwitchboard({ adapters: [w, s], rateLimit: false });
     await sendTemplate(sb, { channel: 'whatsapp', id: '16505551234' }, orderUpdate, params);
     await sendTemplate(sb, { channel: 'sms', id: '+16505551234' }, orderUpdate, params, { language: 'es_MX' });
-    expect(w.sent[0]!.message.parts).toEqual([{ type: 'template', name: 'order_update', language: 'en_US', params: ['Pablo', 'ORD-12345'], fallbackText: 'Hi Pablo, your order ORD-12345 has shipped. Thanks, Pablo!' }]);
-    expect(s.sent[0]!.message.parts).toEqual([{ type: 'text', text: 'Tu pedido ORD-12345 ya salio, Pablo - ¡gracias!' }]);
-    await expect(sendTemplate(sb, { channel: 'sms', id: '+1' }, orderUpdate, { name: 'x' } as never)).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
+    expect(w.sent[0]!.message.parts).toEqual([
+      {
+        type: 'template',
+        name: 'order_update',
+        language: 'en_US',
+        params: ['Pablo', 'ORD-12345'],
+        fallbackText: 'Hi Pablo, your order ORD-12345 has shipped. Thanks, Pablo!',
+      },
+    ]);
+    expect(s.sent[0]!.message.parts).toEqual([
+      { type: 'text', text: 'Tu pedido ORD-12345 ya salio, Pablo - ¡gracias!' },
+    ]);
+    await expect(
+      sendTemplate(sb, { channel: 'sms', id: '+1' }, orderUpdate, { name: 'x' } as never),
+    ).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
     expect(s.attempts).toBe(1);
   });
 
   it('keeps GSM-7 on SMS where look-alikes allow, with a warning', () => {
-    const t = defineTemplate({ name: 'q', params: z.object({ who: z.string() }), languages: { en: '“Thanks,” {{who}} — see you’' } });
+    const t = defineTemplate({
+      name: 'q',
+      params: z.object({ who: z.string() }),
+      languages: { en: '“Thanks,” {{who}} — see you’' },
+    });
     const r = renderTemplate(t, { who: 'Ana' }, sms(), 'sms');
     expect(r.part).toEqual({ type: 'text', text: '"Thanks," Ana - see you\'' });
     expect(r.warnings[0]!.code).toBe('sms-gsm7-replaced');
   });
 
   it('named parameters when asked', () => {
-    const t = defineTemplate({ name: 'n', params: z.object({ first: z.string() }), languages: { en: 'Hi {{first}}' }, namedParams: true });
+    const t = defineTemplate({
+      name: 'n',
+      params: z.object({ first: z.string() }),
+      languages: { en: 'Hi {{first}}' },
+      namedParams: true,
+    });
     expect(renderTemplate(t, { first: 'Ana' }, wa(), 'whatsapp').part).toMatchObject({ params: { first: 'Ana' } });
   });
 });
 
 describe('window-aware sending', () => {
-  const reengage = defineTemplate({ name: 'new_message', params: z.object({}), languages: { en_US: 'You have a new message. Reply to read it.' } });
+  const reengage = defineTemplate({
+    name: 'new_message',
+    params: z.object({}),
+    languages: { en_US: 'You have a new message. Reply to read it.' },
+  });
   const closed = () => new SwitchboardError('WINDOW_CLOSED', 'closed', { adapter: 'wa' });
 
   it('sends the re-engagement template, holds the original, and sends it when the customer answers', async () => {
@@ -91,11 +128,23 @@ describe('window-aware sending', () => {
     const sb = createSwitchboard({ adapters: [w], store: memoryStore(), rateLimit: false });
     windowAware({ reengage: { template: reengage, params: {} } }).install(sb);
     w.failNext(closed());
-    const r = await sb.send({ to: { channel: 'whatsapp', id: '16505551234' }, parts: [{ type: 'text', text: 'Your refund is ready.' }] });
+    const r = await sb.send({
+      to: { channel: 'whatsapp', id: '16505551234' },
+      parts: [{ type: 'text', text: 'Your refund is ready.' }],
+    });
     expect(w.sent.map((s) => s.message.parts[0]!.type)).toEqual(['template']);
-    expect(r.warnings).toEqual([{ code: 'window-closed-template', message: 'the WhatsApp window with 16505551234 is closed: sent template "new_message" instead; the original is held until the customer answers' }]);
+    expect(r.warnings).toEqual([
+      {
+        code: 'window-closed-template',
+        message:
+          'the WhatsApp window with 16505551234 is closed: sent template "new_message" instead; the original is held until the customer answers',
+      },
+    ]);
     await sb.handle(messageEvent({ adapter: 'wa', channel: 'whatsapp', from: '16505551234', text: 'hi' }), 'wa');
-    expect(w.sent.map((s) => (s.message.parts[0] as { text?: string }).text ?? s.message.parts[0]!.type)).toEqual(['template', 'Your refund is ready.']);
+    expect(w.sent.map((s) => (s.message.parts[0] as { text?: string }).text ?? s.message.parts[0]!.type)).toEqual([
+      'template',
+      'Your refund is ready.',
+    ]);
     await sb.handle(messageEvent({ adapter: 'wa', channel: 'whatsapp', from: '16505551234', text: 'again' }), 'wa');
     expect(w.sent).toHaveLength(2);
   });
@@ -116,8 +165,14 @@ describe('window-aware sending', () => {
     const sb = createSwitchboard({ adapters: [w, s], rateLimit: false });
     windowAware({ sms: s, reengage: { template: reengage, params: {} } }).install(sb);
     w.failNext(closed());
-    const r = await sb.send({ to: { channel: 'whatsapp', id: '16505551234' }, parts: [{ type: 'text', text: 'Your refund is ready.' }] });
-    expect(s.sent[0]!.message).toMatchObject({ to: { channel: 'sms', id: '+16505551234' }, parts: [{ type: 'text', text: 'Your refund is ready.' }] });
+    const r = await sb.send({
+      to: { channel: 'whatsapp', id: '16505551234' },
+      parts: [{ type: 'text', text: 'Your refund is ready.' }],
+    });
+    expect(s.sent[0]!.message).toMatchObject({
+      to: { channel: 'sms', id: '+16505551234' },
+      parts: [{ type: 'text', text: 'Your refund is ready.' }],
+    });
     expect(r).toMatchObject({ adapter: 'sms', warnings: [{ code: 'window-closed-sms' }] });
     expect(w.sent).toHaveLength(0);
   });
@@ -127,7 +182,9 @@ describe('window-aware sending', () => {
     const sb = createSwitchboard({ adapters: [w], rateLimit: false, retry: false });
     windowAware({ reengage: { template: reengage, params: {} } }).install(sb);
     w.failNext(new SwitchboardError('OPTED_OUT', 'stop'));
-    await expect(sb.send({ to: { channel: 'whatsapp', id: '1' }, parts: [{ type: 'text', text: 'x' }] })).rejects.toMatchObject({ code: 'OPTED_OUT' });
+    await expect(
+      sb.send({ to: { channel: 'whatsapp', id: '1' }, parts: [{ type: 'text', text: 'x' }] }),
+    ).rejects.toMatchObject({ code: 'OPTED_OUT' });
   });
 });
 
@@ -139,7 +196,9 @@ describe('replyTemplate', () => {
     sb.on('message', (ctx) => replyTemplate(ctx, orderUpdate, params));
     await sb.handle(messageEvent({ adapter: 'sms', channel: 'sms', from: '+15550001111', text: 'x' }), 'sms');
     await sb.handle(messageEvent({ adapter: 'wa', channel: 'whatsapp', from: '15550001111', text: 'x' }), 'wa');
-    expect(s.sent[0]!.message.parts).toEqual([{ type: 'text', text: 'Hi Pablo, your order ORD-12345 has shipped. Thanks, Pablo!' }]);
+    expect(s.sent[0]!.message.parts).toEqual([
+      { type: 'text', text: 'Hi Pablo, your order ORD-12345 has shipped. Thanks, Pablo!' },
+    ]);
     expect(w.sent[0]!.message.parts[0]).toMatchObject({ type: 'template', params: ['Pablo', 'ORD-12345'] });
   });
 });

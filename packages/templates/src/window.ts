@@ -3,7 +3,18 @@
  * re-engagement template instead (holding or dropping the original), or fall back to SMS.
  * @module
  */
-import { isSwitchboardError, StoreLog, withWarnings, type Adapter, type Context, type Middleware, type OutboundMessage, type Store, type Switchboard, type Transformer } from '@switchboard/core';
+import {
+  type Adapter,
+  type Context,
+  isSwitchboardError,
+  type Middleware,
+  type OutboundMessage,
+  type Store,
+  StoreLog,
+  type Switchboard,
+  type Transformer,
+  withWarnings,
+} from '@switchboard/core';
 import { toE164 } from '@switchboard/sms';
 import type { z } from 'zod';
 import type { Template } from './define.js';
@@ -21,7 +32,8 @@ export interface WindowAwareOptions<S extends z.ZodObject = z.ZodObject> {
   holdTtlMs?: number;
 }
 
-const heldKey = (adapter: string, contact: string) => `templates:held:${adapter}:${contact.replace(/\D/g, '') || contact}`;
+const heldKey = (adapter: string, contact: string) =>
+  `templates:held:${adapter}:${contact.replace(/\D/g, '') || contact}`;
 
 /** The transformer half. Install it before other transformers, so they render for the adapter finally used. */
 export function windowAwareTransformer(store: Store, options: WindowAwareOptions): Transformer {
@@ -40,11 +52,21 @@ export function windowAwareTransformer(store: Store, options: WindowAwareOptions
           phone = undefined;
         }
         if (phone) {
-          const sms: OutboundMessage = { ...message, adapter: options.sms.name, to: { channel: 'sms', id: phone }, metadata: { ...message.metadata, windowFallback: 'sms' } };
+          const sms: OutboundMessage = {
+            ...message,
+            adapter: options.sms.name,
+            to: { channel: 'sms', id: phone },
+            metadata: { ...message.metadata, windowFallback: 'sms' },
+          };
           delete sms.from;
           delete sms.replyTo;
           const r = await prev(sms, options.sms);
-          return withWarnings(r, [{ code: 'window-closed-sms', message: `the WhatsApp window with ${message.to.id} is closed: sent by SMS to ${phone} through ${options.sms.name}` }]);
+          return withWarnings(r, [
+            {
+              code: 'window-closed-sms',
+              message: `the WhatsApp window with ${message.to.id} is closed: sent by SMS to ${phone} through ${options.sms.name}`,
+            },
+          ]);
         }
       }
       if (!options.reengage) throw e;
@@ -52,11 +74,26 @@ export function windowAwareTransformer(store: Store, options: WindowAwareOptions
       const part = renderTemplate(template, params, adapter, message.to.channel, language).part;
       // The template and, later, the released original are sends of their own: own idempotency keys.
       const key = message.idempotencyKey;
-      const r = await prev({ ...message, parts: [part], ...(key ? { idempotencyKey: `${key}:reengage` } : {}), metadata: { ...message.metadata, windowFallback: 'template' } }, adapter);
+      const r = await prev(
+        {
+          ...message,
+          parts: [part],
+          ...(key ? { idempotencyKey: `${key}:reengage` } : {}),
+          metadata: { ...message.metadata, windowFallback: 'template' },
+        },
+        adapter,
+      );
       const hold = (options.original ?? 'hold') === 'hold';
-      if (hold) await new StoreLog<OutboundMessage>(store, heldKey(adapter.name, message.to.id), holdTtl).append({ ...message, ...(key ? { idempotencyKey: `${key}:released` } : {}) });
+      if (hold)
+        await new StoreLog<OutboundMessage>(store, heldKey(adapter.name, message.to.id), holdTtl).append({
+          ...message,
+          ...(key ? { idempotencyKey: `${key}:released` } : {}),
+        });
       return withWarnings(r, [
-        { code: 'window-closed-template', message: `the WhatsApp window with ${message.to.id} is closed: sent template "${template.name}" instead; the original is ${hold ? 'held until the customer answers' : 'dropped'}` },
+        {
+          code: 'window-closed-template',
+          message: `the WhatsApp window with ${message.to.id} is closed: sent template "${template.name}" instead; the original is ${hold ? 'held until the customer answers' : 'dropped'}`,
+        },
       ]);
     }
   };
@@ -67,7 +104,10 @@ export function windowAwareMiddleware(): Middleware<Context> {
   return async function releaseHeld(ctx, next) {
     if (ctx.kind === 'message') {
       // Concurrent holds each take their own slot: none overwrites another.
-      const held = await new StoreLog<OutboundMessage>(ctx.store, heldKey(ctx.adapter.name, ctx.message.from.id)).drain();
+      const held = await new StoreLog<OutboundMessage>(
+        ctx.store,
+        heldKey(ctx.adapter.name, ctx.message.from.id),
+      ).drain();
       for (const m of held) await ctx.send({ ...m, metadata: { ...m.metadata, released: true } });
     }
     return next();
@@ -82,7 +122,9 @@ export function windowAwareMiddleware(): Middleware<Context> {
  * windowAware({ reengage: { template: newMessage, params: {} }, sms: twilioAdapter }).install(sb); // before buttons().install(sb)
  * ```
  */
-export function windowAware<S extends z.ZodObject>(options: WindowAwareOptions<S>): { install(sb: Switchboard): Switchboard } {
+export function windowAware<S extends z.ZodObject>(
+  options: WindowAwareOptions<S>,
+): { install(sb: Switchboard): Switchboard } {
   return {
     install(sb) {
       sb.use(windowAwareMiddleware());

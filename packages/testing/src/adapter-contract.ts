@@ -3,16 +3,16 @@
  * @module
  */
 import {
-  CapabilitiesSchema,
-  InboundMessageSchema,
-  SendResultSchema,
-  SwitchboardError,
   type Adapter,
   type Address,
+  CapabilitiesSchema,
   type Content,
   type ContentInput,
   ContentSchema,
+  InboundMessageSchema,
   type SendResult,
+  SendResultSchema,
+  SwitchboardError,
 } from '@switchboard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -53,17 +53,39 @@ export function supportedParts(adapter: Adapter): { label: string; part: Content
     { label: 'short text', part: { type: 'text', text: 'Hello from the adapter contract' } },
     { label: `text at maxTextLength (${c.maxTextLength})`, part: { type: 'text', text: 'x'.repeat(c.maxTextLength) } },
   ];
-  if (c.media) out.push({ label: 'media by URL', part: { type: 'media', kind: 'image', url: 'https://example.com/cat.jpg', caption: 'A cat' } });
+  if (c.media)
+    out.push({
+      label: 'media by URL',
+      part: { type: 'media', kind: 'image', url: 'https://example.com/cat.jpg', caption: 'A cat' },
+    });
   if (c.maxButtons > 0) {
     const title = 'B'.repeat(Math.min(c.maxButtonTitleLength ?? 20, 20) - 2);
-    out.push({ label: `${c.maxButtons} buttons`, part: { type: 'buttons', text: 'Pick one', buttons: Array.from({ length: c.maxButtons }, (_, i) => ({ id: `b${i}`, title: `${title}${i}` })) } });
+    out.push({
+      label: `${c.maxButtons} buttons`,
+      part: {
+        type: 'buttons',
+        text: 'Pick one',
+        buttons: Array.from({ length: c.maxButtons }, (_, i) => ({ id: `b${i}`, title: `${title}${i}` })),
+      },
+    });
   }
   if (c.lists) {
     const rows = Math.min(c.maxListRows ?? 3, 10);
-    out.push({ label: `a list of ${rows} rows`, part: { type: 'list', text: 'Choose', button: 'Options', sections: [{ title: 'All', rows: Array.from({ length: rows }, (_, i) => ({ id: `r${i}`, title: `Row ${i}` })) }] } });
+    out.push({
+      label: `a list of ${rows} rows`,
+      part: {
+        type: 'list',
+        text: 'Choose',
+        button: 'Options',
+        sections: [
+          { title: 'All', rows: Array.from({ length: rows }, (_, i) => ({ id: `r${i}`, title: `Row ${i}` })) },
+        ],
+      },
+    });
   }
   if (c.templates) out.push({ label: 'template', part: { type: 'template', name: 'hello_world', language: 'en_US' } });
-  if (c.reactions) out.push({ label: 'reaction', part: { type: 'reaction', messageId: 'wamid.contract', emoji: '👍' } });
+  if (c.reactions)
+    out.push({ label: 'reaction', part: { type: 'reaction', messageId: 'wamid.contract', emoji: '👍' } });
   return out;
 }
 
@@ -71,11 +93,24 @@ export function supportedParts(adapter: Adapter): { label: string; part: Content
 export function unsupportedParts(adapter: Adapter): { label: string; part: ContentInput }[] {
   const c = adapter.capabilities;
   const out: { label: string; part: ContentInput }[] = [
-    { label: `${c.maxButtons + 1} buttons`, part: { type: 'buttons', text: 'Pick one', buttons: Array.from({ length: c.maxButtons + 1 }, (_, i) => ({ id: `b${i}`, title: `Option ${i}` })) } },
+    {
+      label: `${c.maxButtons + 1} buttons`,
+      part: {
+        type: 'buttons',
+        text: 'Pick one',
+        buttons: Array.from({ length: c.maxButtons + 1 }, (_, i) => ({ id: `b${i}`, title: `Option ${i}` })),
+      },
+    },
   ];
-  if (!c.lists) out.push({ label: 'a list', part: { type: 'list', text: 'Choose', button: 'Options', sections: [{ rows: [{ id: 'r1', title: 'Row 1' }] }] } });
-  if (!c.templates) out.push({ label: 'a template', part: { type: 'template', name: 'hello_world', language: 'en_US' } });
-  if (!c.media) out.push({ label: 'media', part: { type: 'media', kind: 'image', url: 'https://example.com/cat.jpg' } });
+  if (!c.lists)
+    out.push({
+      label: 'a list',
+      part: { type: 'list', text: 'Choose', button: 'Options', sections: [{ rows: [{ id: 'r1', title: 'Row 1' }] }] },
+    });
+  if (!c.templates)
+    out.push({ label: 'a template', part: { type: 'template', name: 'hello_world', language: 'en_US' } });
+  if (!c.media)
+    out.push({ label: 'media', part: { type: 'media', kind: 'image', url: 'https://example.com/cat.jpg' } });
   if (!c.reactions) out.push({ label: 'a reaction', part: { type: 'reaction', messageId: 'm1', emoji: '👍' } });
   return out;
 }
@@ -140,7 +175,11 @@ export function adapterContract(name: string, options: AdapterContractOptions): 
 
     it('sends every part its capabilities claim', async () => {
       for (const { label, part } of supportedParts(fx.adapter)) {
-        const result: SendResult = await fx.adapter.send({ to: fx.recipient, parts: [ContentSchema.parse(part) as Content], idempotencyKey: `contract-${label}` });
+        const result: SendResult = await fx.adapter.send({
+          to: fx.recipient,
+          parts: [ContentSchema.parse(part) as Content],
+          idempotencyKey: `contract-${label}`,
+        });
         expect(() => SendResultSchema.parse(result), label).not.toThrow();
         expect(result.adapter, label).toBe(fx.adapter.name);
         expect(result.id, label).toMatch(/\S/);
@@ -150,12 +189,16 @@ export function adapterContract(name: string, options: AdapterContractOptions): 
     it('refuses (NOT_SUPPORTED) or degrades with a warning what its capabilities do not claim', async () => {
       const cases = [
         ...unsupportedParts(fx.adapter),
-        { label: 'text over maxTextLength', part: { type: 'text', text: 'y'.repeat(fx.adapter.capabilities.maxTextLength + 1) } as ContentInput },
+        {
+          label: 'text over maxTextLength',
+          part: { type: 'text', text: 'y'.repeat(fx.adapter.capabilities.maxTextLength + 1) } as ContentInput,
+        },
       ];
       for (const { label, part } of cases) {
-        const outcome = await fx.adapter
-          .send({ to: fx.recipient, parts: [ContentSchema.parse(part) as Content] })
-          .then((r) => r, (e: unknown) => e);
+        const outcome = await fx.adapter.send({ to: fx.recipient, parts: [ContentSchema.parse(part) as Content] }).then(
+          (r) => r,
+          (e: unknown) => e,
+        );
         if (outcome instanceof Error) {
           expect(outcome, label).toBeInstanceOf(SwitchboardError);
           expect((outcome as SwitchboardError).code, label).toBe('NOT_SUPPORTED');
@@ -167,7 +210,9 @@ export function adapterContract(name: string, options: AdapterContractOptions): 
 
     it('maps a 429 to RATE_LIMITED with retryAfterMs', async () => {
       await fx.rateLimitNext(2000);
-      const error = await fx.adapter.send({ to: fx.recipient, parts: [{ type: 'text', text: 'hello' }] }).catch((e: unknown) => e);
+      const error = await fx.adapter
+        .send({ to: fx.recipient, parts: [{ type: 'text', text: 'hello' }] })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SwitchboardError);
       expect((error as SwitchboardError).code).toBe('RATE_LIMITED');
       expect((error as SwitchboardError).retryable).toBe(true);

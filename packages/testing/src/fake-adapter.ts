@@ -5,12 +5,12 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
-  SwitchboardError,
-  defineAdapter,
   type Capabilities,
   type Content,
+  defineAdapter,
   type OutboundMessage,
   type SendResult,
+  SwitchboardError,
   type SwitchboardEvent,
 } from '@switchboard/core';
 import { z } from 'zod';
@@ -65,7 +65,9 @@ const statusSchema = z.object({
   errorCode: z.enum(['OPTED_OUT', 'UNDELIVERABLE', 'INVALID_ADDRESS', 'WINDOW_CLOSED']).optional(),
 });
 /** The fake provider's webhook body: one event or several. */
-export const FakeWebhookSchema = z.object({ events: z.array(z.discriminatedUnion('type', [inboundSchema, statusSchema])).min(1) });
+export const FakeWebhookSchema = z.object({
+  events: z.array(z.discriminatedUnion('type', [inboundSchema, statusSchema])).min(1),
+});
 /** The fake provider's webhook body. */
 export type FakeWebhook = z.input<typeof FakeWebhookSchema>;
 
@@ -101,11 +103,18 @@ export const fakeAdapter = defineAdapter({
     let seq = 0;
     const channel = meta.channels[0]!;
 
-    const request = (webhook: FakeWebhook, options: { url?: string; secret?: string; headers?: Record<string, string> } = {}) => {
+    const request = (
+      webhook: FakeWebhook,
+      options: { url?: string; secret?: string; headers?: Record<string, string> } = {},
+    ) => {
       const body = JSON.stringify(webhook);
       return new Request(options.url ?? 'http://127.0.0.1/webhooks/fake', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [FAKE_SIGNATURE_HEADER]: signFake(options.secret ?? config.secret, body), ...options.headers },
+        headers: {
+          'content-type': 'application/json',
+          [FAKE_SIGNATURE_HEADER]: signFake(options.secret ?? config.secret, body),
+          ...options.headers,
+        },
         body,
       });
     };
@@ -130,9 +139,21 @@ export const fakeAdapter = defineAdapter({
       /** A correctly signed webhook request carrying `webhook`. */
       request,
       /** A correctly signed webhook carrying one text message. */
-      inbound(text: string, options: { from?: string; to?: string; id?: string; action?: { id: string; title?: string } } = {}) {
+      inbound(
+        text: string,
+        options: { from?: string; to?: string; id?: string; action?: { id: string; title?: string } } = {},
+      ) {
         return request({
-          events: [{ type: 'message', id: options.id ?? `in-${++seq}`, from: options.from ?? '+15550001111', to: options.to ?? '+15550009999', text, ...(options.action ? { action: options.action } : {}) }],
+          events: [
+            {
+              type: 'message',
+              id: options.id ?? `in-${++seq}`,
+              from: options.from ?? '+15550001111',
+              to: options.to ?? '+15550009999',
+              text,
+              ...(options.action ? { action: options.action } : {}),
+            },
+          ],
         });
       },
 
@@ -153,7 +174,11 @@ export const fakeAdapter = defineAdapter({
         }
         const parsed = FakeWebhookSchema.safeParse(json);
         if (!parsed.success) {
-          throw new SwitchboardError('WEBHOOK_MALFORMED', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), { adapter: meta.name });
+          throw new SwitchboardError(
+            'WEBHOOK_MALFORMED',
+            parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+            { adapter: meta.name },
+          );
         }
         const events: SwitchboardEvent[] = parsed.data.events.map((e) => {
           if (e.type === 'status') {
@@ -163,7 +188,13 @@ export const fakeAdapter = defineAdapter({
               messageId: e.messageId,
               status: e.status,
               ...(e.to ? { to: { channel, id: e.to } } : {}),
-              ...(e.errorCode ? { error: new SwitchboardError(e.errorCode, `fake provider reported ${e.errorCode}`, { adapter: meta.name }) } : {}),
+              ...(e.errorCode
+                ? {
+                    error: new SwitchboardError(e.errorCode, `fake provider reported ${e.errorCode}`, {
+                      adapter: meta.name,
+                    }),
+                  }
+                : {}),
               timestamp: new Date(),
               raw: e,
             };
@@ -185,16 +216,26 @@ export const fakeAdapter = defineAdapter({
             },
           };
         });
-        return { events, response: new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } }) };
+        return {
+          events,
+          response: new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } }),
+        };
       },
 
       async send(message: OutboundMessage): Promise<SendResult> {
         attempts++;
         const caps = meta.capabilities;
         for (const [i, part] of message.parts.entries()) {
-          const unsupported = (why: string) => new SwitchboardError('NOT_SUPPORTED', `part ${i}: ${why}`, { adapter: meta.name, channel: message.to.channel, details: { part: i } });
-          if (part.type === 'text' && part.text.length > caps.maxTextLength) throw unsupported(`text over ${caps.maxTextLength} characters`);
-          if (part.type === 'buttons' && part.buttons.length > caps.maxButtons) throw unsupported(`${part.buttons.length} buttons, at most ${caps.maxButtons}`);
+          const unsupported = (why: string) =>
+            new SwitchboardError('NOT_SUPPORTED', `part ${i}: ${why}`, {
+              adapter: meta.name,
+              channel: message.to.channel,
+              details: { part: i },
+            });
+          if (part.type === 'text' && part.text.length > caps.maxTextLength)
+            throw unsupported(`text over ${caps.maxTextLength} characters`);
+          if (part.type === 'buttons' && part.buttons.length > caps.maxButtons)
+            throw unsupported(`${part.buttons.length} buttons, at most ${caps.maxButtons}`);
           if (part.type === 'list' && !caps.lists) throw unsupported('lists are not supported');
           if (part.type === 'template' && !caps.templates) throw unsupported('templates are not supported');
           if (part.type === 'media' && !caps.media) throw unsupported('media is not supported');
@@ -205,7 +246,16 @@ export const fakeAdapter = defineAdapter({
         if (failure) throw failure;
         const id = `fake-${sent.length + 1}`;
         sent.push({ id, message });
-        return { id, ids: [id], adapter: meta.name, channel: message.to.channel, to: message.to, status: 'sent', warnings: [], ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}) };
+        return {
+          id,
+          ids: [id],
+          adapter: meta.name,
+          channel: message.to.channel,
+          to: message.to,
+          status: 'sent',
+          warnings: [],
+          ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}),
+        };
       },
     };
   },

@@ -2,7 +2,7 @@
  * Helpers to drive a switchboard in tests without HTTP.
  * @module
  */
-import type { InboundMessage, MessageEvent, StatusEvent, Status, Action } from '@switchboard/core';
+import type { Action, InboundMessage, MessageEvent, Status, StatusEvent } from '@switchboard/core';
 
 let counter = 0;
 
@@ -39,7 +39,11 @@ export function messageEvent(init: MessageEventInit = {}): MessageEvent {
 }
 
 /** Builds a status event as an adapter would. */
-export function statusEvent(messageId: string, status: Status, init: { adapter?: string; error?: StatusEvent['error'] } = {}): StatusEvent {
+export function statusEvent(
+  messageId: string,
+  status: Status,
+  init: { adapter?: string; error?: StatusEvent['error'] } = {},
+): StatusEvent {
   return {
     kind: 'status',
     adapter: init.adapter ?? 'fake',

@@ -10,13 +10,13 @@
  * @module
  */
 export * from './adapter-contract.js';
-export * from './store-contract.js';
 export * from './fake-adapter.js';
-export * from './helpers.js';
-export * from './simulators/server.js';
 export * from './fixtures.js';
-export * from './simulators/twilio.js';
-export * from './simulators/meta.js';
-export * from './simulators/vonage.js';
+export * from './helpers.js';
 export * from './queue-contract.js';
 export * from './services.js';
+export * from './simulators/meta.js';
+export * from './simulators/server.js';
+export * from './simulators/twilio.js';
+export * from './simulators/vonage.js';
+export * from './store-contract.js';

@@ -48,7 +48,11 @@ export function queueContract(name: string, options: QueueContractOptions): void
       for (const k of ['a', 'b', 'c']) await q.enqueue(name, { key: k, payload: k });
       await q.enqueue(name, { key: 'later', payload: 'later', runAt: Date.now() + 60_000 });
       const jobs = await q.claim(name, { worker: 'w1', leaseMs: 10_000, limit: 10 });
-      expect(jobs.map((j) => [j.payload, j.attempts, j.state])).toEqual([['a', 1, 'running'], ['b', 1, 'running'], ['c', 1, 'running']]);
+      expect(jobs.map((j) => [j.payload, j.attempts, j.state])).toEqual([
+        ['a', 1, 'running'],
+        ['b', 1, 'running'],
+        ['c', 1, 'running'],
+      ]);
       expect(await q.claim(name, { worker: 'w2', leaseMs: 10_000, limit: 10 })).toEqual([]);
       await q.complete(jobs[0]!.id, { id: 'SM1' });
       expect(await q.job(jobs[0]!.id)).toMatchObject({ state: 'done', result: { id: 'SM1' } });
@@ -110,7 +114,9 @@ export function queueContract(name: string, options: QueueContractOptions): void
     it('never hands one job to two concurrent claimers', async () => {
       const name = queue();
       for (let i = 0; i < 40; i++) await q.enqueue(name, { key: `j${i}`, payload: i });
-      const claims = await Promise.all(Array.from({ length: 8 }, (_, w) => q.claim(name, { worker: `w${w}`, leaseMs: 10_000, limit: 10 })));
+      const claims = await Promise.all(
+        Array.from({ length: 8 }, (_, w) => q.claim(name, { worker: `w${w}`, leaseMs: 10_000, limit: 10 })),
+      );
       const ids = claims.flat().map((j) => j.id);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.length).toBe(40);

@@ -44,7 +44,18 @@ export function storeContract(name: string, options: StoreContractOptions): void
     });
 
     it('round-trips JSON values of every shape', async () => {
-      const values: unknown[] = ['text', '', 0, 42.5, -1, true, false, null, [1, 'two', { three: 3 }], { a: { b: [true, null] }, 'k:ey': 'ü€😀' }];
+      const values: unknown[] = [
+        'text',
+        '',
+        0,
+        42.5,
+        -1,
+        true,
+        false,
+        null,
+        [1, 'two', { three: 3 }],
+        { a: { b: [true, null] }, 'k:ey': 'ü€😀' },
+      ];
       for (const [i, value] of values.entries()) {
         const k = key(`value-${i}`);
         await store.set(k, value);

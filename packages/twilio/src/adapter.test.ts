@@ -1,5 +1,11 @@
 import { SwitchboardError } from '@switchboard/core';
-import { adapterContract, providerFixtures, SIM_TWILIO_ACCOUNT, TwilioSimulator, twilioSignature } from '@switchboard/testing';
+import {
+  adapterContract,
+  providerFixtures,
+  SIM_TWILIO_ACCOUNT,
+  TwilioSimulator,
+  twilioSignature,
+} from '@switchboard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilio } from './adapter.js';
 
@@ -9,7 +15,10 @@ const HOOK = 'https://bot.example.com/webhooks/twilio';
 const signedForm = (params: Record<string, string>, options: { token?: string; url?: string } = {}) =>
   new Request(options.url ?? HOOK, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(options.token ?? SIM_TWILIO_ACCOUNT.authToken, options.url ?? HOOK, params) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilioSignature(options.token ?? SIM_TWILIO_ACCOUNT.authToken, options.url ?? HOOK, params),
+    },
     body: new URLSearchParams(params).toString(),
   });
 
@@ -39,7 +48,12 @@ adapterContract('twilio', {
         signedForm({ MessageSid: 'SM0123456789abcdef0123456789abcdef', MessageStatus: 'exploded' }),
       ],
       recipient: { channel: 'sms', id: '+15550001111' },
-      rateLimitNext: (ms) => void sim.scriptNext({ status: 429, headers: { 'retry-after': String(ms / 1000) }, body: providerFixtures().examples.twilio.errorResponse429.body }),
+      rateLimitNext: (ms) =>
+        void sim.scriptNext({
+          status: 429,
+          headers: { 'retry-after': String(ms / 1000) },
+          body: providerFixtures().examples.twilio.errorResponse429.body,
+        }),
       teardown: () => sim.close(),
     };
   },
@@ -53,7 +67,12 @@ describe('twilio adapter', () => {
   let adapter: ReturnType<typeof twilio>;
   beforeAll(async () => {
     await sim.listen();
-    adapter = twilio({ ...SIM_TWILIO_ACCOUNT, from: FROM, baseUrl: sim.url, statusCallback: 'https://bot.example.com/webhooks/twilio' });
+    adapter = twilio({
+      ...SIM_TWILIO_ACCOUNT,
+      from: FROM,
+      baseUrl: sim.url,
+      statusCallback: 'https://bot.example.com/webhooks/twilio',
+    });
   });
   afterAll(() => sim.close());
 
@@ -64,7 +83,14 @@ describe('twilio adapter', () => {
       const raw: string = fx.inboundSmsForm.rawBody;
       const params = Object.fromEntries(new URLSearchParams(raw));
       const { events, response } = await adapter.receive(
-        new Request(HOOK, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(SIM_TWILIO_ACCOUNT.authToken, HOOK, params) }, body: raw }),
+        new Request(HOOK, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilioSignature(SIM_TWILIO_ACCOUNT.authToken, HOOK, params),
+          },
+          body: raw,
+        }),
       );
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/xml; charset=utf-8');
@@ -79,49 +105,101 @@ describe('twilio adapter', () => {
         to: { channel: 'sms', id: '+14155550100' },
         parts: [
           { type: 'text', text: 'Hi 👋' },
-          { type: 'media', kind: 'image', mimeType: 'image/jpeg', url: 'https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/MM0123456789abcdef0123456789abcdef/Media/ME0123456789abcdef0123456789abcdef' },
+          {
+            type: 'media',
+            kind: 'image',
+            mimeType: 'image/jpeg',
+            url: 'https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages/MM0123456789abcdef0123456789abcdef/Media/ME0123456789abcdef0123456789abcdef',
+          },
         ],
       });
     });
 
     it('marks Advanced Opt-Out messages (OptOutType)', async () => {
       const { events } = await adapter.receive(signedForm(fx.inboundOptOutWithAdvancedOptOut.params));
-      expect(events[0]).toMatchObject({ kind: 'message', message: { compliance: 'opt-out', parts: [{ type: 'text', text: 'stop' }] } });
+      expect(events[0]).toMatchObject({
+        kind: 'message',
+        message: { compliance: 'opt-out', parts: [{ type: 'text', text: 'stop' }] },
+      });
     });
 
     it('parses WhatsApp-via-Twilio with the profile name, and button replies as actions', async () => {
       const { events } = await adapter.receive(signedForm(fx.whatsappInbound.params));
-      expect(events[0]).toMatchObject({ kind: 'message', message: { from: { channel: 'whatsapp', id: '+14017122661', name: 'Perspective Coffee' }, to: { channel: 'whatsapp', id: '+14155238886' } } });
-      const tap = await adapter.receive(signedForm({ ...fx.whatsappInbound.params, Body: 'Track my order', ButtonText: 'Track my order', ButtonPayload: 'track-order' }));
-      expect(tap.events[0]).toMatchObject({ kind: 'message', message: { action: { id: 'track-order', title: 'Track my order', source: 'button' } } });
+      expect(events[0]).toMatchObject({
+        kind: 'message',
+        message: {
+          from: { channel: 'whatsapp', id: '+14017122661', name: 'Perspective Coffee' },
+          to: { channel: 'whatsapp', id: '+14155238886' },
+        },
+      });
+      const tap = await adapter.receive(
+        signedForm({
+          ...fx.whatsappInbound.params,
+          Body: 'Track my order',
+          ButtonText: 'Track my order',
+          ButtonPayload: 'track-order',
+        }),
+      );
+      expect(tap.events[0]).toMatchObject({
+        kind: 'message',
+        message: { action: { id: 'track-order', title: 'Track my order', source: 'button' } },
+      });
     });
 
     it('turns status callbacks into status events, with undeliverable error codes mapped', async () => {
       const sent = await adapter.receive(signedForm(fx.statusCallbackSent.params));
-      expect(sent.events[0]).toMatchObject({ kind: 'status', messageId: 'SM1342fe1b2c904d1ab04f0fc7a58abca9', status: 'sent' });
-      const failed = await adapter.receive(signedForm({ ...fx.statusCallbackSent.params, MessageStatus: 'undelivered', SmsStatus: 'undelivered', ErrorCode: '30003', To: '+15550001111' }));
+      expect(sent.events[0]).toMatchObject({
+        kind: 'status',
+        messageId: 'SM1342fe1b2c904d1ab04f0fc7a58abca9',
+        status: 'sent',
+      });
+      const failed = await adapter.receive(
+        signedForm({
+          ...fx.statusCallbackSent.params,
+          MessageStatus: 'undelivered',
+          SmsStatus: 'undelivered',
+          ErrorCode: '30003',
+          To: '+15550001111',
+        }),
+      );
       const e = failed.events[0]!;
       if (e.kind !== 'status') throw new Error('expected a status');
       expect(e.status).toBe('undelivered');
       expect(e.error).toBeInstanceOf(SwitchboardError);
       expect(e.error).toMatchObject({ code: 'UNDELIVERABLE', providerCode: 30003 });
-      const optedOut = await adapter.receive(signedForm({ ...fx.statusCallbackSent.params, MessageStatus: 'failed', ErrorCode: '21610' }));
+      const optedOut = await adapter.receive(
+        signedForm({ ...fx.statusCallbackSent.params, MessageStatus: 'failed', ErrorCode: '21610' }),
+      );
       expect(optedOut.events[0]).toMatchObject({ status: 'failed', error: { code: 'OPTED_OUT' } });
     });
 
     it('accepts GET webhooks signed over the full URL', async () => {
       const url = `${HOOK}?${new URLSearchParams(inboundParams('via GET')).toString()}`;
-      const { events } = await adapter.receive(new Request(url, { headers: { 'x-twilio-signature': twilioSignature(SIM_TWILIO_ACCOUNT.authToken, url, {}) } }));
+      const { events } = await adapter.receive(
+        new Request(url, { headers: { 'x-twilio-signature': twilioSignature(SIM_TWILIO_ACCOUNT.authToken, url, {}) } }),
+      );
       expect(events[0]).toMatchObject({ message: { parts: [{ type: 'text', text: 'via GET' }] } });
     });
 
     it('rejects a tampered parameter, a wrong token, an added query parameter and a missing header', async () => {
       const params = inboundParams('Is my order ready?');
       const good = signedForm(params);
-      const tampered = new Request(HOOK, { method: 'POST', headers: good.headers, body: new URLSearchParams({ ...params, Body: 'Is my order ready!' }).toString() });
+      const tampered = new Request(HOOK, {
+        method: 'POST',
+        headers: good.headers,
+        body: new URLSearchParams({ ...params, Body: 'Is my order ready!' }).toString(),
+      });
       const wrongToken = signedForm(params, { token: 'wrong' });
-      const addedQuery = new Request(`${HOOK}?extra=1`, { method: 'POST', headers: good.headers, body: new URLSearchParams(params).toString() });
-      const missing = new Request(HOOK, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() });
+      const addedQuery = new Request(`${HOOK}?extra=1`, {
+        method: 'POST',
+        headers: good.headers,
+        body: new URLSearchParams(params).toString(),
+      });
+      const missing = new Request(HOOK, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(params).toString(),
+      });
       for (const req of [tampered, wrongToken, addedQuery, missing]) {
         await expect(adapter.receive(req)).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED', status: 401 });
       }
@@ -129,14 +207,31 @@ describe('twilio adapter', () => {
 
     it('behind a proxy, verifies against webhookUrl or publicUrl instead of the internal URL', async () => {
       const params = inboundParams('behind a proxy');
-      const signature = twilioSignature(SIM_TWILIO_ACCOUNT.authToken, 'https://public.example.com/hooks/sms?tenant=7', params);
-      const internal = () => new Request('http://10.0.0.5:3000/hooks/sms?tenant=7', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
+      const signature = twilioSignature(
+        SIM_TWILIO_ACCOUNT.authToken,
+        'https://public.example.com/hooks/sms?tenant=7',
+        params,
+      );
+      const internal = () =>
+        new Request('http://10.0.0.5:3000/hooks/sms?tenant=7', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+          body: new URLSearchParams(params).toString(),
+        });
       await expect(adapter.receive(internal())).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
-      const fixed = twilio({ ...SIM_TWILIO_ACCOUNT, from: FROM, webhookUrl: 'https://public.example.com/hooks/sms?tenant=7' });
+      const fixed = twilio({
+        ...SIM_TWILIO_ACCOUNT,
+        from: FROM,
+        webhookUrl: 'https://public.example.com/hooks/sms?tenant=7',
+      });
       expect((await fixed.receive(internal())).events).toHaveLength(1);
       const origin = twilio({ ...SIM_TWILIO_ACCOUNT, from: FROM, publicUrl: 'https://public.example.com' });
       expect((await origin.receive(internal())).events).toHaveLength(1);
-      const fn = twilio({ ...SIM_TWILIO_ACCOUNT, from: FROM, webhookUrl: (req: Request) => req.url.replace('http://10.0.0.5:3000', 'https://public.example.com') });
+      const fn = twilio({
+        ...SIM_TWILIO_ACCOUNT,
+        from: FROM,
+        webhookUrl: (req: Request) => req.url.replace('http://10.0.0.5:3000', 'https://public.example.com'),
+      });
       expect((await fn.receive(internal())).events).toHaveLength(1);
     });
   });
@@ -144,10 +239,18 @@ describe('twilio adapter', () => {
   describe('outbound', () => {
     it('sends SMS from the configured number with the status callback, and reports segments', async () => {
       sim.reset();
-      const r = await adapter.send({ to: { channel: 'sms', id: '+15550001111' }, parts: [{ type: 'text', text: 'a'.repeat(200) }] });
+      const r = await adapter.send({
+        to: { channel: 'sms', id: '+15550001111' },
+        parts: [{ type: 'text', text: 'a'.repeat(200) }],
+      });
       expect(r).toMatchObject({ adapter: 'twilio', channel: 'sms', status: 'queued', segments: 2, warnings: [] });
       expect(r.id).toMatch(/^SM[0-9a-f]{32}$/);
-      expect(sim.messages[0]).toMatchObject({ to: '+15550001111', from: FROM, body: 'a'.repeat(200), statusCallback: 'https://bot.example.com/webhooks/twilio' });
+      expect(sim.messages[0]).toMatchObject({
+        to: '+15550001111',
+        from: FROM,
+        body: 'a'.repeat(200),
+        statusCallback: 'https://bot.example.com/webhooks/twilio',
+      });
       expect(sim.requests.at(-1)!.headers['content-type']).toBe('application/x-www-form-urlencoded');
     });
 
@@ -156,9 +259,16 @@ describe('twilio adapter', () => {
       await adapter.send({
         to: { channel: 'sms', id: '+15550001111' },
         from: { channel: 'sms', id: '+15550008888' },
-        parts: [{ type: 'media', kind: 'image', url: 'https://cdn.example.com/a.jpg', caption: 'Your receipt' }, { type: 'media', kind: 'document', url: 'https://cdn.example.com/b.pdf' }],
+        parts: [
+          { type: 'media', kind: 'image', url: 'https://cdn.example.com/a.jpg', caption: 'Your receipt' },
+          { type: 'media', kind: 'document', url: 'https://cdn.example.com/b.pdf' },
+        ],
       });
-      expect(sim.messages[0]).toMatchObject({ from: '+15550008888', body: 'Your receipt', mediaUrls: ['https://cdn.example.com/a.jpg', 'https://cdn.example.com/b.pdf'] });
+      expect(sim.messages[0]).toMatchObject({
+        from: '+15550008888',
+        body: 'Your receipt',
+        mediaUrls: ['https://cdn.example.com/a.jpg', 'https://cdn.example.com/b.pdf'],
+      });
       expect(sim.messages[0]!.sid).toMatch(/^MM/);
     });
 
@@ -173,7 +283,10 @@ describe('twilio adapter', () => {
     it('splits text over 1,600 characters on word boundaries into several messages, with a warning', async () => {
       sim.reset();
       const words = Array.from({ length: 500 }, (_, i) => `word${i}`).join(' ');
-      const r = await adapter.send({ to: { channel: 'sms', id: '+15550001111' }, parts: [{ type: 'text', text: words }] });
+      const r = await adapter.send({
+        to: { channel: 'sms', id: '+15550001111' },
+        parts: [{ type: 'text', text: words }],
+      });
       expect(r.ids.length).toBeGreaterThan(1);
       expect(sim.messages.map((m) => m.body).join(' ')).toBe(words);
       expect(sim.messages.every((m) => m.body.length <= 1600 && /\d$/.test(m.body))).toBe(true);
@@ -182,34 +295,48 @@ describe('twilio adapter', () => {
 
     it('maps Twilio errors to codes users act on', async () => {
       const to = { channel: 'sms', id: '+15550001111' };
-      const send = () => adapter.send({ to, parts: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e as SwitchboardError);
+      const send = () =>
+        adapter.send({ to, parts: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e as SwitchboardError);
       const fx = providerFixtures().examples.twilio;
       sim.scriptNext({ status: 400, body: fx.errorResponse400.body });
       expect(await send()).toMatchObject({ code: 'INVALID_ADDRESS', providerCode: 21211, retryable: false });
       sim.scriptNext({ status: 400, body: { ...fx.errorResponse400.body, code: 21614 } });
       expect(await send()).toMatchObject({ code: 'INVALID_ADDRESS', providerCode: 21614 });
       sim.scriptNext({ status: 400, body: fx.errorResponse21610.body });
-      expect(await send()).toMatchObject({ code: 'OPTED_OUT', providerCode: 21610, message: 'Twilio 21610: Attempt to send to unsubscribed recipient' });
+      expect(await send()).toMatchObject({
+        code: 'OPTED_OUT',
+        providerCode: 21610,
+        message: 'Twilio 21610: Attempt to send to unsubscribed recipient',
+      });
       sim.scriptNext({ status: 429, headers: { 'retry-after': '3' }, body: fx.errorResponse429.body });
       expect(await send()).toMatchObject({ code: 'RATE_LIMITED', retryable: true, retryAfterMs: 3000 });
       sim.scriptNext({ status: 500, body: 'oops' });
       expect(await send()).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true, status: 500 });
       const badAuth = twilio({ ...SIM_TWILIO_ACCOUNT, authToken: 'wrong', from: FROM, baseUrl: sim.url });
-      expect(await badAuth.send({ to, parts: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e)).toMatchObject({ code: 'CONFIG_INVALID', providerCode: 20003 });
+      expect(await badAuth.send({ to, parts: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e)).toMatchObject({
+        code: 'CONFIG_INVALID',
+        providerCode: 20003,
+      });
       sim.optOut('+15550001111');
       expect(await send()).toMatchObject({ code: 'OPTED_OUT' });
       sim.optIn('+15550001111');
       sim.scriptNext({ status: 0, drop: true });
       expect(await send()).toMatchObject({ code: 'NETWORK', retryable: true });
       const unreachable = twilio({ ...SIM_TWILIO_ACCOUNT, from: FROM, baseUrl: 'http://127.0.0.1:9' });
-      expect(await unreachable.send({ to, parts: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e)).toMatchObject({ code: 'NETWORK' });
+      expect(
+        await unreachable.send({ to, parts: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e),
+      ).toMatchObject({ code: 'NETWORK' });
     });
 
     it('times out a hung request as TIMEOUT (retryable)', async () => {
       const slow = twilio({ ...SIM_TWILIO_ACCOUNT, from: FROM, baseUrl: sim.url, timeoutMs: 100 });
       sim.setFaults({ hang: 1 });
       try {
-        expect(await slow.send({ to: { channel: 'sms', id: '+15550001111' }, parts: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e)).toMatchObject({ code: 'TIMEOUT', retryable: true });
+        expect(
+          await slow
+            .send({ to: { channel: 'sms', id: '+15550001111' }, parts: [{ type: 'text', text: 'x' }] })
+            .catch((e: unknown) => e),
+        ).toMatchObject({ code: 'TIMEOUT', retryable: true });
       } finally {
         sim.setFaults({});
       }
@@ -229,8 +356,12 @@ describe('twilio adapter', () => {
 
     it('uses the long-code pace (1 segment/s) by default and costs a message its segments', () => {
       expect(adapter.capabilities.rateLimit).toEqual({ perSecond: 1, burst: 1 });
-      expect(adapter.sendCost!({ to: { channel: 'sms', id: '+1' }, parts: [{ type: 'text', text: 'a'.repeat(307) }] })).toBe(3);
-      expect(twilio({ ...SIM_TWILIO_ACCOUNT, from: FROM, rateLimit: { perSecond: 10 } }).capabilities.rateLimit).toEqual({ perSecond: 10 });
+      expect(
+        adapter.sendCost!({ to: { channel: 'sms', id: '+1' }, parts: [{ type: 'text', text: 'a'.repeat(307) }] }),
+      ).toBe(3);
+      expect(
+        twilio({ ...SIM_TWILIO_ACCOUNT, from: FROM, rateLimit: { perSecond: 10 } }).capabilities.rateLimit,
+      ).toEqual({ perSecond: 10 });
     });
   });
 });

@@ -2,13 +2,20 @@
  * The Twilio adapter.
  * @module
  */
-import { createHttpClient, defineAdapter, SwitchboardError, type OutboundMessage, type SendResult, type SwitchboardEvent } from '@switchboard/core';
+import {
+  createHttpClient,
+  defineAdapter,
+  type OutboundMessage,
+  type SendResult,
+  SwitchboardError,
+  type SwitchboardEvent,
+} from '@switchboard/core';
 import { analyzeSms } from '@switchboard/sms';
-import { TWILIO_MAX_BODY, TwilioConfigSchema } from './config.js';
 import { createMessage } from './api.js';
-import { TWILIO_STATUS, parseTwilioParams } from './webhook/parse.js';
-import { SIGNATURE_HEADER, paramsOf, signedUrl, verifyTwilioSignature, type TwilioParams } from './webhook/verify.js';
+import { TWILIO_MAX_BODY, TwilioConfigSchema } from './config.js';
 import { renderTwilio } from './render.js';
+import { parseTwilioParams, TWILIO_STATUS } from './webhook/parse.js';
+import { paramsOf, SIGNATURE_HEADER, signedUrl, type TwilioParams, verifyTwilioSignature } from './webhook/verify.js';
 
 /** The empty TwiML Twilio expects as the answer to a messaging webhook. */
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
@@ -50,7 +57,11 @@ export const twilio = defineAdapter({
       const from = message.from?.id ?? (whatsapp ? config.whatsappFrom : config.from);
       if (from) return { From: whatsapp ? `whatsapp:${from.replace(/^whatsapp:/, '')}` : from };
       if (config.messagingServiceSid) return { MessagingServiceSid: config.messagingServiceSid };
-      throw new SwitchboardError('CONFIG_INVALID', `no sender for channel ${message.to.channel}: set ${whatsapp ? 'whatsappFrom' : 'from or messagingServiceSid'}`, { adapter: meta.name });
+      throw new SwitchboardError(
+        'CONFIG_INVALID',
+        `no sender for channel ${message.to.channel}: set ${whatsapp ? 'whatsappFrom' : 'from or messagingServiceSid'}`,
+        { adapter: meta.name },
+      );
     };
 
     return {
@@ -61,14 +72,26 @@ export const twilio = defineAdapter({
       async downloadMedia(url: string): Promise<{ bytes: Uint8Array; mimeType: string }> {
         const user = config.apiKeySid ?? config.accountSid;
         const pass = config.apiKeySecret ?? config.authToken;
-        const res = await http({ method: 'GET', url, headers: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` }, timeoutMs: config.timeoutMs });
-        if (res.status !== 200) throw new SwitchboardError(res.status === 401 ? 'CONFIG_INVALID' : 'PROVIDER_REJECTED', `Twilio media download answered ${res.status}`, { adapter: meta.name, status: res.status });
+        const res = await http({
+          method: 'GET',
+          url,
+          headers: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` },
+          timeoutMs: config.timeoutMs,
+        });
+        if (res.status !== 200)
+          throw new SwitchboardError(
+            res.status === 401 ? 'CONFIG_INVALID' : 'PROVIDER_REJECTED',
+            `Twilio media download answered ${res.status}`,
+            { adapter: meta.name, status: res.status },
+          );
         return { bytes: res.bytes, mimeType: res.header('content-type') ?? 'application/octet-stream' };
       },
 
       /** Segments of the text: the long-code pace is per segment. */
       sendCost(message: OutboundMessage): number {
-        const text = message.parts.map((p) => (p.type === 'text' ? p.text : p.type === 'media' ? (p.caption ?? '') : '')).join('\n');
+        const text = message.parts
+          .map((p) => (p.type === 'text' ? p.text : p.type === 'media' ? (p.caption ?? '') : ''))
+          .join('\n');
         return text ? analyzeSms(text).segments : 1;
       },
 
@@ -94,13 +117,18 @@ export const twilio = defineAdapter({
             } catch (e) {
               throw new SwitchboardError('WEBHOOK_MALFORMED', 'body is not JSON', { cause: e, adapter: meta.name });
             }
-            if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SwitchboardError('WEBHOOK_MALFORMED', 'JSON body is not an object', { adapter: meta.name });
-            params = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+            if (!body || typeof body !== 'object' || Array.isArray(body))
+              throw new SwitchboardError('WEBHOOK_MALFORMED', 'JSON body is not an object', { adapter: meta.name });
+            params = Object.fromEntries(
+              Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+            );
           } else {
             params = form;
           }
         } else {
-          throw new SwitchboardError('WEBHOOK_MALFORMED', `method ${request.method} is not a Twilio webhook`, { adapter: meta.name });
+          throw new SwitchboardError('WEBHOOK_MALFORMED', `method ${request.method} is not a Twilio webhook`, {
+            adapter: meta.name,
+          });
         }
         const events: SwitchboardEvent[] = parseTwilioParams(params, meta.name, config.defaultCountry);
         return { events, response: twiml() };
@@ -120,7 +148,10 @@ export const twilio = defineAdapter({
           if (body) form.set('Body', body);
           if (i === 0) for (const m of rendered.mediaUrls) form.append('MediaUrl', m);
           if (config.statusCallback) form.set('StatusCallback', config.statusCallback);
-          const created = await createMessage(http, config, form, { channel: message.to.channel, ...(options?.signal ? { signal: options.signal } : {}) });
+          const created = await createMessage(http, config, form, {
+            channel: message.to.channel,
+            ...(options?.signal ? { signal: options.signal } : {}),
+          });
           ids.push(created.sid);
           segments += Number(created.num_segments ?? 0) || (body ? analyzeSms(body).segments : 1);
           status = TWILIO_STATUS[created.status] ?? 'queued';

@@ -2,7 +2,7 @@
  * The Messages API: create a message, validate the answer, map errors.
  * @module
  */
-import { parseRetryAfter, SwitchboardError, type HttpClient } from '@switchboard/core';
+import { type HttpClient, parseRetryAfter, SwitchboardError } from '@switchboard/core';
 import { z } from 'zod';
 import type { TwilioConfig } from './config.js';
 import { twilioError } from './errors.js';
@@ -29,7 +29,12 @@ export const TwilioErrorBodySchema = z.object({
 });
 
 /** Posts one message to `/2010-04-01/Accounts/{sid}/Messages.json`. */
-export async function createMessage(http: HttpClient, config: TwilioConfig, form: URLSearchParams, options: { signal?: AbortSignal; channel: string }): Promise<MessageResource> {
+export async function createMessage(
+  http: HttpClient,
+  config: TwilioConfig,
+  form: URLSearchParams,
+  options: { signal?: AbortSignal; channel: string },
+): Promise<MessageResource> {
   const user = config.apiKeySid ?? config.accountSid;
   const pass = config.apiKeySecret ?? config.authToken;
   const res = await http({
@@ -53,15 +58,23 @@ export async function createMessage(http: HttpClient, config: TwilioConfig, form
   if (res.status >= 200 && res.status < 300) {
     const parsed = MessageResourceSchema.safeParse(json);
     if (!parsed.success) {
-      throw new SwitchboardError('PROVIDER_UNAVAILABLE', `Twilio answered ${res.status} with an unexpected body: ${parsed.error.issues[0]?.message ?? 'not JSON'}`, { adapter: 'twilio', status: res.status, retryable: false, cause: parsed.error });
+      throw new SwitchboardError(
+        'PROVIDER_UNAVAILABLE',
+        `Twilio answered ${res.status} with an unexpected body: ${parsed.error.issues[0]?.message ?? 'not JSON'}`,
+        { adapter: 'twilio', status: res.status, retryable: false, cause: parsed.error },
+      );
     }
     return parsed.data;
   }
   const body = TwilioErrorBodySchema.safeParse(json);
   const retryAfter = parseRetryAfter(res.header('retry-after'));
-  throw twilioError(body.success ? body.data.code : undefined, (body.success && body.data.message) || `HTTP ${res.status}`, {
-    status: res.status,
-    ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
-    channel: options.channel,
-  });
+  throw twilioError(
+    body.success ? body.data.code : undefined,
+    (body.success && body.data.message) || `HTTP ${res.status}`,
+    {
+      status: res.status,
+      ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
+      channel: options.channel,
+    },
+  );
 }

@@ -2,7 +2,7 @@
  * Twilio error codes mapped to codes users can act on.
  * @module
  */
-import { SwitchboardError, type ErrorCode } from '@switchboard/core';
+import { type ErrorCode, SwitchboardError } from '@switchboard/core';
 
 /** Twilio error codes that change what a user should do, by the code they become. */
 export const TWILIO_ERROR_CODES: Readonly<Record<number, ErrorCode>> = {
@@ -34,7 +34,11 @@ export const TWILIO_ERROR_CODES: Readonly<Record<number, ErrorCode>> = {
 };
 
 /** Builds the `SwitchboardError` for a Twilio error code (from an API answer or a status callback). */
-export function twilioError(code: number | undefined, message: string, extra: { status?: number; retryAfterMs?: number; channel?: string } = {}): SwitchboardError {
+export function twilioError(
+  code: number | undefined,
+  message: string,
+  extra: { status?: number; retryAfterMs?: number; channel?: string } = {},
+): SwitchboardError {
   let mapped: ErrorCode = code !== undefined ? (TWILIO_ERROR_CODES[code] ?? 'PROVIDER_REJECTED') : 'PROVIDER_REJECTED';
   if (extra.status === 429) mapped = 'RATE_LIMITED';
   else if (extra.status === 401) mapped = 'CONFIG_INVALID';

@@ -10,10 +10,11 @@
  * ```
  * @module
  */
+
+export * from './adapter.js';
+export * from './api.js';
 export * from './config.js';
 export * from './errors.js';
-export * from './api.js';
 export * from './render.js';
-export * from './webhook/verify.js';
 export * from './webhook/parse.js';
-export * from './adapter.js';
+export * from './webhook/verify.js';

@@ -3,7 +3,7 @@
  * cannot carry is refused (NOT_SUPPORTED) or turned into text with a warning, never silently dropped.
  * @module
  */
-import { splitText, SwitchboardError, type Content, type OutboundMessage, type Warning } from '@switchboard/core';
+import { type Content, type OutboundMessage, SwitchboardError, splitText, type Warning } from '@switchboard/core';
 import { TWILIO_MAX_BODY, TWILIO_MAX_MEDIA } from './config.js';
 
 /** The rendered form of one message: one or more Body chunks, and media URLs for the first. */
@@ -16,11 +16,15 @@ export interface TwilioRendered {
 }
 
 const unsupported = (i: number, what: string, channel: string) =>
-  new SwitchboardError('NOT_SUPPORTED', `part ${i}: ${what} cannot be sent through Twilio ${channel}; use @switchboard/buttons or @switchboard/templates for a text fallback`, {
-    adapter: 'twilio',
-    channel,
-    details: { part: i },
-  });
+  new SwitchboardError(
+    'NOT_SUPPORTED',
+    `part ${i}: ${what} cannot be sent through Twilio ${channel}; use @switchboard/buttons or @switchboard/templates for a text fallback`,
+    {
+      adapter: 'twilio',
+      channel,
+      details: { part: i },
+    },
+  );
 
 const mapsLink = (lat: number, lng: number) => `https://maps.google.com/?q=${lat},${lng}`;
 
@@ -45,11 +49,16 @@ export function renderTwilio(message: OutboundMessage, maxBody = TWILIO_MAX_BODY
         warnings.push({ code: 'location-as-text', message: 'location sent as a text with a map link', part: i });
         return;
       case 'contacts':
-        texts.push(part.contacts.map((c) => [c.name, ...c.phones.map((p) => p.phone), ...c.emails.map((e) => e.email)].join('\n')).join('\n\n'));
+        texts.push(
+          part.contacts
+            .map((c) => [c.name, ...c.phones.map((p) => p.phone), ...c.emails.map((e) => e.email)].join('\n'))
+            .join('\n\n'),
+        );
         warnings.push({ code: 'contacts-as-text', message: 'contact cards sent as text', part: i });
         return;
       case 'template':
-        if (part.fallbackText === undefined) throw unsupported(i, `template "${part.name}" without fallbackText`, channel);
+        if (part.fallbackText === undefined)
+          throw unsupported(i, `template "${part.name}" without fallbackText`, channel);
         texts.push(part.fallbackText);
         warnings.push({ code: 'template-as-text', message: `template "${part.name}" sent as its text`, part: i });
         return;
@@ -64,12 +73,19 @@ export function renderTwilio(message: OutboundMessage, maxBody = TWILIO_MAX_BODY
     }
   });
   if (mediaUrls.length > TWILIO_MAX_MEDIA) {
-    throw new SwitchboardError('NOT_SUPPORTED', `${mediaUrls.length} media items: Twilio sends at most ${TWILIO_MAX_MEDIA} per message`, { adapter: 'twilio', channel });
+    throw new SwitchboardError(
+      'NOT_SUPPORTED',
+      `${mediaUrls.length} media items: Twilio sends at most ${TWILIO_MAX_MEDIA} per message`,
+      { adapter: 'twilio', channel },
+    );
   }
   const text = texts.join('\n');
   const bodies = [...text].length > maxBody ? splitText(text, maxBody) : [text];
   if (bodies.length > 1) {
-    warnings.push({ code: 'text-split', message: `text of ${text.length} characters split into ${bodies.length} messages of at most ${maxBody}` });
+    warnings.push({
+      code: 'text-split',
+      message: `text of ${text.length} characters split into ${bodies.length} messages of at most ${maxBody}`,
+    });
   }
   return { bodies, mediaUrls, warnings };
 }

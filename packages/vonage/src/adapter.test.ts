@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createSwitchboard, memoryStore, SwitchboardError, type InboundMessage } from '@switchboard/core';
+import { createSwitchboard, type InboundMessage, memoryStore, SwitchboardError } from '@switchboard/core';
 import { adapterContract, providerFixtures, SIM_VONAGE, signVonageParams, VonageSimulator } from '@switchboard/testing';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -15,8 +15,18 @@ const sign = (params: Record<string, string>, at = Date.now(), secret: string = 
   const p = { ...params, timestamp: String(Math.floor(at / 1000)), nonce: 'n-' + Math.random().toString(36).slice(2) };
   return { ...p, sig: signVonageParams(p, secret, 'sha256') };
 };
-const json = (params: Record<string, string>) => new Request(HOOK, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
-const inbound = (text: string, extra: Record<string, string> = {}) => ({ msisdn: CUSTOMER, to: BUSINESS, messageId: `0A${Math.random().toString(16).slice(2, 16).toUpperCase()}`, text, type: 'text', keyword: text.split(' ')[0]!.toUpperCase(), 'message-timestamp': '2026-01-01 12:00:00', ...extra });
+const json = (params: Record<string, string>) =>
+  new Request(HOOK, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+const inbound = (text: string, extra: Record<string, string> = {}) => ({
+  msisdn: CUSTOMER,
+  to: BUSINESS,
+  messageId: `0A${Math.random().toString(16).slice(2, 16).toUpperCase()}`,
+  text,
+  type: 'text',
+  keyword: text.split(' ')[0]!.toUpperCase(),
+  'message-timestamp': '2026-01-01 12:00:00',
+  ...extra,
+});
 
 adapterContract('vonage', {
   async setup() {
@@ -27,9 +37,18 @@ adapterContract('vonage', {
       adapter,
       inboundText: (text) => json(sign(inbound(text))),
       forgedText: (text) => json(sign(inbound(text), Date.now(), 'not-the-secret')),
-      malformed: () => [json(sign({ text: 'no msisdn' })), new Request(HOOK, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"msisdn":' }), json(sign({ ...inbound('x'), 'concat': 'true', 'concat-ref': '1', 'concat-total': '2', 'concat-part': '3' }))],
+      malformed: () => [
+        json(sign({ text: 'no msisdn' })),
+        new Request(HOOK, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"msisdn":' }),
+        json(sign({ ...inbound('x'), concat: 'true', 'concat-ref': '1', 'concat-total': '2', 'concat-part': '3' })),
+      ],
       recipient: { channel: 'sms', id: '+447700900001' },
-      rateLimitNext: (ms) => void sim.scriptNext({ status: 429, headers: { 'retry-after': String(ms / 1000) }, body: { 'error-code': '429', 'error-code-label': 'too many requests' } }),
+      rateLimitNext: (ms) =>
+        void sim.scriptNext({
+          status: 429,
+          headers: { 'retry-after': String(ms / 1000) },
+          body: { 'error-code': '429', 'error-code-label': 'too many requests' },
+        }),
       teardown: () => sim.close(),
     };
   },
@@ -44,11 +63,26 @@ describe('vonage inbound', () => {
   it('reads all three webhook formats: GET query, POST form, POST JSON', async () => {
     const params = sign(Object.fromEntries(new URLSearchParams(fx.inboundSmsGet.query)));
     const get = new Request(`${HOOK}?${new URLSearchParams(params)}`);
-    const form = new Request(HOOK, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params).toString() });
+    const form = new Request(HOOK, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(params).toString(),
+    });
     for (const req of [get, form, json(params)]) {
       const { events, response } = await adapter.receive(req);
       expect(response.status).toBe(200);
-      expect(events).toMatchObject([{ kind: 'message', message: { id: '0A0000000123ABCD1', from: { channel: 'sms', id: '+447700900001' }, to: { channel: 'sms', id: '+447700900000' }, parts: [{ type: 'text', text: 'Hello world' }], timestamp: new Date('2020-01-01T12:00:00Z') } }]);
+      expect(events).toMatchObject([
+        {
+          kind: 'message',
+          message: {
+            id: '0A0000000123ABCD1',
+            from: { channel: 'sms', id: '+447700900001' },
+            to: { channel: 'sms', id: '+447700900000' },
+            parts: [{ type: 'text', text: 'Hello world' }],
+            timestamp: new Date('2020-01-01T12:00:00Z'),
+          },
+        },
+      ]);
     }
   });
 
@@ -60,24 +94,59 @@ describe('vonage inbound', () => {
 
   it('delivery receipts become status events; failures carry the mapped err-code', async () => {
     const ok = await adapter.receive(json(sign(fx.deliveryReceipt.body)));
-    expect(ok.events).toMatchObject([{ kind: 'status', messageId: '0B00000127FDBC63', status: 'delivered', to: { id: '+447547232824' } }]);
+    expect(ok.events).toMatchObject([
+      { kind: 'status', messageId: '0B00000127FDBC63', status: 'delivered', to: { id: '+447547232824' } },
+    ]);
     const failed = await adapter.receive(json(sign({ ...fx.deliveryReceipt.body, status: 'failed', 'err-code': '9' })));
     expect(failed.events[0]).toMatchObject({ status: 'failed', error: { code: 'INVALID_ADDRESS', providerCode: '9' } });
-    const expired = await adapter.receive(json(sign({ ...fx.deliveryReceipt.body, status: 'expired', 'err-code': '2' })));
+    const expired = await adapter.receive(
+      json(sign({ ...fx.deliveryReceipt.body, status: 'expired', 'err-code': '2' })),
+    );
     expect(expired.events[0]).toMatchObject({ status: 'undelivered', error: { code: 'UNDELIVERABLE' } });
   });
 
   it('accepts Messages API webhooks signed with a JWT (inbound SMS and status)', async () => {
     const req = (body: unknown, key: string = SIM_VONAGE.signatureSecret) => {
       const raw = JSON.stringify(body);
-      const token = jwt.sign({ iat: Math.floor(Date.now() / 1000), jti: 'x', iss: 'Vonage', payload_hash: createHash('sha256').update(raw).digest('hex') }, key, { algorithm: 'HS256' });
-      return new Request(HOOK, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: raw });
+      const token = jwt.sign(
+        {
+          iat: Math.floor(Date.now() / 1000),
+          jti: 'x',
+          iss: 'Vonage',
+          payload_hash: createHash('sha256').update(raw).digest('hex'),
+        },
+        key,
+        { algorithm: 'HS256' },
+      );
+      return new Request(HOOK, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: raw,
+      });
     };
     const inboundSms = await adapter.receive(req(fx.messagesInboundSms.body));
-    expect(inboundSms.events).toMatchObject([{ kind: 'message', message: { id: 'aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab', from: { channel: 'sms', id: '+447700900001' }, parts: [{ type: 'text', text: 'Hello, world!' }] } }]);
+    expect(inboundSms.events).toMatchObject([
+      {
+        kind: 'message',
+        message: {
+          id: 'aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab',
+          from: { channel: 'sms', id: '+447700900001' },
+          parts: [{ type: 'text', text: 'Hello, world!' }],
+        },
+      },
+    ]);
     const status = await adapter.receive(req(fx.messagesStatus.body));
-    expect(status.events).toMatchObject([{ kind: 'status', messageId: 'aaaaaaaa-bbbb-cccc-dddd-0123456789ab', status: 'failed', error: { code: 'RATE_LIMITED', providerCode: '1000' } }]);
-    await expect(adapter.receive(req(fx.messagesStatus.body, 'wrong'))).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
+    expect(status.events).toMatchObject([
+      {
+        kind: 'status',
+        messageId: 'aaaaaaaa-bbbb-cccc-dddd-0123456789ab',
+        status: 'failed',
+        error: { code: 'RATE_LIMITED', providerCode: '1000' },
+      },
+    ]);
+    await expect(adapter.receive(req(fx.messagesStatus.body, 'wrong'))).rejects.toMatchObject({
+      code: 'WEBHOOK_UNVERIFIED',
+    });
     await expect(adapter.receive(json(fx.messagesStatus.body))).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
   });
 });
@@ -130,7 +199,9 @@ describe('multipart inbound SMS', () => {
     await new Promise((r) => setTimeout(r, 250));
     expect(got).toHaveLength(1);
     expect(got[0]!.parts).toEqual([{ type: 'text', text: parts[0]!.text! + parts[2]!.text! }]);
-    expect(got[0]!.warnings).toEqual([{ code: 'sms-parts-missing', message: 'multipart SMS delivered without part 2 of 3 after waiting 0 s' }]);
+    expect(got[0]!.warnings).toEqual([
+      { code: 'sms-parts-missing', message: 'multipart SMS delivered without part 2 of 3 after waiting 0 s' },
+    ]);
     await deliver(sb, parts[1]!);
     await new Promise((r) => setTimeout(r, 150));
     expect(got).toHaveLength(1 + 1);
@@ -156,7 +227,17 @@ describe('vonage outbound', () => {
     const r = await adapter.send({ to, parts: [{ type: 'text', text: 'Hello World!' }], idempotencyKey: 'order-42' });
     expect(r).toMatchObject({ adapter: 'vonage', channel: 'sms', segments: 1, warnings: [] });
     const form = Object.fromEntries(new URLSearchParams(sim.requests[0]!.body));
-    expect(form).toEqual({ api_key: SIM_VONAGE.apiKey, api_secret: SIM_VONAGE.apiSecret, from: BUSINESS, to: CUSTOMER, text: 'Hello World!', type: 'text', 'client-ref': 'order-42', callback: 'https://bot.example.com/webhooks/vonage/status', 'status-report-req': '1' });
+    expect(form).toEqual({
+      api_key: SIM_VONAGE.apiKey,
+      api_secret: SIM_VONAGE.apiSecret,
+      from: BUSINESS,
+      to: CUSTOMER,
+      text: 'Hello World!',
+      type: 'text',
+      'client-ref': 'order-42',
+      callback: 'https://bot.example.com/webhooks/vonage/status',
+      'status-report-req': '1',
+    });
     await adapter.send({ to, parts: [{ type: 'text', text: 'Привет 👋' }] });
     expect(Object.fromEntries(new URLSearchParams(sim.requests[1]!.body)).type).toBe('unicode');
   });
@@ -169,9 +250,15 @@ describe('vonage outbound', () => {
   });
 
   it('reads messages[].status although the HTTP status is 200', async () => {
-    const send = () => adapter.send({ to, parts: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e as SwitchboardError);
+    const send = () =>
+      adapter.send({ to, parts: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e as SwitchboardError);
     sim.failNextSend('1', 'Throttled');
-    expect(await send()).toMatchObject({ code: 'RATE_LIMITED', retryable: true, retryAfterMs: 1000, providerCode: '1' });
+    expect(await send()).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryable: true,
+      retryAfterMs: 1000,
+      providerCode: '1',
+    });
     sim.failNextSend('2', 'Missing to param');
     expect(await send()).toMatchObject({ code: 'PROVIDER_REJECTED', message: 'Vonage status 2: Missing to param' });
     sim.failNextSend('3', 'Invalid from param');
@@ -181,9 +268,16 @@ describe('vonage outbound', () => {
     sim.failNextSend('15', 'Illegal Sender Address - rejected');
     expect(await send()).toMatchObject({ code: 'CONFIG_INVALID' });
     sim.failNextSend('29', 'Non White-listed Destination - rejected');
-    expect(await send()).toMatchObject({ code: 'PROVIDER_REJECTED', message: 'Vonage status 29: Non White-listed Destination - rejected', retryable: false });
+    expect(await send()).toMatchObject({
+      code: 'PROVIDER_REJECTED',
+      message: 'Vonage status 29: Non White-listed Destination - rejected',
+      retryable: false,
+    });
     const wrong = vonage({ ...signed, apiSecret: 'nope', baseUrl: sim.url });
-    expect(await wrong.send({ to, parts: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e)).toMatchObject({ code: 'CONFIG_INVALID', providerCode: '4' });
+    expect(await wrong.send({ to, parts: [{ type: 'text', text: 'x' }] }).catch((e: unknown) => e)).toMatchObject({
+      code: 'CONFIG_INVALID',
+      providerCode: '4',
+    });
   });
 
   it('a send that the pipeline retries after a throttle goes out once', async () => {
@@ -199,9 +293,14 @@ describe('vonage outbound', () => {
   });
 
   it('degrades media to a link with a warning; refuses buttons', async () => {
-    const r = await adapter.send({ to, parts: [{ type: 'media', kind: 'image', url: 'https://cdn.example.com/a.jpg', caption: 'Receipt' }] });
+    const r = await adapter.send({
+      to,
+      parts: [{ type: 'media', kind: 'image', url: 'https://cdn.example.com/a.jpg', caption: 'Receipt' }],
+    });
     expect(sim.messages[0]!.text).toBe('Receipt\nimage: https://cdn.example.com/a.jpg');
     expect(r.warnings[0]!.code).toBe('media-as-link');
-    await expect(adapter.send({ to, parts: [{ type: 'buttons', text: 'x', buttons: [{ kind: 'reply', id: 'a', title: 'A' }] }] })).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+    await expect(
+      adapter.send({ to, parts: [{ type: 'buttons', text: 'x', buttons: [{ kind: 'reply', id: 'a', title: 'A' }] }] }),
+    ).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
   });
 });

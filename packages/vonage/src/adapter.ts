@@ -2,21 +2,46 @@
  * The Vonage SMS adapter.
  * @module
  */
-import { createHttpClient, defineAdapter, memoryStore, SwitchboardError, type AdapterRuntime, type OutboundMessage, type SendResult, type Store, type SwitchboardEvent, silentLogger, type Logger } from '@switchboard/core';
+import {
+  type AdapterRuntime,
+  createHttpClient,
+  defineAdapter,
+  type Logger,
+  memoryStore,
+  type OutboundMessage,
+  type SendResult,
+  type Store,
+  SwitchboardError,
+  type SwitchboardEvent,
+  silentLogger,
+} from '@switchboard/core';
 import { analyzeSms } from '@switchboard/sms';
 import { clientRef, sendSms } from './api.js';
 import { ConcatAssembler, type Reassembled } from './concat.js';
 import { VONAGE_MAX_TEXT, VonageConfigSchema } from './config.js';
 import { renderVonage } from './render.js';
-import { kindOf, parseInboundSms, parseMessagesInbound, parseMessagesStatus, parseReceipt, vonageAddress, vonageTime, type InboundSms } from './webhook/parse.js';
+import {
+  type InboundSms,
+  kindOf,
+  parseInboundSms,
+  parseMessagesInbound,
+  parseMessagesStatus,
+  parseReceipt,
+  vonageAddress,
+  vonageTime,
+} from './webhook/parse.js';
 import { verifyVonageJwt, verifyVonageSig } from './webhook/signature.js';
 
 const ok = () => new Response('OK', { status: 200, headers: { 'content-type': 'text/plain' } });
 
 /** Reads GET query, POST form or POST JSON parameters (as strings, the way Vonage signs them). */
 async function readParams(request: Request): Promise<{ params: Record<string, string>; raw: string; json: unknown }> {
-  if (request.method === 'GET') return { params: Object.fromEntries(new URL(request.url).searchParams), raw: '', json: undefined };
-  if (request.method !== 'POST') throw new SwitchboardError('WEBHOOK_MALFORMED', `method ${request.method} is not a Vonage webhook`, { adapter: 'vonage' });
+  if (request.method === 'GET')
+    return { params: Object.fromEntries(new URL(request.url).searchParams), raw: '', json: undefined };
+  if (request.method !== 'POST')
+    throw new SwitchboardError('WEBHOOK_MALFORMED', `method ${request.method} is not a Vonage webhook`, {
+      adapter: 'vonage',
+    });
   const raw = await request.text();
   const type = request.headers.get('content-type') ?? '';
   if (type.includes('application/json')) {
@@ -26,8 +51,13 @@ async function readParams(request: Request): Promise<{ params: Record<string, st
     } catch (e) {
       throw new SwitchboardError('WEBHOOK_MALFORMED', 'body is not JSON', { adapter: 'vonage', cause: e });
     }
-    if (!json || typeof json !== 'object' || Array.isArray(json)) throw new SwitchboardError('WEBHOOK_MALFORMED', 'JSON body is not an object', { adapter: 'vonage' });
-    const params = Object.fromEntries(Object.entries(json).filter(([, v]) => v !== null && typeof v !== 'object').map(([k, v]) => [k, String(v)]));
+    if (!json || typeof json !== 'object' || Array.isArray(json))
+      throw new SwitchboardError('WEBHOOK_MALFORMED', 'JSON body is not an object', { adapter: 'vonage' });
+    const params = Object.fromEntries(
+      Object.entries(json)
+        .filter(([, v]) => v !== null && typeof v !== 'object')
+        .map(([k, v]) => [k, String(v)]),
+    );
     return { params, raw, json };
   }
   return { params: Object.fromEntries(new URLSearchParams(raw)), raw, json: undefined };
@@ -47,7 +77,14 @@ export const vonage = defineAdapter({
   name: 'vonage',
   config: VonageConfigSchema,
   channels: ['sms'],
-  capabilities: (c) => ({ maxButtons: 0, lists: false, templates: false, media: false, maxTextLength: VONAGE_MAX_TEXT, rateLimit: c.rateLimit }),
+  capabilities: (c) => ({
+    maxButtons: 0,
+    lists: false,
+    templates: false,
+    media: false,
+    maxTextLength: VONAGE_MAX_TEXT,
+    rateLimit: c.rateLimit,
+  }),
   create(config, meta) {
     const http = createHttpClient({ timeoutMs: config.timeoutMs, ...(config.fetch ? { fetch: config.fetch } : {}) });
     let store: Store = memoryStore();
@@ -109,7 +146,8 @@ export const vonage = defineAdapter({
           else verifyVonageSig(params, config.signatureSecret, config.signatureMethod, config.signatureWindowMs);
         }
 
-        if (kind === 'messages-status') return { events: [parseMessagesStatus(json, meta.name, config.defaultCountry)], response: ok() };
+        if (kind === 'messages-status')
+          return { events: [parseMessagesStatus(json, meta.name, config.defaultCountry)], response: ok() };
         if (kind === 'messages-inbound') {
           const m = parseMessagesInbound(json);
           const from = vonageAddress(m.from, m.channel, config.defaultCountry);
@@ -121,14 +159,18 @@ export const vonage = defineAdapter({
               adapter: meta.name,
               from,
               to: vonageAddress(m.to, m.channel, config.defaultCountry),
-              parts: m.message_type === 'text' && m.text !== undefined ? [{ type: 'text', text: m.text }] : [{ type: 'unsupported', providerType: m.message_type }],
+              parts:
+                m.message_type === 'text' && m.text !== undefined
+                  ? [{ type: 'text', text: m.text }]
+                  : [{ type: 'unsupported', providerType: m.message_type }],
               timestamp: vonageTime(m.timestamp),
               raw: json,
             },
           };
           return { events: [event], response: ok() };
         }
-        if (kind === 'receipt') return { events: [parseReceipt(params, meta.name, config.defaultCountry)], response: ok() };
+        if (kind === 'receipt')
+          return { events: [parseReceipt(params, meta.name, config.defaultCountry)], response: ok() };
 
         const part = parseInboundSms(params);
         if (part.concat !== 'true' || !part['concat-ref'] || !part['concat-total'] || !part['concat-part']) {
@@ -136,7 +178,10 @@ export const vonage = defineAdapter({
         }
         const total = Number(part['concat-total']);
         const n = Number(part['concat-part']);
-        if (total < 1 || n < 1 || n > total) throw new SwitchboardError('WEBHOOK_MALFORMED', `concat-part ${n} of ${total} is out of range`, { adapter: meta.name });
+        if (total < 1 || n < 1 || n > total)
+          throw new SwitchboardError('WEBHOOK_MALFORMED', `concat-part ${n} of ${total} is out of range`, {
+            adapter: meta.name,
+          });
         const overdue = await assembler.overdue(part);
         const { complete, started } = await assembler.add(part);
         if (complete) return { events: [toEvent(complete.first, complete.text, complete.warnings)], response: ok() };
@@ -158,8 +203,22 @@ export const vonage = defineAdapter({
         let raw: unknown;
         for (const [i, text] of rendered.texts.entries()) {
           const analysis = analyzeSms(text);
-          const ref = message.idempotencyKey ? clientRef(rendered.texts.length > 1 ? `${message.idempotencyKey}:${i}` : message.idempotencyKey) : undefined;
-          const sent = await sendSms(http, config, { from, to, text, type: analysis.encoding === 'UCS-2' ? 'unicode' : 'text', ...(ref ? { clientRef: ref } : {}), ...(config.callback ? { callback: config.callback } : {}) }, options?.signal);
+          const ref = message.idempotencyKey
+            ? clientRef(rendered.texts.length > 1 ? `${message.idempotencyKey}:${i}` : message.idempotencyKey)
+            : undefined;
+          const sent = await sendSms(
+            http,
+            config,
+            {
+              from,
+              to,
+              text,
+              type: analysis.encoding === 'UCS-2' ? 'unicode' : 'text',
+              ...(ref ? { clientRef: ref } : {}),
+              ...(config.callback ? { callback: config.callback } : {}),
+            },
+            options?.signal,
+          );
           ids.push(...sent.ids);
           segments += sent.ids.length;
           raw = sent.raw;

@@ -4,7 +4,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { parseRetryAfter, SwitchboardError, type HttpClient } from '@switchboard/core';
+import { type HttpClient, parseRetryAfter, SwitchboardError } from '@switchboard/core';
 import { z } from 'zod';
 import type { VonageConfig } from './config.js';
 import { vonageSendError } from './errors.js';
@@ -47,8 +47,20 @@ export interface SmsRequest {
 }
 
 /** Sends one SMS (Vonage may split it into several messages); returns every message id. */
-export async function sendSms(http: HttpClient, config: VonageConfig, req: SmsRequest, signal?: AbortSignal): Promise<{ ids: string[]; raw: unknown }> {
-  const form = new URLSearchParams({ api_key: config.apiKey, api_secret: config.apiSecret, from: req.from, to: req.to, text: req.text, type: req.type });
+export async function sendSms(
+  http: HttpClient,
+  config: VonageConfig,
+  req: SmsRequest,
+  signal?: AbortSignal,
+): Promise<{ ids: string[]; raw: unknown }> {
+  const form = new URLSearchParams({
+    api_key: config.apiKey,
+    api_secret: config.apiSecret,
+    from: req.from,
+    to: req.to,
+    text: req.text,
+    type: req.type,
+  });
   if (req.clientRef) form.set('client-ref', req.clientRef);
   if (req.callback) {
     form.set('callback', req.callback);
@@ -64,10 +76,24 @@ export async function sendSms(http: HttpClient, config: VonageConfig, req: SmsRe
   });
   if (res.status === 429) {
     const retryAfterMs = parseRetryAfter(res.header('retry-after')) ?? 1000;
-    throw new SwitchboardError('RATE_LIMITED', 'Vonage HTTP 429: too many requests', { adapter: 'vonage', channel: 'sms', status: 429, retryAfterMs });
+    throw new SwitchboardError('RATE_LIMITED', 'Vonage HTTP 429: too many requests', {
+      adapter: 'vonage',
+      channel: 'sms',
+      status: 429,
+      retryAfterMs,
+    });
   }
-  if (res.status === 401) throw new SwitchboardError('CONFIG_INVALID', 'Vonage HTTP 401: bad credentials', { adapter: 'vonage', status: 401 });
-  if (res.status >= 500) throw new SwitchboardError('PROVIDER_UNAVAILABLE', `Vonage HTTP ${res.status}`, { adapter: 'vonage', channel: 'sms', status: res.status });
+  if (res.status === 401)
+    throw new SwitchboardError('CONFIG_INVALID', 'Vonage HTTP 401: bad credentials', {
+      adapter: 'vonage',
+      status: 401,
+    });
+  if (res.status >= 500)
+    throw new SwitchboardError('PROVIDER_UNAVAILABLE', `Vonage HTTP ${res.status}`, {
+      adapter: 'vonage',
+      channel: 'sms',
+      status: res.status,
+    });
   let json: unknown;
   try {
     json = JSON.parse(res.text);
@@ -76,7 +102,12 @@ export async function sendSms(http: HttpClient, config: VonageConfig, req: SmsRe
   }
   const parsed = SmsResponseSchema.safeParse(json);
   if (!parsed.success) {
-    throw new SwitchboardError('PROVIDER_UNAVAILABLE', `Vonage answered ${res.status} with an unexpected body`, { adapter: 'vonage', status: res.status, retryable: res.status >= 500, cause: parsed.error });
+    throw new SwitchboardError('PROVIDER_UNAVAILABLE', `Vonage answered ${res.status} with an unexpected body`, {
+      adapter: 'vonage',
+      status: res.status,
+      retryable: res.status >= 500,
+      cause: parsed.error,
+    });
   }
   const messages = parsed.data.messages;
   const failed = messages.filter((m) => m.status !== '0');
@@ -85,7 +116,18 @@ export async function sendSms(http: HttpClient, config: VonageConfig, req: SmsRe
     const err = vonageSendError(failed[0]!.status, failed[0]!['error-text']);
     if (ids.length) {
       // Some parts went out: retrying would text the customer twice, so this is final.
-      throw new SwitchboardError('PROVIDER_REJECTED', `${err.message} (${ids.length} of ${messages.length} parts were sent)`, { adapter: 'vonage', channel: 'sms', providerCode: failed[0]!.status, retryable: false, details: { sentIds: ids }, cause: err });
+      throw new SwitchboardError(
+        'PROVIDER_REJECTED',
+        `${err.message} (${ids.length} of ${messages.length} parts were sent)`,
+        {
+          adapter: 'vonage',
+          channel: 'sms',
+          providerCode: failed[0]!.status,
+          retryable: false,
+          details: { sentIds: ids },
+          cause: err,
+        },
+      );
     }
     throw err;
   }

@@ -25,7 +25,14 @@ export interface Reassembled {
 /** The store keys of one multipart message. */
 const keys = (p: Pick<InboundSms, 'msisdn' | 'to' | 'concat-ref'>) => {
   const base = `vonage-concat:${p.msisdn}:${p.to}:${p['concat-ref']}`;
-  return { base, part: (n: number) => `${base}:part:${n}`, count: `${base}:count`, started: `${base}:started`, done: `${base}:done`, meta: `${base}:meta` };
+  return {
+    base,
+    part: (n: number) => `${base}:part:${n}`,
+    count: `${base}:count`,
+    started: `${base}:started`,
+    done: `${base}:done`,
+    meta: `${base}:meta`,
+  };
 };
 
 /** Reassembles multipart SMS. */
@@ -48,7 +55,11 @@ export class ConcatAssembler {
     const ttl = this.timeoutMs * 3;
     const started = await this.store.setIfAbsent(k.started, this.now(), ttl);
     await this.store.setIfAbsent(k.meta, { ...part, text: '' }, ttl);
-    const fresh = await this.store.setIfAbsent(k.part(n), { text: part.text, messageId: part.messageId, at: part['message-timestamp'] } satisfies StoredPart, ttl);
+    const fresh = await this.store.setIfAbsent(
+      k.part(n),
+      { text: part.text, messageId: part.messageId, at: part['message-timestamp'] } satisfies StoredPart,
+      ttl,
+    );
     // A provider retry of a part already kept changes nothing.
     if (!fresh) return { complete: undefined, started };
     const count = await this.store.increment(k.count, 1, ttl);
@@ -59,7 +70,9 @@ export class ConcatAssembler {
    * Delivers what arrived of a message whose parts stopped coming, with a warning; undefined when
    * it was completed (or flushed) meanwhile.
    */
-  async flush(part: Pick<InboundSms, 'msisdn' | 'to' | 'concat-ref' | 'concat-total'>): Promise<Reassembled | undefined> {
+  async flush(
+    part: Pick<InboundSms, 'msisdn' | 'to' | 'concat-ref' | 'concat-total'>,
+  ): Promise<Reassembled | undefined> {
     const meta = await this.store.get<InboundSms>(keys(part).meta);
     if (!meta) return undefined;
     return this.claim(meta, Number(part['concat-total']));
@@ -90,10 +103,19 @@ export class ConcatAssembler {
     for (let i = 1; i <= total; i++) await this.store.delete(k.part(i));
     await Promise.all([this.store.delete(k.count), this.store.delete(k.meta), this.store.delete(k.started)]);
     const warnings: Warning[] = missing.length
-      ? [{ code: 'sms-parts-missing', message: `multipart SMS delivered without part${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${total} after waiting ${Math.round(this.timeoutMs / 1000)} s` }]
+      ? [
+          {
+            code: 'sms-parts-missing',
+            message: `multipart SMS delivered without part${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${total} after waiting ${Math.round(this.timeoutMs / 1000)} s`,
+          },
+        ]
       : [];
     return {
-      first: { ...part, messageId: first?.messageId ?? part.messageId, ...(first?.at ? { 'message-timestamp': first.at } : {}) },
+      first: {
+        ...part,
+        messageId: first?.messageId ?? part.messageId,
+        ...(first?.at ? { 'message-timestamp': first.at } : {}),
+      },
       text: texts.join(''),
       warnings,
     };

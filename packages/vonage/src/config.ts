@@ -64,7 +64,9 @@ export const VonageConfigSchema = z.object({
   /** Per-request timeout. Default 15 s. */
   timeoutMs: z.number().int().positive().default(15_000),
   /** API pace. Default 30 requests per second. */
-  rateLimit: z.object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() }).default({ ...VONAGE_DEFAULT_RATE }),
+  rateLimit: z
+    .object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() })
+    .default({ ...VONAGE_DEFAULT_RATE }),
   /** How long to wait for the missing parts of a multipart SMS. Default 60 s. */
   concatTimeoutMs: z.number().int().positive().default(DEFAULT_CONCAT_TIMEOUT_MS),
   /** Country for national numbers (Vonage sends international numbers without `+`). */

@@ -2,7 +2,7 @@
  * Vonage SMS API statuses and delivery-receipt error codes mapped to codes users act on.
  * @module
  */
-import { SwitchboardError, type ErrorCode } from '@switchboard/core';
+import { type ErrorCode, SwitchboardError } from '@switchboard/core';
 
 /** `messages[].status` of the SMS API (HTTP 200 even on failure), by the code it becomes. */
 export const VONAGE_SEND_STATUS: Readonly<Record<string, ErrorCode>> = {

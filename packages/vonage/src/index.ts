@@ -11,11 +11,12 @@
  * ```
  * @module
  */
+
+export * from './adapter.js';
+export * from './api.js';
+export * from './concat.js';
 export * from './config.js';
 export * from './errors.js';
-export * from './api.js';
 export * from './render.js';
-export * from './concat.js';
-export * from './webhook/signature.js';
 export * from './webhook/parse.js';
-export * from './adapter.js';
+export * from './webhook/signature.js';

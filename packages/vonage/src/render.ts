@@ -3,7 +3,7 @@
  * warning, templates their fallback text with a warning; the rest is refused NOT_SUPPORTED.
  * @module
  */
-import { splitText, SwitchboardError, type OutboundMessage, type Warning } from '@switchboard/core';
+import { type OutboundMessage, SwitchboardError, splitText, type Warning } from '@switchboard/core';
 import { VONAGE_MAX_TEXT } from './config.js';
 
 /** What rendering yields: the text chunks to send (several when very long) and warnings. */
@@ -13,7 +13,11 @@ export interface VonageRendered {
 }
 
 const refuse = (i: number, what: string) =>
-  new SwitchboardError('NOT_SUPPORTED', `part ${i}: ${what} cannot be sent as an SMS; use @switchboard/buttons or @switchboard/templates for a text fallback`, { adapter: 'vonage', channel: 'sms', details: { part: i } });
+  new SwitchboardError(
+    'NOT_SUPPORTED',
+    `part ${i}: ${what} cannot be sent as an SMS; use @switchboard/buttons or @switchboard/templates for a text fallback`,
+    { adapter: 'vonage', channel: 'sms', details: { part: i } },
+  );
 
 /** Renders a message as SMS text. */
 export function renderVonage(message: OutboundMessage): VonageRendered {
@@ -27,10 +31,18 @@ export function renderVonage(message: OutboundMessage): VonageRendered {
       case 'media':
         if (!part.url) throw refuse(i, 'media by provider id');
         lines.push([part.caption, `${part.filename ?? part.kind}: ${part.url}`].filter(Boolean).join('\n'));
-        warnings.push({ code: 'media-as-link', message: `${part.kind} sent as a link: plain SMS carries no media`, part: i });
+        warnings.push({
+          code: 'media-as-link',
+          message: `${part.kind} sent as a link: plain SMS carries no media`,
+          part: i,
+        });
         return;
       case 'location':
-        lines.push([part.name, part.address, `https://maps.google.com/?q=${part.latitude},${part.longitude}`].filter(Boolean).join('\n'));
+        lines.push(
+          [part.name, part.address, `https://maps.google.com/?q=${part.latitude},${part.longitude}`]
+            .filter(Boolean)
+            .join('\n'),
+        );
         warnings.push({ code: 'location-as-text', message: 'location sent as a text with a map link', part: i });
         return;
       case 'contacts':
@@ -54,6 +66,10 @@ export function renderVonage(message: OutboundMessage): VonageRendered {
   });
   const text = lines.join('\n');
   const texts = [...text].length > VONAGE_MAX_TEXT ? splitText(text, VONAGE_MAX_TEXT) : [text];
-  if (texts.length > 1) warnings.push({ code: 'text-split', message: `text of ${[...text].length} characters sent as ${texts.length} messages of at most ${VONAGE_MAX_TEXT}` });
+  if (texts.length > 1)
+    warnings.push({
+      code: 'text-split',
+      message: `text of ${[...text].length} characters sent as ${texts.length} messages of at most ${VONAGE_MAX_TEXT}`,
+    });
   return { texts, warnings };
 }

@@ -2,14 +2,23 @@
  * The WhatsApp Business Cloud API adapter.
  * @module
  */
-import { createHttpClient, defineAdapter, memoryStore, SwitchboardError, type Address, type OutboundMessage, type SendResult, type Store } from '@switchboard/core';
+import {
+  type Address,
+  createHttpClient,
+  defineAdapter,
+  memoryStore,
+  type OutboundMessage,
+  type SendResult,
+  type Store,
+  SwitchboardError,
+} from '@switchboard/core';
 import { GraphApi } from './api.js';
 import { WhatsAppConfigSchema } from './config.js';
 import { MAX_BUTTON_TITLE, MAX_LIST_ROWS, MAX_REPLY_BUTTONS, MAX_TEXT_LENGTH, SESSION_WINDOW_MS } from './limits.js';
 import { renderWhatsApp } from './render.js';
 import { parseWhatsAppWebhook } from './webhook/parse.js';
 import { answerHandshake, SIGNATURE_HEADER, verifyMetaSignature } from './webhook/verify.js';
-import { waId, WindowTracker } from './window.js';
+import { WindowTracker, waId } from './window.js';
 
 /**
  * Creates a WhatsApp Business Cloud API adapter.
@@ -45,7 +54,10 @@ export const whatsapp = defineAdapter({
     recipientRateLimit: c.recipientRateLimit,
   }),
   create(config, meta) {
-    const api = new GraphApi(createHttpClient({ timeoutMs: config.timeoutMs, ...(config.fetch ? { fetch: config.fetch } : {}) }), config);
+    const api = new GraphApi(
+      createHttpClient({ timeoutMs: config.timeoutMs, ...(config.fetch ? { fetch: config.fetch } : {}) }),
+      config,
+    );
     // Until a switchboard hands over its store, windows live in memory (an adapter used on its own).
     let store: Store = memoryStore();
     let windows = new WindowTracker(store);
@@ -67,7 +79,10 @@ export const whatsapp = defineAdapter({
 
       /** When the window with `contact` closes (ms since epoch), or undefined when it is closed. */
       async windowClosesAt(contact: Address | string, from?: string): Promise<number | undefined> {
-        const at = await windows.lastInbound(from ?? config.phoneNumberId, typeof contact === 'string' ? contact : contact.id);
+        const at = await windows.lastInbound(
+          from ?? config.phoneNumberId,
+          typeof contact === 'string' ? contact : contact.id,
+        );
         return at === undefined ? undefined : at + SESSION_WINDOW_MS;
       },
 
@@ -89,7 +104,10 @@ export const whatsapp = defineAdapter({
       async receive(request: Request) {
         const url = new URL(request.url);
         if (request.method === 'GET') return { events: [], response: answerHandshake(url, config.verifyToken) };
-        if (request.method !== 'POST') throw new SwitchboardError('WEBHOOK_MALFORMED', `method ${request.method} is not a WhatsApp webhook`, { adapter: meta.name });
+        if (request.method !== 'POST')
+          throw new SwitchboardError('WEBHOOK_MALFORMED', `method ${request.method} is not a WhatsApp webhook`, {
+            adapter: meta.name,
+          });
         const raw = new Uint8Array(await request.arrayBuffer());
         // The raw bytes, before any parsing: Meta signs exactly what it sent.
         verifyMetaSignature(config.appSecret, raw, request.headers.get(SIGNATURE_HEADER));
@@ -109,10 +127,14 @@ export const whatsapp = defineAdapter({
         const from = sender(message.from);
         const to = message.to.id;
         if (config.enforceWindow && !rendered.templateOnly && !(await windows.isOpen(from, to))) {
-          throw new SwitchboardError('WINDOW_CLOSED', `the 24-hour window with ${to} is closed: only template messages can be sent`, {
-            adapter: meta.name,
-            channel: 'whatsapp',
-          });
+          throw new SwitchboardError(
+            'WINDOW_CLOSED',
+            `the 24-hour window with ${to} is closed: only template messages can be sent`,
+            {
+              adapter: meta.name,
+              channel: 'whatsapp',
+            },
+          );
         }
         const ids: string[] = [];
         let raw: unknown;

@@ -4,7 +4,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { parseRetryAfter, SwitchboardError, type HttpClient, type HttpResponse } from '@switchboard/core';
+import { type HttpClient, type HttpResponse, parseRetryAfter, SwitchboardError } from '@switchboard/core';
 import { z } from 'zod';
 import type { WhatsAppConfig } from './config.js';
 import { metaError } from './errors.js';
@@ -62,7 +62,11 @@ export class GraphApi {
     }
     const parsed = GraphErrorSchema.safeParse(json);
     const retryAfter = parseRetryAfter(res.header('retry-after'));
-    if (!parsed.success) throw metaError(undefined, `HTTP ${res.status}`, { status: res.status, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}) });
+    if (!parsed.success)
+      throw metaError(undefined, `HTTP ${res.status}`, {
+        status: res.status,
+        ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
+      });
     const e = parsed.data.error;
     throw metaError(e.code, e.message, {
       status: res.status,
@@ -79,17 +83,29 @@ export class GraphApi {
     try {
       json = JSON.parse(res.text);
     } catch (e) {
-      throw new SwitchboardError('PROVIDER_UNAVAILABLE', `Graph API answered ${res.status} with a body that is not JSON`, { adapter: 'whatsapp', cause: e, retryable: false });
+      throw new SwitchboardError(
+        'PROVIDER_UNAVAILABLE',
+        `Graph API answered ${res.status} with a body that is not JSON`,
+        { adapter: 'whatsapp', cause: e, retryable: false },
+      );
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new SwitchboardError('PROVIDER_UNAVAILABLE', `Graph API answered with an unexpected body: ${parsed.error.issues[0]?.message}`, { adapter: 'whatsapp', cause: parsed.error, retryable: false });
+      throw new SwitchboardError(
+        'PROVIDER_UNAVAILABLE',
+        `Graph API answered with an unexpected body: ${parsed.error.issues[0]?.message}`,
+        { adapter: 'whatsapp', cause: parsed.error, retryable: false },
+      );
     }
     return parsed.data;
   }
 
   /** `POST /{phone-number-id}/messages`. */
-  async sendMessage(phoneNumberId: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<z.output<typeof SendResponseSchema>> {
+  async sendMessage(
+    phoneNumberId: string,
+    body: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<z.output<typeof SendResponseSchema>> {
     const res = await this.http({
       method: 'POST',
       url: this.url(`${phoneNumberId}/messages`),
@@ -107,7 +123,12 @@ export class GraphApi {
       method: 'POST',
       url: this.url(`${phoneNumberId}/messages`),
       headers: this.headers({ 'content-type': 'application/json' }),
-      body: JSON.stringify({ messaging_product: 'whatsapp', status: 'read', message_id: messageId, ...(options.typing ? { typing_indicator: { type: 'text' } } : {}) }),
+      body: JSON.stringify({
+        messaging_product: 'whatsapp',
+        status: 'read',
+        message_id: messageId,
+        ...(options.typing ? { typing_indicator: { type: 'text' } } : {}),
+      }),
       timeoutMs: this.config.timeoutMs,
     });
     this.parse(z.object({ success: z.literal(true) }), res);
@@ -117,8 +138,11 @@ export class GraphApi {
   async uploadMedia(phoneNumberId: string, bytes: Uint8Array, mimeType: string, filename = 'file'): Promise<string> {
     const boundary = `----switchboard${randomUUID().replace(/-/g, '')}`;
     const enc = new TextEncoder();
-    const field = (name: string, value: string) => enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
-    const fileHead = enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename.replace(/"/g, '')}"\r\nContent-Type: ${mimeType}\r\n\r\n`);
+    const field = (name: string, value: string) =>
+      enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+    const fileHead = enc.encode(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename.replace(/"/g, '')}"\r\nContent-Type: ${mimeType}\r\n\r\n`,
+    );
     const tail = enc.encode(`\r\n--${boundary}--\r\n`);
     const chunks = [field('messaging_product', 'whatsapp'), field('type', mimeType), fileHead, bytes, tail];
     const body = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
@@ -139,8 +163,21 @@ export class GraphApi {
 
   /** Downloads a media object: its metadata, then the bytes from the short-lived URL (with the token). */
   async downloadMedia(mediaId: string): Promise<{ bytes: Uint8Array; mimeType: string; sha256?: string }> {
-    const info = this.parse(MediaInfoSchema, await this.http({ method: 'GET', url: this.url(encodeURIComponent(mediaId)), headers: this.headers(), timeoutMs: this.config.timeoutMs }));
-    const res = await this.http({ method: 'GET', url: info.url, headers: this.headers(), timeoutMs: this.config.timeoutMs });
+    const info = this.parse(
+      MediaInfoSchema,
+      await this.http({
+        method: 'GET',
+        url: this.url(encodeURIComponent(mediaId)),
+        headers: this.headers(),
+        timeoutMs: this.config.timeoutMs,
+      }),
+    );
+    const res = await this.http({
+      method: 'GET',
+      url: info.url,
+      headers: this.headers(),
+      timeoutMs: this.config.timeoutMs,
+    });
     if (res.status < 200 || res.status >= 300) this.fail(res);
     return { bytes: res.bytes, mimeType: info.mime_type, ...(info.sha256 ? { sha256: info.sha256 } : {}) };
   }

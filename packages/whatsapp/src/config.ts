@@ -19,7 +19,10 @@ export const WhatsAppConfigSchema = z.object({
   /** The default business phone number id to send from (replies leave from the number written to). */
   phoneNumberId: z.string().regex(/^\d+$/, 'must be the numeric phone number id'),
   /** Graph API version. */
-  apiVersion: z.string().regex(/^v\d+\.\d+$/).default(DEFAULT_API_VERSION),
+  apiVersion: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default(DEFAULT_API_VERSION),
   /** Graph API base URL (tests and the demo point it at the simulator). */
   baseUrl: z.string().url().default(GRAPH_API_URL),
   /** A `fetch` to call the API with; default: undici's pooled client. */

@@ -2,7 +2,7 @@
  * Meta error codes mapped to codes users act on.
  * @module
  */
-import { SwitchboardError, type ErrorCode } from '@switchboard/core';
+import { type ErrorCode, SwitchboardError } from '@switchboard/core';
 
 /** Cloud API error codes that change behaviour, by the code they become (support/error-codes). */
 export const META_ERROR_CODES: Readonly<Record<number, ErrorCode>> = {
@@ -48,16 +48,20 @@ export function metaError(
   if (code === undefined && extra.status !== undefined && extra.status >= 500) mapped = 'PROVIDER_UNAVAILABLE';
   if (code === undefined && extra.status === 429) mapped = 'RATE_LIMITED';
   const retryAfterMs = extra.retryAfterMs ?? (code === 131056 ? PAIR_LIMIT_BACKOFF_MS : undefined);
-  return new SwitchboardError(mapped, `WhatsApp${code !== undefined ? ` ${code}` : ''}: ${message}${extra.details ? ` (${extra.details})` : ''}`, {
-    adapter: 'whatsapp',
-    channel: 'whatsapp',
-    ...(code !== undefined ? { providerCode: code } : {}),
-    ...(extra.status !== undefined ? { status: extra.status } : {}),
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    details: {
-      ...(extra.fbtraceId ? { fbtraceId: extra.fbtraceId } : {}),
-      ...(extra.subcode !== undefined ? { subcode: extra.subcode } : {}),
-      ...(extra.details ? { reason: extra.details } : {}),
+  return new SwitchboardError(
+    mapped,
+    `WhatsApp${code !== undefined ? ` ${code}` : ''}: ${message}${extra.details ? ` (${extra.details})` : ''}`,
+    {
+      adapter: 'whatsapp',
+      channel: 'whatsapp',
+      ...(code !== undefined ? { providerCode: code } : {}),
+      ...(extra.status !== undefined ? { status: extra.status } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      details: {
+        ...(extra.fbtraceId ? { fbtraceId: extra.fbtraceId } : {}),
+        ...(extra.subcode !== undefined ? { subcode: extra.subcode } : {}),
+        ...(extra.details ? { reason: extra.details } : {}),
+      },
     },
-  });
+  );
 }

@@ -11,13 +11,14 @@
  * ```
  * @module
  */
-export * from './limits.js';
+
+export * from './adapter.js';
+export * from './api.js';
 export * from './config.js';
 export * from './errors.js';
-export * from './api.js';
+export * from './limits.js';
 export * from './render.js';
-export * from './window.js';
-export * from './webhook/verify.js';
-export * from './webhook/schema.js';
 export * from './webhook/parse.js';
-export * from './adapter.js';
+export * from './webhook/schema.js';
+export * from './webhook/verify.js';
+export * from './window.js';

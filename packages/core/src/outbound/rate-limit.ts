@@ -78,7 +78,11 @@ export function rateLimit(options: RateLimitOptions = {}): Transformer {
     for (;;) {
       let delay: number;
       if (shared?.takeToken) {
-        delay = await shared.takeToken(`ratelimit:${key}`, { perSecond: rate.perSecond, burst: Math.max(rate.burst ?? 1, cost) }, cost);
+        delay = await shared.takeToken(
+          `ratelimit:${key}`,
+          { perSecond: rate.perSecond, burst: Math.max(rate.burst ?? 1, cost) },
+          cost,
+        );
       } else {
         let bucket = buckets.get(key);
         if (!bucket) buckets.set(key, (bucket = new TokenBucket(rate, options.now)));
@@ -95,7 +99,8 @@ export function rateLimit(options: RateLimitOptions = {}): Transformer {
   return async function rateLimitTransformer(prev, message, adapter) {
     const rate = options.rates?.[adapter.name] ?? adapter.capabilities.rateLimit;
     // A message may cost several tokens (SMS segments); a bucket never refuses one larger than its burst forever.
-    if (rate) await take(`${adapter.name}:from:${message.from?.id ?? 'default'}`, rate, adapter.sendCost?.(message) ?? 1);
+    if (rate)
+      await take(`${adapter.name}:from:${message.from?.id ?? 'default'}`, rate, adapter.sendCost?.(message) ?? 1);
     const pair = options.recipientRates?.[adapter.name] ?? adapter.capabilities.recipientRateLimit;
     if (pair) await take(`${adapter.name}:to:${message.to.id}`, pair, 1);
     return prev(message, adapter);

@@ -5,6 +5,7 @@ import { SIM_TWILIO_ACCOUNT, TwilioSimulator, twilioSignature } from '@switchboa
 import { afterAll, describe, expect, it } from 'vitest';
 
 afterAll(stopAll);
+
 import { FULL, freePort, pool, startWorker, stopAll, stopWorker, until } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-faults-crash-'));
@@ -17,7 +18,15 @@ describe('fault: kill -9 in the middle of inbound webhooks and sends', () => {
     const sim = new TwilioSimulator();
     await sim.listen();
     const port = await freePort();
-    const env = { STORE: `sqlite:${join(dir, 'crash.db')}`, SID: SIM_TWILIO_ACCOUNT.accountSid, TOKEN: SIM_TWILIO_ACCOUNT.authToken, API: sim.url, PORT: String(port), SENDS: String(sends), LEASE_MS: '1500' };
+    const env = {
+      STORE: `sqlite:${join(dir, 'crash.db')}`,
+      SID: SIM_TWILIO_ACCOUNT.accountSid,
+      TOKEN: SIM_TWILIO_ACCOUNT.authToken,
+      API: sim.url,
+      PORT: String(port),
+      SENDS: String(sends),
+      LEASE_MS: '1500',
+    };
     let worker = await startWorker(env);
     const url = `http://127.0.0.1:${port}/webhooks/twilio`;
     const params = Array.from({ length: inbound }, (_, i) => ({
@@ -34,7 +43,14 @@ describe('fault: kill -9 in the middle of inbound webhooks and sends', () => {
     const deliver = async (p: Record<string, string>) => {
       for (;;) {
         const body = new URLSearchParams(p).toString();
-        const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(SIM_TWILIO_ACCOUNT.authToken, url, p) }, body })
+        const ok = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilioSignature(SIM_TWILIO_ACCOUNT.authToken, url, p),
+          },
+          body,
+        })
           .then((r) => r.status === 200)
           .catch(() => false);
         if (ok) return;
@@ -53,14 +69,23 @@ describe('fault: kill -9 in the middle of inbound webhooks and sends', () => {
     });
     await load;
     expect(killed).toBe(true);
-    const expected = new Set([...params.map((p) => `re: ${p.Body}`), ...Array.from({ length: sends }, (_, i) => `send ${i}`)]);
-    await until(() => [...expected].every((b) => sim.messages.some((m) => m.body === b)), 60_000, 'every reply and send delivered');
+    const expected = new Set([
+      ...params.map((p) => `re: ${p.Body}`),
+      ...Array.from({ length: sends }, (_, i) => `send ${i}`),
+    ]);
+    await until(
+      () => [...expected].every((b) => sim.messages.some((m) => m.body === b)),
+      60_000,
+      'every reply and send delivered',
+    );
     await stopWorker(worker);
     await sim.close();
     const counts = new Map<string, number>();
     for (const m of sim.messages) counts.set(m.body, (counts.get(m.body) ?? 0) + 1);
     const duplicates = [...counts.values()].reduce((n, c) => n + (c - 1), 0);
-    process.stdout.write(`[faults] crash: ${inbound} inbound + ${sends} sends, kill -9 once, ${retries} webhook redeliveries, ${sim.messages.length} provider messages, ${duplicates} duplicates\n`);
+    process.stdout.write(
+      `[faults] crash: ${inbound} inbound + ${sends} sends, kill -9 once, ${retries} webhook redeliveries, ${sim.messages.length} provider messages, ${duplicates} duplicates\n`,
+    );
     expect([...counts.keys()].filter((b) => !expected.has(b))).toEqual([]);
     // Only messages in flight at the kill can repeat: at most one claimed batch of the outbox.
     expect(duplicates).toBeLessThanOrEqual(32);

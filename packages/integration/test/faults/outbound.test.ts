@@ -20,13 +20,26 @@ describe('fault: outbound through a failing provider', () => {
     sim.setFaults({ error500: 0.2, rateLimited: 0.1, retryAfterSeconds: 0.05 });
     const store = sqliteStore({ path: join(dir, 'out.db') });
     const sb = createSwitchboard({
-      adapters: [twilio({ ...SIM_TWILIO_ACCOUNT, from: '+15550009999', baseUrl: sim.url, rateLimit: { perSecond: 5000, burst: 100 } })],
+      adapters: [
+        twilio({
+          ...SIM_TWILIO_ACCOUNT,
+          from: '+15550009999',
+          baseUrl: sim.url,
+          rateLimit: { perSecond: 5000, burst: 100 },
+        }),
+      ],
       store,
       queue: store,
       durable: { pollMs: 10, baseDelayMs: 10, maxDelayMs: 200, maxAttempts: 100, concurrency: 32 },
     });
     const started = Date.now();
-    const handles = Array.from({ length: total }, (_, i) => sb.send({ to: { channel: 'sms', id: `+1555200${String(i % customers).padStart(4, '0')}` }, parts: [{ type: 'text', text: `msg ${i}` }], idempotencyKey: `m${i}` }));
+    const handles = Array.from({ length: total }, (_, i) =>
+      sb.send({
+        to: { channel: 'sms', id: `+1555200${String(i % customers).padStart(4, '0')}` },
+        parts: [{ type: 'text', text: `msg ${i}` }],
+        idempotencyKey: `m${i}`,
+      }),
+    );
     const results = await Promise.all(handles);
     const seconds = (Date.now() - started) / 1000;
     await sb.close();
@@ -42,7 +55,9 @@ describe('fault: outbound through a failing provider', () => {
       expect(order, to).toEqual([...order].sort((a, b) => a - b));
     }
     const faults = sim.requests.length - total;
-    process.stdout.write(`[faults] outbound: ${total} delivered once each, ${faults} injected failures retried, ${seconds.toFixed(1)} s\n`);
+    process.stdout.write(
+      `[faults] outbound: ${total} delivered once each, ${faults} injected failures retried, ${seconds.toFixed(1)} s\n`,
+    );
     expect(faults).toBeGreaterThan(total * 0.2);
   }, 120_000);
 });

@@ -6,7 +6,7 @@
  * @module
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { SimulatorServer, type DeliveredWebhook, type RecordedRequest, type SimResponse } from './server.js';
+import { type DeliveredWebhook, type RecordedRequest, type SimResponse, SimulatorServer } from './server.js';
 
 /** A message the simulator accepted. */
 export interface MetaSimMessage {
@@ -50,9 +50,23 @@ export function metaSignature(appSecret: string, raw: string | Uint8Array): stri
 }
 
 const wamid = () => 'wamid.' + Buffer.from('HBgL' + randomBytes(24).toString('hex')).toString('base64');
-const graphError = (status: number, code: number, message: string, details?: string, type = 'OAuthException'): SimResponse => ({
+const graphError = (
+  status: number,
+  code: number,
+  message: string,
+  details?: string,
+  type = 'OAuthException',
+): SimResponse => ({
   status,
-  body: { error: { message: `(#${code}) ${message}`, type, code, ...(details ? { error_data: { messaging_product: 'whatsapp', details } } : {}), fbtrace_id: 'A' + randomBytes(10).toString('base64url') } },
+  body: {
+    error: {
+      message: `(#${code}) ${message}`,
+      type,
+      code,
+      ...(details ? { error_data: { messaging_product: 'whatsapp', details } } : {}),
+      fbtrace_id: 'A' + randomBytes(10).toString('base64url'),
+    },
+  },
 });
 
 const len = (s: unknown) => (typeof s === 'string' ? [...s].length : 0);
@@ -68,12 +82,19 @@ export function validateMetaMessage(body: Record<string, unknown>): string | und
     case 'text':
       if (len(content.body) < 1 || len(content.body) > 4096) return 'text.body must be 1-4096 characters';
       return undefined;
-    case 'image': case 'audio': case 'video': case 'document': case 'sticker':
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'document':
+    case 'sticker':
       if (!content.id && !content.link) return `${type} needs id or link`;
-      if ((type === 'audio' || type === 'sticker') && content.caption !== undefined) return `${type} cannot have a caption`;
+      if ((type === 'audio' || type === 'sticker') && content.caption !== undefined)
+        return `${type} cannot have a caption`;
       return undefined;
     case 'location':
-      return typeof content.latitude === 'number' && typeof content.longitude === 'number' ? undefined : 'location needs latitude and longitude';
+      return typeof content.latitude === 'number' && typeof content.longitude === 'number'
+        ? undefined
+        : 'location needs latitude and longitude';
     case 'contacts':
       return Array.isArray(body.contacts) ? undefined : 'contacts must be an array';
     case 'reaction':
@@ -87,7 +108,8 @@ export function validateMetaMessage(body: Record<string, unknown>): string | und
       if (i.footer && len(i.footer.text) > 60) return 'footer.text over 60 characters';
       if (i.type === 'button') {
         const buttons = i.action?.buttons;
-        if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return 'action.buttons must have 1-3 buttons';
+        if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3)
+          return 'action.buttons must have 1-3 buttons';
         if (len(i.body?.text) < 1 || len(i.body?.text) > 1024) return 'body.text must be 1-1024 characters';
         const titles = new Set<string>();
         for (const b of buttons) {
@@ -190,13 +212,22 @@ export class MetaSimulator extends SimulatorServer {
   }
 
   /** Performs the webhook subscription handshake against `url`; returns the answer. */
-  async subscribe(url: string, verifyToken: string, challenge = String(Math.floor(Math.random() * 1e9))): Promise<{ status: number; body: string; challenge: string }> {
-    const res = await fetch(`${url}${url.includes('?') ? '&' : '?'}hub.mode=subscribe&hub.challenge=${challenge}&hub.verify_token=${encodeURIComponent(verifyToken)}`);
+  async subscribe(
+    url: string,
+    verifyToken: string,
+    challenge = String(Math.floor(Math.random() * 1e9)),
+  ): Promise<{ status: number; body: string; challenge: string }> {
+    const res = await fetch(
+      `${url}${url.includes('?') ? '&' : '?'}hub.mode=subscribe&hub.challenge=${challenge}&hub.verify_token=${encodeURIComponent(verifyToken)}`,
+    );
     return { status: res.status, body: await res.text(), challenge };
   }
 
   /** Delivers a signed webhook whose `value` holds `messages` and/or `statuses` (several allowed). */
-  async deliverValue(value: Record<string, unknown>, options: { phoneNumberId?: string; url?: string } = {}): Promise<DeliveredWebhook> {
+  async deliverValue(
+    value: Record<string, unknown>,
+    options: { phoneNumberId?: string; url?: string } = {},
+  ): Promise<DeliveredWebhook> {
     const body = {
       object: 'whatsapp_business_account',
       entry: [
@@ -204,7 +235,14 @@ export class MetaSimulator extends SimulatorServer {
           id: SIM_META.businessAccountId,
           changes: [
             {
-              value: { messaging_product: 'whatsapp', metadata: { display_phone_number: SIM_META.displayPhoneNumber, phone_number_id: options.phoneNumberId ?? SIM_META.phoneNumberId }, ...value },
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: {
+                  display_phone_number: SIM_META.displayPhoneNumber,
+                  phone_number_id: options.phoneNumberId ?? SIM_META.phoneNumberId,
+                },
+                ...value,
+              },
               field: 'messages',
             },
           ],
@@ -217,40 +255,100 @@ export class MetaSimulator extends SimulatorServer {
   /** Delivers a raw body, signed. */
   async deliverRaw(raw: string, url = this.webhookUrl): Promise<DeliveredWebhook> {
     if (!url) throw new Error('meta simulator: no webhookUrl');
-    return this.deliver(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(this.appSecret, raw), 'user-agent': 'facebookexternalua' }, body: raw });
+    return this.deliver(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': metaSignature(this.appSecret, raw),
+        'user-agent': 'facebookexternalua',
+      },
+      body: raw,
+    });
   }
 
   /** Delivers an inbound message of any type from `from` (a wa_id); returns its id and the delivery. */
-  async sendInbound(from: string, message: Record<string, unknown>, options: { name?: string; phoneNumberId?: string; timestamp?: number } = {}): Promise<{ id: string; delivered: DeliveredWebhook }> {
+  async sendInbound(
+    from: string,
+    message: Record<string, unknown>,
+    options: { name?: string; phoneNumberId?: string; timestamp?: number } = {},
+  ): Promise<{ id: string; delivered: DeliveredWebhook }> {
     const id = wamid();
     const ts = options.timestamp ?? Date.now();
     this.lastInbound.set(from, ts);
     const delivered = await this.deliverValue(
-      { contacts: [{ profile: { name: options.name ?? 'Customer' }, wa_id: from }], messages: [{ from, id, timestamp: String(Math.floor(ts / 1000)), ...message }] },
+      {
+        contacts: [{ profile: { name: options.name ?? 'Customer' }, wa_id: from }],
+        messages: [{ from, id, timestamp: String(Math.floor(ts / 1000)), ...message }],
+      },
       options.phoneNumberId ? { phoneNumberId: options.phoneNumberId } : {},
     );
     return { id, delivered };
   }
 
   /** A customer's text. */
-  sendText(from: string, text: string, options: { name?: string; context?: string; phoneNumberId?: string; timestamp?: number } = {}) {
-    return this.sendInbound(from, { type: 'text', text: { body: text }, ...(options.context ? { context: { from: SIM_META.displayPhoneNumber, id: options.context } } : {}) }, options);
+  sendText(
+    from: string,
+    text: string,
+    options: { name?: string; context?: string; phoneNumberId?: string; timestamp?: number } = {},
+  ) {
+    return this.sendInbound(
+      from,
+      {
+        type: 'text',
+        text: { body: text },
+        ...(options.context ? { context: { from: SIM_META.displayPhoneNumber, id: options.context } } : {}),
+      },
+      options,
+    );
   }
 
   /** A customer's tap on a reply button of message `context`. */
   tapButton(from: string, context: string, button: { id: string; title: string }, options: { name?: string } = {}) {
-    return this.sendInbound(from, { type: 'interactive', context: { from: SIM_META.displayPhoneNumber, id: context }, interactive: { type: 'button_reply', button_reply: button } }, options);
+    return this.sendInbound(
+      from,
+      {
+        type: 'interactive',
+        context: { from: SIM_META.displayPhoneNumber, id: context },
+        interactive: { type: 'button_reply', button_reply: button },
+      },
+      options,
+    );
   }
 
   /** A customer's choice of a list row of message `context`. */
-  chooseRow(from: string, context: string, row: { id: string; title: string; description?: string }, options: { name?: string } = {}) {
-    return this.sendInbound(from, { type: 'interactive', context: { from: SIM_META.displayPhoneNumber, id: context }, interactive: { type: 'list_reply', list_reply: row } }, options);
+  chooseRow(
+    from: string,
+    context: string,
+    row: { id: string; title: string; description?: string },
+    options: { name?: string } = {},
+  ) {
+    return this.sendInbound(
+      from,
+      {
+        type: 'interactive',
+        context: { from: SIM_META.displayPhoneNumber, id: context },
+        interactive: { type: 'list_reply', list_reply: row },
+      },
+      options,
+    );
   }
 
   /** A customer's image (stored, so the bot can download it). */
   sendImage(from: string, bytes: Buffer, mimeType = 'image/jpeg', caption?: string, options: { name?: string } = {}) {
     const mediaId = this.addMedia(bytes, mimeType);
-    return this.sendInbound(from, { type: 'image', image: { id: mediaId, mime_type: mimeType, sha256: createHash('sha256').update(bytes).digest('base64'), ...(caption ? { caption } : {}) } }, options);
+    return this.sendInbound(
+      from,
+      {
+        type: 'image',
+        image: {
+          id: mediaId,
+          mime_type: mimeType,
+          sha256: createHash('sha256').update(bytes).digest('base64'),
+          ...(caption ? { caption } : {}),
+        },
+      },
+      options,
+    );
   }
 
   /** Clears recorded state besides what the base class clears. */
@@ -276,7 +374,8 @@ export class MetaSimulator extends SimulatorServer {
       return graphError(400, 100, 'Invalid parameter', 'body is not JSON');
     }
     if (body.status === 'read') {
-      if (typeof body.message_id !== 'string') return graphError(400, 100, 'Invalid parameter', 'message_id is required');
+      if (typeof body.message_id !== 'string')
+        return graphError(400, 100, 'Invalid parameter', 'message_id is required');
       this.readReceipts.push(body.message_id);
       return { status: 200, body: { success: true } };
     }
@@ -298,13 +397,21 @@ export class MetaSimulator extends SimulatorServer {
     if (this.options.enforceWindow && body.type !== 'template') {
       const last = this.lastInbound.get(to);
       if (last === undefined || Date.now() - last > 24 * 3600 * 1000) {
-        return graphError(400, 131047, 'Re-engagement message', 'More than 24 hours have passed since the recipient last replied to the sender number.');
+        return graphError(
+          400,
+          131047,
+          'Re-engagement message',
+          'More than 24 hours have passed since the recipient last replied to the sender number.',
+        );
       }
     }
     const id = wamid();
     this.messages.push({ id, phoneNumberId, to: String(body.to), type: String(body.type), body, at: Date.now() });
     this.track(this.sendStatuses(id, phoneNumberId, to));
-    return { status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: to }], messages: [{ id }] } };
+    return {
+      status: 200,
+      body: { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: to }], messages: [{ id }] },
+    };
   }
 
   private track(p: Promise<unknown>): void {
@@ -318,8 +425,21 @@ export class MetaSimulator extends SimulatorServer {
     const sequence: string[] = failure ? ['failed'] : (this.options.statuses ?? ['sent', 'delivered']);
     for (const status of sequence) {
       await new Promise((r) => setTimeout(r, this.options.statusDelayMs ?? 5));
-      const s: Record<string, unknown> = { id, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: to };
-      if (failure) s.errors = [{ code: failure, title: `Simulated failure ${failure}`, message: `Simulated failure ${failure}`, error_data: { details: 'simulated by MetaSimulator.failFor' } }];
+      const s: Record<string, unknown> = {
+        id,
+        status,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        recipient_id: to,
+      };
+      if (failure)
+        s.errors = [
+          {
+            code: failure,
+            title: `Simulated failure ${failure}`,
+            message: `Simulated failure ${failure}`,
+            error_data: { details: 'simulated by MetaSimulator.failFor' },
+          },
+        ];
       await this.deliverValue({ statuses: [s] }, { phoneNumberId }).catch(() => undefined);
     }
   }
@@ -342,10 +462,24 @@ export class MetaSimulator extends SimulatorServer {
   private mediaInfo(req: RecordedRequest): SimResponse {
     if (!this.authorised(req)) return graphError(401, 190, 'Invalid OAuth access token.');
     const m = this.media.get(req.params.mediaId!);
-    if (!m) return graphError(404, 100, 'Unsupported get request', `media ${req.params.mediaId} does not exist`, 'GraphMethodException');
+    if (!m)
+      return graphError(
+        404,
+        100,
+        'Unsupported get request',
+        `media ${req.params.mediaId} does not exist`,
+        'GraphMethodException',
+      );
     return {
       status: 200,
-      body: { messaging_product: 'whatsapp', url: `${this.url}/media-download/${req.params.mediaId}`, mime_type: m.mimeType, sha256: createHash('sha256').update(m.bytes).digest('hex'), file_size: m.bytes.length, id: req.params.mediaId },
+      body: {
+        messaging_product: 'whatsapp',
+        url: `${this.url}/media-download/${req.params.mediaId}`,
+        mime_type: m.mimeType,
+        sha256: createHash('sha256').update(m.bytes).digest('hex'),
+        file_size: m.bytes.length,
+        id: req.params.mediaId,
+      },
     };
   }
 

@@ -7,7 +7,10 @@ describe('SimulatorServer', () => {
 
   const start = async () => {
     sim = new SimulatorServer('demo');
-    sim.route('POST', '/v1/accounts/:sid/messages', (req) => ({ status: 201, body: { sid: req.params.sid, echo: req.body } }));
+    sim.route('POST', '/v1/accounts/:sid/messages', (req) => ({
+      status: 201,
+      body: { sid: req.params.sid, echo: req.body },
+    }));
     return sim.listen();
   };
 
@@ -17,7 +20,12 @@ describe('SimulatorServer', () => {
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual({ sid: 'AC1', echo: 'Body=hi' });
     expect(sim.requests).toHaveLength(1);
-    expect(sim.requests[0]).toMatchObject({ method: 'POST', path: '/v1/accounts/AC1/messages', body: 'Body=hi', params: { sid: 'AC1' } });
+    expect(sim.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/v1/accounts/AC1/messages',
+      body: 'Body=hi',
+      params: { sid: 'AC1' },
+    });
     expect(sim.requests[0]!.query.get('x')).toBe('1');
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
@@ -47,7 +55,9 @@ describe('SimulatorServer', () => {
   it('drops connections on demand', async () => {
     const base = await start();
     sim.scriptNext({ status: 0, drop: true });
-    await expect(fetch(`${base}/v1/accounts/AC1/messages`, { method: 'POST', body: '' })).rejects.toThrow(/fetch failed/);
+    await expect(fetch(`${base}/v1/accounts/AC1/messages`, { method: 'POST', body: '' })).rejects.toThrow(
+      /fetch failed/,
+    );
   });
 
   it('delivers webhooks and records the answer', async () => {
@@ -56,7 +66,10 @@ describe('SimulatorServer', () => {
     target.route('POST', '/hook', () => ({ status: 200, body: '<Response/>' }));
     const hook = await target.listen();
     try {
-      const delivered = await sim.deliver(`${hook}/hook`, { body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const delivered = await sim.deliver(`${hook}/hook`, {
+        body: 'a=1',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(delivered).toMatchObject({ status: 200, responseBody: '<Response/>', body: 'a=1' });
       expect(sim.webhooks).toHaveLength(1);
       expect(target.requests[0]!.body).toBe('a=1');

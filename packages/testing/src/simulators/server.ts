@@ -168,10 +168,24 @@ export class SimulatorServer {
    * Delivers a webhook to `url` as the provider would, and records the answer.
    * Subclasses sign the body before calling this.
    */
-  async deliver(url: string, init: { method?: string; headers?: Record<string, string>; body?: string }): Promise<DeliveredWebhook> {
+  async deliver(
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string },
+  ): Promise<DeliveredWebhook> {
     const method = init.method ?? 'POST';
-    const res = await fetch(url, { method, headers: init.headers ?? {}, ...(init.body !== undefined && method !== 'GET' ? { body: init.body } : {}) });
-    const delivered = { url, method, body: init.body ?? '', status: res.status, responseBody: await res.text(), at: Date.now() };
+    const res = await fetch(url, {
+      method,
+      headers: init.headers ?? {},
+      ...(init.body !== undefined && method !== 'GET' ? { body: init.body } : {}),
+    });
+    const delivered = {
+      url,
+      method,
+      body: init.body ?? '',
+      status: res.status,
+      responseBody: await res.text(),
+      at: Date.now(),
+    };
     this.webhooks.push(delivered);
     return delivered;
   }
@@ -194,7 +208,16 @@ export class SimulatorServer {
     const params: Record<string, string> = {};
     if (route && match) route.keys.forEach((k, i) => (params[k] = decodeURIComponent(match![i + 1]!)));
     const raw = Buffer.concat(chunks);
-    const recorded: RecordedRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body: raw.toString('utf8'), raw, params, at: Date.now() };
+    const recorded: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: raw.toString('utf8'),
+      raw,
+      params,
+      at: Date.now(),
+    };
     this.requests.push(recorded);
 
     const scriptIndex = this.scripted.findIndex((s) => !s.match || s.match(recorded));
@@ -209,9 +232,17 @@ export class SimulatorServer {
     if (fault === 'drop') return void req.socket.destroy();
     if (fault === '500') return this.write(res, { status: 500, body: { error: 'simulated server error' } });
     if (fault === '429') {
-      return this.write(res, { status: 429, headers: { 'retry-after': String(this.faults.retryAfterSeconds ?? 1) }, body: { error: 'simulated rate limit' } });
+      return this.write(res, {
+        status: 429,
+        headers: { 'retry-after': String(this.faults.retryAfterSeconds ?? 1) },
+        body: { error: 'simulated rate limit' },
+      });
     }
-    if (!route) return this.write(res, { status: 404, body: { error: `${this.name} simulator: no route ${method} ${url.pathname}` } });
+    if (!route)
+      return this.write(res, {
+        status: 404,
+        body: { error: `${this.name} simulator: no route ${method} ${url.pathname}` },
+      });
     try {
       this.write(res, await route.handler(recorded));
     } catch (e) {
@@ -223,7 +254,12 @@ export class SimulatorServer {
     const f = this.faults;
     const r = (f.random ?? Math.random)();
     let edge = 0;
-    for (const [kind, share] of [['hang', f.hang], ['drop', f.drop], ['500', f.error500], ['429', f.rateLimited]] as const) {
+    for (const [kind, share] of [
+      ['hang', f.hang],
+      ['drop', f.drop],
+      ['500', f.error500],
+      ['429', f.rateLimited],
+    ] as const) {
       edge += share ?? 0;
       if (r < edge) return kind;
     }
@@ -233,7 +269,12 @@ export class SimulatorServer {
   private write(res: ServerResponse, response: SimResponse): void {
     const isText = typeof response.body === 'string';
     const isBytes = Buffer.isBuffer(response.body);
-    const body = response.body === undefined ? '' : isText || isBytes ? (response.body as string | Buffer) : JSON.stringify(response.body);
+    const body =
+      response.body === undefined
+        ? ''
+        : isText || isBytes
+          ? (response.body as string | Buffer)
+          : JSON.stringify(response.body);
     res.writeHead(response.status, {
       'content-type': isBytes ? 'application/octet-stream' : isText ? 'text/plain; charset=utf-8' : 'application/json',
       ...response.headers,

@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { analyzeSms } from '@switchboard/sms';
-import { SimulatorServer, type DeliveredWebhook, type RecordedRequest, type SimResponse } from './server.js';
+import { type DeliveredWebhook, type RecordedRequest, type SimResponse, SimulatorServer } from './server.js';
 
 /** A message the simulator created through its Messages API. */
 export interface TwilioSimMessage {
@@ -35,7 +35,10 @@ export interface TwilioSimulatorOptions {
 }
 
 /** The default test account of the simulator. */
-export const SIM_TWILIO_ACCOUNT = { accountSid: 'AC00000000000000000000000000000001', authToken: 'sim-twilio-auth-token' } as const;
+export const SIM_TWILIO_ACCOUNT = {
+  accountSid: 'AC00000000000000000000000000000001',
+  authToken: 'sim-twilio-auth-token',
+} as const;
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const sid = (prefix: string) => prefix + randomBytes(16).toString('hex');
@@ -92,7 +95,9 @@ export class TwilioSimulator extends SimulatorServer {
     this.route('GET', '/2010-04-01/Accounts/:accountSid/Messages/:messageSid/Media/:mediaSid', (req) => {
       if (!this.authorised(req)) return error(401, 20003, 'Authenticate');
       const m = this.media.get(req.params.mediaSid!);
-      return m ? { status: 200, body: m.bytes, headers: { 'content-type': m.contentType } } : error(404, 20404, 'The requested resource was not found');
+      return m
+        ? { status: 200, body: m.bytes, headers: { 'content-type': m.contentType } }
+        : error(404, 20404, 'The requested resource was not found');
     });
   }
 
@@ -131,7 +136,14 @@ export class TwilioSimulator extends SimulatorServer {
    */
   async sendSms(
     url: string,
-    message: { from: string; to: string; body?: string; media?: { url: string; contentType: string }[]; params?: Record<string, string>; method?: 'POST' | 'GET' },
+    message: {
+      from: string;
+      to: string;
+      body?: string;
+      media?: { url: string; contentType: string }[];
+      params?: Record<string, string>;
+      method?: 'POST' | 'GET';
+    },
   ): Promise<DeliveredWebhook> {
     const messageSid = sid(message.media?.length ? 'MM' : 'SM');
     const params: Record<string, string> = {
@@ -159,14 +171,25 @@ export class TwilioSimulator extends SimulatorServer {
   }
 
   /** Delivers any parameters as a signed Twilio webhook (form POST, or GET with a query string). */
-  async deliverSigned(url: string, params: Record<string, string>, method: 'POST' | 'GET' = 'POST'): Promise<DeliveredWebhook> {
+  async deliverSigned(
+    url: string,
+    params: Record<string, string>,
+    method: 'POST' | 'GET' = 'POST',
+  ): Promise<DeliveredWebhook> {
     if (method === 'GET') {
       const full = `${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams(params).toString()}`;
-      return this.deliver(full, { method: 'GET', headers: { 'x-twilio-signature': twilioSignature(this.authToken, full, {}), 'user-agent': 'TwilioProxy/1.1' } });
+      return this.deliver(full, {
+        method: 'GET',
+        headers: { 'x-twilio-signature': twilioSignature(this.authToken, full, {}), 'user-agent': 'TwilioProxy/1.1' },
+      });
     }
     return this.deliver(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(this.authToken, url, params), 'user-agent': 'TwilioProxy/1.1' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(this.authToken, url, params),
+        'user-agent': 'TwilioProxy/1.1',
+      },
       body: new URLSearchParams(params).toString(),
     });
   }
@@ -195,12 +218,14 @@ export class TwilioSimulator extends SimulatorServer {
     const body = form.get('Body') ?? '';
     const media = form.getAll('MediaUrl');
     if (!to) return error(400, 21604, "A 'To' phone number is required.");
-    if (!E164.test(to.replace(/^whatsapp:/, ''))) return error(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
+    if (!E164.test(to.replace(/^whatsapp:/, '')))
+      return error(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
     if (!from && !service) return error(400, 21603, "A 'From' phone number is required.");
     if (!body && media.length === 0) return error(400, 21602, 'Message body is required.');
     if (body.length > 1600) return error(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
     if (media.length > 10) return error(400, 21623, 'Number of media files exceeds allowed limit.');
-    if (this.optedOut.has(to.replace(/^whatsapp:/, ''))) return error(400, 21610, 'Attempt to send to unsubscribed recipient');
+    if (this.optedOut.has(to.replace(/^whatsapp:/, '')))
+      return error(400, 21610, 'Attempt to send to unsubscribed recipient');
 
     const message: TwilioSimMessage = {
       sid: sid(media.length ? 'MM' : 'SM'),

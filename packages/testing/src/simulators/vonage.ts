@@ -6,7 +6,7 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { analyzeSms } from '@switchboard/sms';
-import { SimulatorServer, type DeliveredWebhook, type RecordedRequest, type SimResponse } from './server.js';
+import { type DeliveredWebhook, type RecordedRequest, type SimResponse, SimulatorServer } from './server.js';
 
 /** A signature method as the Vonage dashboard names it. */
 export type VonageSimSignatureMethod = 'md5hash' | 'md5' | 'sha1' | 'sha256' | 'sha512';
@@ -41,16 +41,28 @@ export interface VonageSimulatorOptions {
 }
 
 /** The simulator's default credentials. */
-export const SIM_VONAGE = { apiKey: 'simkey01', apiSecret: 'sim-vonage-secret', signatureSecret: 'sim-vonage-signature-secret' } as const;
+export const SIM_VONAGE = {
+  apiKey: 'simkey01',
+  apiSecret: 'sim-vonage-secret',
+  signatureSecret: 'sim-vonage-signature-secret',
+} as const;
 
 /** Signs parameters as Vonage does (see the adapter for the algorithm); independent implementation. */
-export function signVonageParams(params: Record<string, string>, secret: string, method: VonageSimSignatureMethod): string {
+export function signVonageParams(
+  params: Record<string, string>,
+  secret: string,
+  method: VonageSimSignatureMethod,
+): string {
   const query = Object.keys(params)
     .filter((k) => k !== 'sig')
     .sort()
     .map((k) => `&${k}=${params[k]!.replace(/[&=]/g, '_')}`)
     .join('');
-  return method === 'md5hash' ? createHash('md5').update(query + secret).digest('hex') : createHmac(method, secret).update(query).digest('hex');
+  return method === 'md5hash'
+    ? createHash('md5')
+        .update(query + secret)
+        .digest('hex')
+    : createHmac(method, secret).update(query).digest('hex');
 }
 
 const messageId = () => randomBytes(8).toString('hex').toUpperCase();
@@ -103,7 +115,11 @@ export class VonageSimulator extends SimulatorServer {
   /** Signs `params` (adding `timestamp` and `nonce`) when a signature secret is set. */
   sign(params: Record<string, string>, at = Date.now()): Record<string, string> {
     if (!this.options.signatureSecret) return params;
-    const signed: Record<string, string> = { ...params, timestamp: String(Math.floor(at / 1000)), nonce: randomBytes(16).toString('hex') };
+    const signed: Record<string, string> = {
+      ...params,
+      timestamp: String(Math.floor(at / 1000)),
+      nonce: randomBytes(16).toString('hex'),
+    };
     signed.sig = signVonageParams(signed, this.options.signatureSecret, this.options.signatureMethod ?? 'md5hash');
     return signed;
   }
@@ -115,9 +131,15 @@ export class VonageSimulator extends SimulatorServer {
   inboundParts(message: { from: string; to: string; text: string }): Record<string, string>[] {
     const analysis = analyzeSms(message.text);
     const type = analysis.encoding === 'UCS-2' ? 'unicode' : 'text';
-    const base = { msisdn: message.from.replace(/^\+/, ''), to: message.to.replace(/^\+/, ''), type, 'api-key': this.apiKey };
+    const base = {
+      msisdn: message.from.replace(/^\+/, ''),
+      to: message.to.replace(/^\+/, ''),
+      type,
+      'api-key': this.apiKey,
+    };
     const keyword = (message.text.trim().split(/\s+/)[0] ?? '').toUpperCase();
-    if (analysis.parts.length === 1) return [{ ...base, messageId: messageId(), text: message.text, keyword, 'message-timestamp': stamp() }];
+    if (analysis.parts.length === 1)
+      return [{ ...base, messageId: messageId(), text: message.text, keyword, 'message-timestamp': stamp() }];
     const ref = String(Math.floor(Math.random() * 255));
     return analysis.parts.map((p, i) => ({
       ...base,
@@ -140,12 +162,28 @@ export class VonageSimulator extends SimulatorServer {
   }
 
   /** Delivers one parameter set, signed, in the configured format. */
-  async deliverParams(url: string, params: Record<string, string>, options: { format?: VonageWebhookFormat; at?: number } = {}): Promise<DeliveredWebhook> {
+  async deliverParams(
+    url: string,
+    params: Record<string, string>,
+    options: { format?: VonageWebhookFormat; at?: number } = {},
+  ): Promise<DeliveredWebhook> {
     const signed = this.sign(params, options.at);
     const format = options.format ?? this.options.format ?? 'JSON';
-    if (format === 'GET') return this.deliver(`${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams(signed).toString()}`, { method: 'GET' });
-    if (format === 'POST') return this.deliver(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(signed).toString() });
-    return this.deliver(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) });
+    if (format === 'GET')
+      return this.deliver(`${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams(signed).toString()}`, {
+        method: 'GET',
+      });
+    if (format === 'POST')
+      return this.deliver(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(signed).toString(),
+      });
+    return this.deliver(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(signed),
+    });
   }
 
   /** Clears recorded state besides what the base class clears. */
@@ -158,8 +196,13 @@ export class VonageSimulator extends SimulatorServer {
 
   private send(req: RecordedRequest): SimResponse {
     const type = String(req.headers['content-type'] ?? '');
-    const p: Record<string, string> = type.includes('json') ? (JSON.parse(req.body || '{}') as Record<string, string>) : Object.fromEntries(new URLSearchParams(req.body));
-    const fail = (status: string, text: string): SimResponse => ({ status: 200, body: { 'message-count': '1', messages: [{ status, 'error-text': text }] } });
+    const p: Record<string, string> = type.includes('json')
+      ? (JSON.parse(req.body || '{}') as Record<string, string>)
+      : Object.fromEntries(new URLSearchParams(req.body));
+    const fail = (status: string, text: string): SimResponse => ({
+      status: 200,
+      body: { 'message-count': '1', messages: [{ status, 'error-text': text }] },
+    });
     // Credentials in the body (form or JSON), or as Basic auth (how the official SDK sends them).
     const basic = /^Basic (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
     const [user, pass] = basic ? Buffer.from(basic, 'base64').toString().split(':') : [p.api_key, p.api_secret];
@@ -168,17 +211,36 @@ export class VonageSimulator extends SimulatorServer {
     if (!p.to) return fail('2', 'Missing to param');
     if (!p.text) return fail('2', 'Missing text param');
     if (!/^\d{6,15}$/.test(p.to)) return fail('3', 'Invalid to param');
-    if (p.type === 'text' && analyzeSms(p.text).encoding === 'UCS-2') return fail('3', 'Invalid text param: type text with characters outside GSM-7');
+    if (p.type === 'text' && analyzeSms(p.text).encoding === 'UCS-2')
+      return fail('3', 'Invalid text param: type text with characters outside GSM-7');
     if (p.callback && !/^https?:\/\//.test(p.callback)) return fail('23', 'Invalid callback url');
-    if (this.options.whitelist && !this.options.whitelist.includes(p.to)) return fail('29', 'Non White-listed Destination - rejected');
+    if (this.options.whitelist && !this.options.whitelist.includes(p.to))
+      return fail('29', 'Non White-listed Destination - rejected');
     const queued = this.statusQueue.shift();
     if (queued) return fail(queued.status, queued.text);
     const analysis = analyzeSms(p.text);
     const messages = analysis.parts.map((part) => {
-      const m: VonageSimMessage = { messageId: messageId(), from: p.from!, to: p.to!, text: part.text, type: p.type ?? 'text', clientRef: p['client-ref'], callback: p.callback, at: Date.now() };
+      const m: VonageSimMessage = {
+        messageId: messageId(),
+        from: p.from!,
+        to: p.to!,
+        text: part.text,
+        type: p.type ?? 'text',
+        clientRef: p['client-ref'],
+        callback: p.callback,
+        at: Date.now(),
+      };
       this.messages.push(m);
       if (m.callback) this.track(this.receipt(m));
-      return { to: p.to, 'message-id': m.messageId, status: '0', 'remaining-balance': '3.14159265', 'message-price': '0.03330000', network: '23410', ...(p['client-ref'] ? { 'client-ref': p['client-ref'] } : {}) };
+      return {
+        to: p.to,
+        'message-id': m.messageId,
+        status: '0',
+        'remaining-balance': '3.14159265',
+        'message-price': '0.03330000',
+        network: '23410',
+        ...(p['client-ref'] ? { 'client-ref': p['client-ref'] } : {}),
+      };
     });
     return { status: 200, body: { 'message-count': String(messages.length), messages } };
   }

@@ -3,9 +3,17 @@
  * status callbacks.
  * @module
  */
-import { SwitchboardError, type Content, type MediaKind, type Status, type SwitchboardEvent, type Address } from '@switchboard/core';
-import { toE164 } from '@switchboard/sms';
+
 import { createHash } from 'node:crypto';
+import {
+  type Address,
+  type Content,
+  type MediaKind,
+  type Status,
+  SwitchboardError,
+  type SwitchboardEvent,
+} from '@switchboard/core';
+import { toE164 } from '@switchboard/sms';
 import { z } from 'zod';
 import { twilioError } from '../errors.js';
 import type { TwilioParams } from './verify.js';
@@ -88,7 +96,9 @@ function fallbackId(params: TwilioParams): string {
 }
 
 const fail = (error: z.ZodError) =>
-  new SwitchboardError('WEBHOOK_MALFORMED', error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), { adapter: 'twilio' });
+  new SwitchboardError('WEBHOOK_MALFORMED', error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), {
+    adapter: 'twilio',
+  });
 
 /** Turns one webhook's parameters into events (one message, or one status). */
 export function parseTwilioParams(params: TwilioParams, adapter: string, defaultCountry?: string): SwitchboardEvent[] {
@@ -102,7 +112,8 @@ export function parseTwilioParams(params: TwilioParams, adapter: string, default
     if (!parsed.success) throw fail(parsed.error);
     const p = parsed.data;
     const status = TWILIO_STATUS[p.MessageStatus];
-    if (!status) throw new SwitchboardError('WEBHOOK_MALFORMED', `unknown MessageStatus "${p.MessageStatus}"`, { adapter });
+    if (!status)
+      throw new SwitchboardError('WEBHOOK_MALFORMED', `unknown MessageStatus "${p.MessageStatus}"`, { adapter });
     const code = p.ErrorCode ? Number(p.ErrorCode) : undefined;
     const to = p.To ? addressOf(p.To, defaultCountry) : undefined;
     return [
@@ -113,7 +124,13 @@ export function parseTwilioParams(params: TwilioParams, adapter: string, default
         status,
         ...(to ? { to } : {}),
         ...(p.From ? { from: addressOf(p.From, defaultCountry) } : {}),
-        ...(code !== undefined && !Number.isNaN(code) ? { error: twilioError(code, p.ErrorMessage ?? `delivery ${p.MessageStatus}`, { ...(to ? { channel: to.channel } : {}) }) } : {}),
+        ...(code !== undefined && !Number.isNaN(code)
+          ? {
+              error: twilioError(code, p.ErrorMessage ?? `delivery ${p.MessageStatus}`, {
+                ...(to ? { channel: to.channel } : {}),
+              }),
+            }
+          : {}),
         timestamp: new Date(),
         raw: params,
       },
@@ -130,21 +147,38 @@ export function parseTwilioParams(params: TwilioParams, adapter: string, default
   const parts: Content[] = [];
   if (p.Body !== undefined && p.Body !== '') parts.push({ type: 'text', text: p.Body });
   const numMedia = Number(p.NumMedia ?? 0);
-  if (!Number.isInteger(numMedia) || numMedia < 0 || numMedia > 10) throw new SwitchboardError('WEBHOOK_MALFORMED', `NumMedia "${p.NumMedia}" is not 0-10`, { adapter });
+  if (!Number.isInteger(numMedia) || numMedia < 0 || numMedia > 10)
+    throw new SwitchboardError('WEBHOOK_MALFORMED', `NumMedia "${p.NumMedia}" is not 0-10`, { adapter });
   for (let i = 0; i < numMedia; i++) {
     const url = params[`MediaUrl${i}`];
     const mime = params[`MediaContentType${i}`];
-    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new SwitchboardError('WEBHOOK_MALFORMED', `MediaUrl${i} missing or not a URL`, { adapter });
-    parts.push({ type: 'media', kind: mediaKind(typeof mime === 'string' ? mime : undefined), url, ...(typeof mime === 'string' ? { mimeType: mime } : {}) });
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url))
+      throw new SwitchboardError('WEBHOOK_MALFORMED', `MediaUrl${i} missing or not a URL`, { adapter });
+    parts.push({
+      type: 'media',
+      kind: mediaKind(typeof mime === 'string' ? mime : undefined),
+      url,
+      ...(typeof mime === 'string' ? { mimeType: mime } : {}),
+    });
   }
   if (p.Latitude !== undefined && p.Longitude !== undefined) {
     const latitude = Number(p.Latitude);
     const longitude = Number(p.Longitude);
     if (Number.isFinite(latitude) && Number.isFinite(longitude)) {
-      parts.push({ type: 'location', latitude, longitude, ...(p.Label ? { name: p.Label } : {}), ...(p.Address ? { address: p.Address } : {}) });
+      parts.push({
+        type: 'location',
+        latitude,
+        longitude,
+        ...(p.Label ? { name: p.Label } : {}),
+        ...(p.Address ? { address: p.Address } : {}),
+      });
     }
   }
-  const compliance = p.OptOutType ? ({ STOP: 'opt-out', START: 'opt-in', HELP: 'help' } as const)[p.OptOutType.toUpperCase() as 'STOP' | 'START' | 'HELP'] : undefined;
+  const compliance = p.OptOutType
+    ? ({ STOP: 'opt-out', START: 'opt-in', HELP: 'help' } as const)[
+        p.OptOutType.toUpperCase() as 'STOP' | 'START' | 'HELP'
+      ]
+    : undefined;
 
   return [
     {
@@ -155,7 +189,15 @@ export function parseTwilioParams(params: TwilioParams, adapter: string, default
         from,
         to,
         parts,
-        ...(p.ButtonPayload ? { action: { id: p.ButtonPayload, ...(p.ButtonText ? { title: p.ButtonText } : {}), source: 'button' as const } } : {}),
+        ...(p.ButtonPayload
+          ? {
+              action: {
+                id: p.ButtonPayload,
+                ...(p.ButtonText ? { title: p.ButtonText } : {}),
+                source: 'button' as const,
+              },
+            }
+          : {}),
         ...(p.OriginalRepliedMessageSid ? { replyTo: p.OriginalRepliedMessageSid } : {}),
         ...(compliance ? { compliance } : {}),
         timestamp: new Date(),

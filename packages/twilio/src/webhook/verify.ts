@@ -40,13 +40,29 @@ export function signedUrl(request: Request, config: Pick<TwilioConfig, 'webhookU
  * Verifies a webhook. `params` are the POST form fields (empty for GET and JSON bodies, whose
  * parameters are in the URL). Throws WEBHOOK_UNVERIFIED (401) when the signature is missing or wrong.
  */
-export function verifyTwilioSignature(args: { authToken: string; signature: string | null; url: string; params: TwilioParams; rawBody?: string; json: boolean }): void {
+export function verifyTwilioSignature(args: {
+  authToken: string;
+  signature: string | null;
+  url: string;
+  params: TwilioParams;
+  rawBody?: string;
+  json: boolean;
+}): void {
   const { authToken, signature, url, params } = args;
-  if (!signature) throw new SwitchboardError('WEBHOOK_UNVERIFIED', 'missing X-Twilio-Signature header', { status: 401, adapter: 'twilio' });
+  if (!signature)
+    throw new SwitchboardError('WEBHOOK_UNVERIFIED', 'missing X-Twilio-Signature header', {
+      status: 401,
+      adapter: 'twilio',
+    });
   const ok = args.json
-    ? new URL(url).searchParams.has('bodySHA256') && webhooks.validateRequestWithBody(authToken, signature, url, args.rawBody ?? '')
+    ? new URL(url).searchParams.has('bodySHA256') &&
+      webhooks.validateRequestWithBody(authToken, signature, url, args.rawBody ?? '')
     : webhooks.validateRequest(authToken, signature, url, params);
   if (!ok) {
-    throw new SwitchboardError('WEBHOOK_UNVERIFIED', 'X-Twilio-Signature does not match (behind a proxy? set webhookUrl or publicUrl)', { status: 401, adapter: 'twilio' });
+    throw new SwitchboardError(
+      'WEBHOOK_UNVERIFIED',
+      'X-Twilio-Signature does not match (behind a proxy? set webhookUrl or publicUrl)',
+      { status: 401, adapter: 'twilio' },
+    );
   }
 }

@@ -3,7 +3,7 @@
  * Messages API's inbound SMS and status webhooks.
  * @module
  */
-import { SwitchboardError, type Address, type Status, type StatusEvent } from '@switchboard/core';
+import { type Address, type Status, type StatusEvent, SwitchboardError } from '@switchboard/core';
 import { toE164 } from '@switchboard/sms';
 import { z } from 'zod';
 import { VONAGE_DLR_ERROR } from '../errors.js';
@@ -82,7 +82,11 @@ export const MessagesStatusSchema = z.object({
 });
 
 const malformed = (error: z.ZodError) =>
-  new SwitchboardError('WEBHOOK_MALFORMED', error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), { adapter: 'vonage' });
+  new SwitchboardError(
+    'WEBHOOK_MALFORMED',
+    error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+    { adapter: 'vonage' },
+  );
 
 /** Vonage numbers come without `+`: an address in E.164, or verbatim for alphanumeric senders. */
 export function vonageAddress(raw: string, channel = 'sms', defaultCountry?: string): Address {
@@ -106,7 +110,8 @@ export type VonageWebhookKind = 'inbound' | 'receipt' | 'messages-inbound' | 'me
 
 /** Tells the kinds apart by their fields. */
 export function kindOf(params: Record<string, unknown>): VonageWebhookKind {
-  if ('message_uuid' in params) return 'status' in params && !('message_type' in params) ? 'messages-status' : 'messages-inbound';
+  if ('message_uuid' in params)
+    return 'status' in params && !('message_type' in params) ? 'messages-status' : 'messages-inbound';
   if ('status' in params && ('err-code' in params || 'scts' in params)) return 'receipt';
   return 'inbound';
 }
@@ -124,7 +129,8 @@ export function parseReceipt(params: Record<string, string>, adapter: string, de
   if (!parsed.success) throw malformed(parsed.error);
   const r = parsed.data;
   const status = DLR_STATUS[r.status];
-  if (!status) throw new SwitchboardError('WEBHOOK_MALFORMED', `unknown delivery receipt status "${r.status}"`, { adapter });
+  if (!status)
+    throw new SwitchboardError('WEBHOOK_MALFORMED', `unknown delivery receipt status "${r.status}"`, { adapter });
   const errCode = r['err-code'];
   const failed = status === 'failed' || status === 'undelivered';
   return {
@@ -134,7 +140,13 @@ export function parseReceipt(params: Record<string, string>, adapter: string, de
     status,
     to: vonageAddress(r.msisdn, 'sms', defaultCountry),
     ...(failed && errCode && errCode !== '0'
-      ? { error: new SwitchboardError(VONAGE_DLR_ERROR[errCode] ?? 'UNDELIVERABLE', `Vonage delivery receipt ${r.status}, err-code ${errCode}`, { adapter, channel: 'sms', providerCode: errCode }) }
+      ? {
+          error: new SwitchboardError(
+            VONAGE_DLR_ERROR[errCode] ?? 'UNDELIVERABLE',
+            `Vonage delivery receipt ${r.status}, err-code ${errCode}`,
+            { adapter, channel: 'sms', providerCode: errCode },
+          ),
+        }
       : {}),
     timestamp: vonageTime(r['message-timestamp']),
     raw: params,
@@ -147,7 +159,8 @@ export function parseMessagesStatus(body: unknown, adapter: string, defaultCount
   if (!parsed.success) throw malformed(parsed.error);
   const s = parsed.data;
   const status = MESSAGES_STATUS[s.status];
-  if (!status) throw new SwitchboardError('WEBHOOK_MALFORMED', `unknown Messages API status "${s.status}"`, { adapter });
+  if (!status)
+    throw new SwitchboardError('WEBHOOK_MALFORMED', `unknown Messages API status "${s.status}"`, { adapter });
   const channel = s.channel ?? 'sms';
   const title = s.error?.title !== undefined ? String(s.error.title) : undefined;
   return {
@@ -157,7 +170,13 @@ export function parseMessagesStatus(body: unknown, adapter: string, defaultCount
     status,
     ...(s.to ? { to: vonageAddress(s.to, channel, defaultCountry) } : {}),
     ...(s.error
-      ? { error: new SwitchboardError(title === '1000' ? 'RATE_LIMITED' : status === 'undelivered' ? 'UNDELIVERABLE' : 'PROVIDER_REJECTED', `Vonage ${s.status}: ${s.error.detail ?? title}`, { adapter, channel, ...(title ? { providerCode: title } : {}) }) }
+      ? {
+          error: new SwitchboardError(
+            title === '1000' ? 'RATE_LIMITED' : status === 'undelivered' ? 'UNDELIVERABLE' : 'PROVIDER_REJECTED',
+            `Vonage ${s.status}: ${s.error.detail ?? title}`,
+            { adapter, channel, ...(title ? { providerCode: title } : {}) },
+          ),
+        }
       : {}),
     timestamp: vonageTime(s.timestamp),
     raw: body,

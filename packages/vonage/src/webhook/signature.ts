@@ -18,25 +18,39 @@ export function vonageSignature(params: Record<string, string>, secret: string, 
     if (key === 'sig') continue;
     query += `&${key}=${params[key]!.replace(/[&=]/g, '_')}`;
   }
-  if (method === 'md5hash') return createHash('md5').update(query + secret).digest('hex');
+  if (method === 'md5hash')
+    return createHash('md5')
+      .update(query + secret)
+      .digest('hex');
   return createHmac(method, secret).update(query).digest('hex');
 }
 
-const unverified = (message: string) => new SwitchboardError('WEBHOOK_UNVERIFIED', message, { status: 401, adapter: 'vonage' });
+const unverified = (message: string) =>
+  new SwitchboardError('WEBHOOK_UNVERIFIED', message, { status: 401, adapter: 'vonage' });
 
 /**
  * Verifies `sig` in constant time (case-insensitive, as the SDK compares) and that `timestamp` is
  * within `windowMs` of `now`, refusing replays of old signed webhooks.
  */
-export function verifyVonageSig(params: Record<string, string>, secret: string, method: SignatureMethod, windowMs: number, now: number = Date.now()): void {
+export function verifyVonageSig(
+  params: Record<string, string>,
+  secret: string,
+  method: SignatureMethod,
+  windowMs: number,
+  now: number = Date.now(),
+): void {
   const sig = params.sig;
   if (!sig) throw unverified('missing sig parameter (a signature secret is configured)');
   const expected = Buffer.from(vonageSignature(params, secret, method), 'hex');
   const given = /^[0-9a-f]+$/i.test(sig) && sig.length % 2 === 0 ? Buffer.from(sig, 'hex') : Buffer.alloc(0);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unverified('sig does not match the parameters');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw unverified('sig does not match the parameters');
   const ts = Number(params.timestamp);
   if (!Number.isFinite(ts)) throw unverified('signed webhook without a timestamp');
-  if (Math.abs(now - ts * 1000) > windowMs) throw unverified(`timestamp ${params.timestamp} is outside the ${Math.round(windowMs / 1000)} s window (a replay?)`);
+  if (Math.abs(now - ts * 1000) > windowMs)
+    throw unverified(
+      `timestamp ${params.timestamp} is outside the ${Math.round(windowMs / 1000)} s window (a replay?)`,
+    );
 }
 
 /**
@@ -44,7 +58,13 @@ export function verifyVonageSig(params: Record<string, string>, secret: string, 
  * secret (checked with `@vonage/jwt`), whose `payload_hash` is the SHA-256 of the body, issued
  * within `windowMs`.
  */
-export function verifyVonageJwt(authorization: string | null, rawBody: string, secret: string, windowMs: number, now: number = Date.now()): void {
+export function verifyVonageJwt(
+  authorization: string | null,
+  rawBody: string,
+  secret: string,
+  windowMs: number,
+  now: number = Date.now(),
+): void {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   if (!token) throw unverified('missing Authorization: Bearer JWT');
   const [header, payload] = token.split('.');
@@ -61,6 +81,8 @@ export function verifyVonageJwt(authorization: string | null, rawBody: string, s
   if (!verifyJwtSignature(token, secret)) throw unverified('JWT signature does not verify with the signature secret');
   const hash = createHash('sha256').update(rawBody).digest('hex');
   const given = Buffer.from(String(claims.payload_hash ?? ''));
-  if (given.length !== hash.length || !timingSafeEqual(given, Buffer.from(hash))) throw unverified('JWT payload_hash does not match the body');
-  if (typeof claims.iat !== 'number' || Math.abs(now - claims.iat * 1000) > windowMs) throw unverified('JWT iat is outside the window (a replay?)');
+  if (given.length !== hash.length || !timingSafeEqual(given, Buffer.from(hash)))
+    throw unverified('JWT payload_hash does not match the body');
+  if (typeof claims.iat !== 'number' || Math.abs(now - claims.iat * 1000) > windowMs)
+    throw unverified('JWT iat is outside the window (a replay?)');
 }

@@ -2,10 +2,18 @@
  * Cloud API webhook payloads to Switchboard events, in the order Meta listed them.
  * @module
  */
-import { SwitchboardError, type Action, type Address, type Content, type MediaKind, type Status, type SwitchboardEvent } from '@switchboard/core';
+import {
+  type Action,
+  type Address,
+  type Content,
+  type MediaKind,
+  type Status,
+  SwitchboardError,
+  type SwitchboardEvent,
+} from '@switchboard/core';
 import type { z } from 'zod';
 import { metaError } from '../errors.js';
-import { WaValueSchema, WaWebhookSchema, type WaMessage } from './schema.js';
+import { type WaMessage, WaValueSchema, WaWebhookSchema } from './schema.js';
 
 const MEDIA_KINDS: readonly MediaKind[] = ['image', 'audio', 'video', 'document', 'sticker'];
 
@@ -20,7 +28,11 @@ export const META_STATUS: Readonly<Record<string, Status>> = {
 };
 
 const malformed = (error: z.ZodError, where: string) =>
-  new SwitchboardError('WEBHOOK_MALFORMED', `${where}: ${error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { adapter: 'whatsapp' });
+  new SwitchboardError(
+    'WEBHOOK_MALFORMED',
+    `${where}: ${error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    { adapter: 'whatsapp' },
+  );
 
 /** What a parsed webhook yields besides events: the last inbound time per contact, for the window. */
 export interface ParsedWebhook {
@@ -50,7 +62,17 @@ function partsOf(m: WaMessage): { parts: Content[]; action?: Action } {
   }
   if (m.type === 'location' && m.location) {
     const l = m.location;
-    return { parts: [{ type: 'location', latitude: l.latitude, longitude: l.longitude, ...(l.name ? { name: l.name } : {}), ...(l.address ? { address: l.address } : {}) }] };
+    return {
+      parts: [
+        {
+          type: 'location',
+          latitude: l.latitude,
+          longitude: l.longitude,
+          ...(l.name ? { name: l.name } : {}),
+          ...(l.address ? { address: l.address } : {}),
+        },
+      ],
+    };
   }
   if (m.type === 'contacts' && m.contacts?.length) {
     return {
@@ -59,8 +81,16 @@ function partsOf(m: WaMessage): { parts: Content[]; action?: Action } {
           type: 'contacts',
           contacts: m.contacts.map((c) => ({
             name: c.name?.formatted_name ?? c.name?.first_name ?? '',
-            phones: (c.phones ?? []).filter((p) => p.phone).map((p) => ({ phone: p.phone!, ...(p.type ? { type: p.type } : {}), ...(p.wa_id ? { waId: p.wa_id } : {}) })),
-            emails: (c.emails ?? []).filter((e) => e.email).map((e) => ({ email: e.email!, ...(e.type ? { type: e.type } : {}) })),
+            phones: (c.phones ?? [])
+              .filter((p) => p.phone)
+              .map((p) => ({
+                phone: p.phone!,
+                ...(p.type ? { type: p.type } : {}),
+                ...(p.wa_id ? { waId: p.wa_id } : {}),
+              })),
+            emails: (c.emails ?? [])
+              .filter((e) => e.email)
+              .map((e) => ({ email: e.email!, ...(e.type ? { type: e.type } : {}) })),
             ...(c.org?.company ? { organization: c.org.company } : {}),
           })),
         },
@@ -77,9 +107,13 @@ function partsOf(m: WaMessage): { parts: Content[]; action?: Action } {
   }
   if (m.type === 'button' && m.button) {
     // A template's quick-reply button: the payload is the id the business chose.
-    return { parts: [{ type: 'text', text: m.button.text }], action: { id: m.button.payload ?? m.button.text, title: m.button.text, source: 'template-button' } };
+    return {
+      parts: [{ type: 'text', text: m.button.text }],
+      action: { id: m.button.payload ?? m.button.text, title: m.button.text, source: 'template-button' },
+    };
   }
-  if (m.type === 'reaction' && m.reaction) return { parts: [{ type: 'reaction', messageId: m.reaction.message_id, emoji: m.reaction.emoji ?? '' }] };
+  if (m.type === 'reaction' && m.reaction)
+    return { parts: [{ type: 'reaction', messageId: m.reaction.message_id, emoji: m.reaction.emoji ?? '' }] };
   // `unsupported`, `system`, `order`, `request_welcome` and types added after this version.
   const description = m.errors?.[0]?.title ?? m.errors?.[0]?.message;
   return { parts: [{ type: 'unsupported', providerType: m.type, ...(description ? { description } : {}) }] };
@@ -132,7 +166,13 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
           status,
           to: { channel: 'whatsapp', id: s.recipient_id },
           from: business,
-          ...(err ? { error: metaError(err.code, err.title ?? err.message ?? 'failed', { ...(err.error_data?.details ? { details: err.error_data.details } : {}) }) } : {}),
+          ...(err
+            ? {
+                error: metaError(err.code, err.title ?? err.message ?? 'failed', {
+                  ...(err.error_data?.details ? { details: err.error_data.details } : {}),
+                }),
+              }
+            : {}),
           timestamp: new Date(Number(s.timestamp) * 1000),
           raw: s,
         });

@@ -4,7 +4,13 @@
  */
 import { z } from 'zod';
 
-const media = z.object({ id: z.string(), mime_type: z.string().optional(), caption: z.string().optional(), filename: z.string().optional(), sha256: z.string().optional() });
+const media = z.object({
+  id: z.string(),
+  mime_type: z.string().optional(),
+  caption: z.string().optional(),
+  filename: z.string().optional(),
+  sha256: z.string().optional(),
+});
 
 /** One inbound message. Unknown types pass (`passthrough`) and become an `unsupported` part. */
 export const WaMessageSchema = z
@@ -20,12 +26,23 @@ export const WaMessageSchema = z
     video: media.optional(),
     document: media.optional(),
     sticker: media.optional(),
-    location: z.object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }).optional(),
+    location: z
+      .object({
+        latitude: z.number(),
+        longitude: z.number(),
+        name: z.string().optional(),
+        address: z.string().optional(),
+      })
+      .optional(),
     contacts: z
       .array(
         z.object({
           name: z.object({ formatted_name: z.string().optional(), first_name: z.string().optional() }).optional(),
-          phones: z.array(z.object({ phone: z.string().optional(), wa_id: z.string().optional(), type: z.string().optional() })).optional(),
+          phones: z
+            .array(
+              z.object({ phone: z.string().optional(), wa_id: z.string().optional(), type: z.string().optional() }),
+            )
+            .optional(),
           emails: z.array(z.object({ email: z.string().optional(), type: z.string().optional() })).optional(),
           org: z.object({ company: z.string().optional() }).optional(),
         }),
@@ -40,7 +57,9 @@ export const WaMessageSchema = z
       .optional(),
     button: z.object({ payload: z.string().optional(), text: z.string() }).optional(),
     reaction: z.object({ message_id: z.string(), emoji: z.string().optional() }).optional(),
-    errors: z.array(z.object({ code: z.number().optional(), title: z.string().optional(), message: z.string().optional() })).optional(),
+    errors: z
+      .array(z.object({ code: z.number().optional(), title: z.string().optional(), message: z.string().optional() }))
+      .optional(),
   })
   .passthrough();
 /** One inbound message. */
@@ -71,7 +90,9 @@ export const WaValueSchema = z.object({
   contacts: z.array(z.object({ profile: z.object({ name: z.string() }).optional(), wa_id: z.string() })).optional(),
   messages: z.array(WaMessageSchema).optional(),
   statuses: z.array(WaStatusSchema).optional(),
-  errors: z.array(z.object({ code: z.number(), title: z.string().optional(), message: z.string().optional() })).optional(),
+  errors: z
+    .array(z.object({ code: z.number(), title: z.string().optional(), message: z.string().optional() }))
+    .optional(),
 });
 
 /** The whole webhook body. */

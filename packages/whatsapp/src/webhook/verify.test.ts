@@ -1,4 +1,4 @@
-import { providerFixtures, metaSignature } from '@switchboard/testing';
+import { metaSignature, providerFixtures } from '@switchboard/testing';
 import { describe, expect, it } from 'vitest';
 import { answerHandshake, verifyMetaSignature } from './verify.js';
 
@@ -23,11 +23,19 @@ describe('X-Hub-Signature-256', () => {
 
   it('rejects the negative vector, a missing header and a malformed header', () => {
     for (const v of fx.metaSignatureNegative as { appSecret: string; rawBody: string; headerValue: string }[]) {
-      expect(error(() => verifyMetaSignature(v.appSecret, bytes(v.rawBody), v.headerValue))).toMatchObject({ code: 'WEBHOOK_UNVERIFIED', status: 401 });
+      expect(error(() => verifyMetaSignature(v.appSecret, bytes(v.rawBody), v.headerValue))).toMatchObject({
+        code: 'WEBHOOK_UNVERIFIED',
+        status: 401,
+      });
     }
     const v = fx.metaSignature[0] as { appSecret: string; rawBody: string; expectedHeaderValue: string };
-    expect(error(() => verifyMetaSignature(v.appSecret, bytes(v.rawBody), null)).message).toBe('missing X-Hub-Signature-256 header');
-    expect(error(() => verifyMetaSignature(v.appSecret, bytes(v.rawBody), v.expectedHeaderValue.replace('sha256=', 'sha1='))).code).toBe('WEBHOOK_UNVERIFIED');
+    expect(error(() => verifyMetaSignature(v.appSecret, bytes(v.rawBody), null)).message).toBe(
+      'missing X-Hub-Signature-256 header',
+    );
+    expect(
+      error(() => verifyMetaSignature(v.appSecret, bytes(v.rawBody), v.expectedHeaderValue.replace('sha256=', 'sha1=')))
+        .code,
+    ).toBe('WEBHOOK_UNVERIFIED');
   });
 
   it('rejects a re-serialised body: Meta signs its escaped-unicode bytes', () => {
@@ -38,12 +46,20 @@ describe('X-Hub-Signature-256', () => {
     const reserialised = JSON.stringify(JSON.parse(raw));
     expect(reserialised).not.toBe(raw);
     expect(error(() => verifyMetaSignature(secret, bytes(reserialised), signature)).code).toBe('WEBHOOK_UNVERIFIED');
-    expect(error(() => verifyMetaSignature(secret, bytes(raw.replace('caf', 'cat')), signature)).code).toBe('WEBHOOK_UNVERIFIED');
+    expect(error(() => verifyMetaSignature(secret, bytes(raw.replace('caf', 'cat')), signature)).code).toBe(
+      'WEBHOOK_UNVERIFIED',
+    );
   });
 });
 
 describe('subscription handshake', () => {
-  for (const v of fx.metaVerifyGet as { id: string; verifyTokenConfigured: string; query: string; expectedStatus: number; expectedBody?: string }[]) {
+  for (const v of fx.metaVerifyGet as {
+    id: string;
+    verifyTokenConfigured: string;
+    query: string;
+    expectedStatus: number;
+    expectedBody?: string;
+  }[]) {
     it(v.id, async () => {
       const url = new URL(`https://bot.example.com/webhooks/whatsapp?${v.query}`);
       if (v.expectedStatus === 200) {
@@ -52,12 +68,20 @@ describe('subscription handshake', () => {
         expect(await res.text()).toBe(v.expectedBody);
         expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
       } else {
-        expect(error(() => answerHandshake(url, v.verifyTokenConfigured))).toMatchObject({ code: 'WEBHOOK_UNVERIFIED', status: v.expectedStatus });
+        expect(error(() => answerHandshake(url, v.verifyTokenConfigured))).toMatchObject({
+          code: 'WEBHOOK_UNVERIFIED',
+          status: v.expectedStatus,
+        });
       }
     });
   }
   it('refuses a wrong mode and a missing challenge', () => {
-    expect(error(() => answerHandshake(new URL('https://x/?hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=t'), 't')).status).toBe(403);
-    expect(error(() => answerHandshake(new URL('https://x/?hub.mode=subscribe&hub.verify_token=t'), 't')).status).toBe(403);
+    expect(
+      error(() => answerHandshake(new URL('https://x/?hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=t'), 't'))
+        .status,
+    ).toBe(403);
+    expect(error(() => answerHandshake(new URL('https://x/?hub.mode=subscribe&hub.verify_token=t'), 't')).status).toBe(
+      403,
+    );
   });
 });

@@ -13,12 +13,24 @@ export const SIGNATURE_HEADER = 'x-hub-signature-256';
  * the body it sent (with its `\u00e9`-style escapes): re-serialising parsed JSON would change it.
  */
 export function verifyMetaSignature(appSecret: string, raw: Uint8Array, header: string | null): void {
-  if (!header) throw new SwitchboardError('WEBHOOK_UNVERIFIED', 'missing X-Hub-Signature-256 header', { status: 401, adapter: 'whatsapp' });
+  if (!header)
+    throw new SwitchboardError('WEBHOOK_UNVERIFIED', 'missing X-Hub-Signature-256 header', {
+      status: 401,
+      adapter: 'whatsapp',
+    });
   const match = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
-  if (!match) throw new SwitchboardError('WEBHOOK_UNVERIFIED', 'X-Hub-Signature-256 is not sha256=<64 hex digits>', { status: 401, adapter: 'whatsapp' });
+  if (!match)
+    throw new SwitchboardError('WEBHOOK_UNVERIFIED', 'X-Hub-Signature-256 is not sha256=<64 hex digits>', {
+      status: 401,
+      adapter: 'whatsapp',
+    });
   const expected = createHmac('sha256', appSecret).update(raw).digest();
   const given = Buffer.from(match[1]!, 'hex');
-  if (!timingSafeEqual(given, expected)) throw new SwitchboardError('WEBHOOK_UNVERIFIED', 'X-Hub-Signature-256 does not match the body', { status: 401, adapter: 'whatsapp' });
+  if (!timingSafeEqual(given, expected))
+    throw new SwitchboardError('WEBHOOK_UNVERIFIED', 'X-Hub-Signature-256 does not match the body', {
+      status: 401,
+      adapter: 'whatsapp',
+    });
 }
 
 /**
@@ -31,7 +43,13 @@ export function answerHandshake(url: URL, verifyToken: string): Response {
   const challenge = url.searchParams.get('hub.challenge');
   const expected = Buffer.from(verifyToken);
   const given = Buffer.from(token);
-  const ok = mode === 'subscribe' && challenge !== null && given.length === expected.length && timingSafeEqual(given, expected);
-  if (!ok) throw new SwitchboardError('WEBHOOK_UNVERIFIED', 'subscription handshake refused: wrong hub.mode or hub.verify_token', { status: 403, adapter: 'whatsapp' });
+  const ok =
+    mode === 'subscribe' && challenge !== null && given.length === expected.length && timingSafeEqual(given, expected);
+  if (!ok)
+    throw new SwitchboardError(
+      'WEBHOOK_UNVERIFIED',
+      'subscription handshake refused: wrong hub.mode or hub.verify_token',
+      { status: 403, adapter: 'whatsapp' },
+    );
   return new Response(challenge, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
