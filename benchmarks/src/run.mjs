@@ -26,7 +26,7 @@ const CONCURRENCY = 50;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const echoMain = join(root, 'examples/echo-bot/dist/main.js');
-const out = (s) => process.stdout.write(s + '\n');
+const out = (s) => process.stdout.write(`${s}\n`);
 const taskset = (() => {
   try {
     execFileSync('taskset', ['-c', '0', 'true']);
@@ -258,7 +258,7 @@ const loops = {
 
 const rows = [];
 async function row(name, adapter, script, env, { processes = 1, settleMs = 5000 } = {}) {
-  Object.values(sims).forEach((s) => s.reset());
+  for (const s of Object.values(sims)) s.reset();
   const bots = [];
   for (let p = 0; p < processes; p++)
     bots.push(await startBot(script, { ...providerEnv, ...env }, { pin: processes === 1 }));
@@ -324,7 +324,7 @@ out('\n3. Router micro-benchmark');
 const router = {};
 for (const n of [1, 10, 50]) {
   const sb = createSwitchboard({ adapters: [], store: memoryStore() });
-  for (let i = 0; i < n; i++) sb.use((ctx, next) => next());
+  for (let i = 0; i < n; i++) sb.use((_ctx, next) => next());
   const event = {
     kind: 'message',
     message: {
@@ -348,7 +348,7 @@ for (const n of [1, 10, 50]) {
   const t0 = performance.now();
   for (let i = 0; i < iterations; i++) await sb.run(ctx);
   const perEventUs = ((performance.now() - t0) * 1000) / iterations;
-  const bare = compose(Array.from({ length: n }, () => (c, next) => next()));
+  const bare = compose(Array.from({ length: n }, () => (_c, next) => next()));
   const t1 = performance.now();
   for (let i = 0; i < iterations; i++) await bare(ctx);
   const composeUs = ((performance.now() - t1) * 1000) / iterations;

@@ -16,7 +16,7 @@ import { createEchoBot } from './app.js';
 
 const BUSINESS = '+15550009999';
 const CUSTOMER = '+15550001111';
-const out = (line: string) => process.stdout.write(line + '\n');
+const out = (line: string) => process.stdout.write(`${line}\n`);
 
 const sim = new TwilioSimulator();
 await sim.listen();

@@ -6,7 +6,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 export function fastifyApp(sb: Switchboard, publicUrl?: string): FastifyInstance {
   const app = Fastify();
   const twilio = sb.webhook('twilio');
-  app.register(async (scope) => {
+  // A callback-style plugin: it sets up synchronously, and Fastify waits for `done`.
+  void app.register((scope, _options, done) => {
     // Scoped to the webhook routes: the raw bytes are what the provider signed.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -17,6 +18,7 @@ export function fastifyApp(sb: Switchboard, publicUrl?: string): FastifyInstance
         .headers(Object.fromEntries(res.headers))
         .send(await res.text());
     });
+    done();
   });
   return app;
 }

@@ -133,19 +133,20 @@ export async function startDemo(options: { port?: number; host?: string } = {}):
             ? 'wa'
             : undefined;
       if (!phone) continue;
-      const b = m.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      // biome-ignore lint/suspicious/noExplicitAny: the simulator records provider bodies as parsed JSON; this page only reads them.
+      const b = m.body as Record<string, any>;
       const line: Line = { phone, dir: 'in', at: m.at, id: m.id, text: '' };
       if (m.type === 'text') line.text = b.text.body;
       else if (m.type === 'interactive' && b.interactive.type === 'button')
         Object.assign(line, {
           text: b.interactive.body.text,
-          buttons: b.interactive.action.buttons.map((x: any) => x.reply),
-        }); // eslint-disable-line @typescript-eslint/no-explicit-any
+          buttons: b.interactive.action.buttons.map((x: { reply: unknown }) => x.reply),
+        });
       else if (m.type === 'interactive' && b.interactive.type === 'list')
         Object.assign(line, {
           text: b.interactive.body.text,
-          list: b.interactive.action.sections.flatMap((s: any) => s.rows),
-        }); // eslint-disable-line @typescript-eslint/no-explicit-any
+          list: b.interactive.action.sections.flatMap((s: { rows: unknown[] }) => s.rows),
+        });
       else if (m.type === 'template')
         line.text = `[template ${b.template.name}] New message from a customer, reply to read it.`;
       else if (['image', 'document', 'audio', 'video'].includes(m.type))

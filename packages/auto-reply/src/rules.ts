@@ -105,8 +105,14 @@ export function autoReplyMiddleware(options: RulesOptions): Middleware<Context> 
     let answered = false;
     const reply = ctx.reply.bind(ctx);
     const send = ctx.send.bind(ctx);
-    ctx.reply = (content, o) => ((answered = true), reply(content, o));
-    (ctx as { send: typeof send }).send = (m) => ((answered ||= m.to.id === ctx.message.from.id), send(m));
+    ctx.reply = (content, o) => {
+      answered = true;
+      return reply(content, o);
+    };
+    (ctx as { send: typeof send }).send = (m) => {
+      answered ||= m.to.id === ctx.message.from.id;
+      return send(m);
+    };
 
     for (const rule of rules) {
       if (!(await matches(rule, ctx))) continue;

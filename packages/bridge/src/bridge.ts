@@ -322,7 +322,10 @@ export function createBridge(options: BridgeOptions): Bridge {
       );
     } catch (e) {
       const reason = isSwitchboardError(e) ? `${e.code}: ${e.message}` : String(e);
-      if (isSwitchboardError(e, 'OPTED_OUT')) await conversations.update(contactId, (c) => void (c.optedOut = true));
+      if (isSwitchboardError(e, 'OPTED_OUT'))
+        await conversations.update(contactId, (c) => {
+          c.optedOut = true;
+        });
       await ctx.reply(`Not delivered to ${conv.display}: ${reason}`);
     }
   }
@@ -337,7 +340,10 @@ export function createBridge(options: BridgeOptions): Bridge {
     });
     if (s.status === 'failed' || s.status === 'undelivered') {
       const conv = await conversations.get(sent.contactId);
-      if (s.error?.code === 'OPTED_OUT') await conversations.update(sent.contactId, (c) => void (c.optedOut = true));
+      if (s.error?.code === 'OPTED_OUT')
+        await conversations.update(sent.contactId, (c) => {
+          c.optedOut = true;
+        });
       await tell(
         sent.agent,
         `Not delivered to ${conv?.display ?? sent.contactId}: ${s.error ? `${s.error.code}: ${s.error.message}` : s.status}`,
@@ -371,7 +377,9 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
     conversations: undefined as unknown as Conversations,
     async prefer(contactId, channel) {
-      await conversations.update(contactId, (c) => void (c.preferred = channel));
+      await conversations.update(contactId, (c) => {
+        c.preferred = channel;
+      });
     },
   };
   return bridge;

@@ -17,10 +17,10 @@ export function shorten(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max
     ? text
-    : chars
+    : `${chars
         .slice(0, max - 3)
         .join('')
-        .trimEnd() + '...';
+        .trimEnd()}...`;
 }
 
 /**

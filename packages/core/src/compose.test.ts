@@ -25,7 +25,12 @@ describe('compose', () => {
 
   it('calls the outer next after the last middleware', async () => {
     const log: string[] = [];
-    await compose<string[]>([(l, next) => (l.push('mw'), next())])(log, async () => {
+    await compose<string[]>([
+      (l, next) => {
+        l.push('mw');
+        return next();
+      },
+    ])(log, async () => {
       log.push('after');
     });
     expect(log).toEqual(['mw', 'after']);

@@ -117,7 +117,12 @@ export class Composer<C extends Context = Context> {
       (ctx): ctx is ActionContext<C> => {
         if (ctx.kind !== 'message' || !ctx.action) return false;
         const id = ctx.action.id;
-        return triggers.some((t) => (typeof t === 'string' ? t === id : ((t.lastIndex = 0), t.test(id))));
+        return triggers.some((t) => {
+          if (typeof t === 'string') return t === id;
+          // A global or sticky RegExp keeps its position between calls: start from the beginning.
+          t.lastIndex = 0;
+          return t.test(id);
+        });
       },
       ...(middleware as unknown as Middleware<C>[]),
     ) as unknown as Composer<ActionContext<C>>;

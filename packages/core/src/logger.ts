@@ -55,7 +55,7 @@ export interface CreateLoggerOptions {
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const min = LEVELS[options.level ?? 'info'];
-  const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const make = (base: LogFields): Logger => {
     const emit = (level: Exclude<LogLevel, 'silent'>) => (message: string, fields?: LogFields) => {
       if (LEVELS[level] < min) return;

@@ -149,7 +149,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): Queue {
     },
     async renew(id, leaseMs) {
       const j = jobs.get(id);
-      if (!j || j.state !== 'running') return false;
+      if (j?.state !== 'running') return false;
       j.leaseUntil = now() + leaseMs;
       return true;
     },

@@ -29,7 +29,9 @@ describe('webhooks', () => {
     const fake = fakeAdapter({ secret: 's' });
     const sb = createSwitchboard({ adapters: [fake] });
     let ran = false;
-    sb.use(() => void (ran = true));
+    sb.use(() => {
+      ran = true;
+    });
     const errors: string[] = [];
     sb.events.on('error', (e) => void errors.push(e.code));
     const forged = fake.request(
@@ -178,7 +180,13 @@ describe('outbound reliability', () => {
       adapters: [fake],
       retry: false,
       store: { ...memoryStore({ now: () => now }), takeToken: undefined },
-      rateLimit: { now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) },
+      rateLimit: {
+        now: () => now,
+        sleep: async (ms) => {
+          waits.push(ms);
+          now += ms;
+        },
+      },
     });
     for (let i = 0; i < 5; i++)
       await sb.send({ to, parts: [{ type: 'text', text: `m${i}` }], from: { channel: 'fake', id: '+1000' } });
@@ -196,7 +204,13 @@ describe('outbound reliability', () => {
       adapters: [fake],
       retry: false,
       store: memoryStore({ now: () => now }),
-      rateLimit: { now: () => now, sleep: async (ms) => void (waits.push(ms), (now += ms)) },
+      rateLimit: {
+        now: () => now,
+        sleep: async (ms) => {
+          waits.push(ms);
+          now += ms;
+        },
+      },
     });
     await sb.send({ to, parts: [{ type: 'text', text: 'a' }] });
     await sb.send({ to: { channel: 'fake', id: '+1777' }, parts: [{ type: 'text', text: 'b' }] });

@@ -227,8 +227,14 @@ export class Switchboard extends Composer<Context> {
       }
       const message = { ...parsed.data, idempotencyKey: parsed.data.idempotencyKey ?? randomUUID() };
       const adapter = this.resolveAdapter(message);
-      if (this.outbox) return (inner = this.outbox.submit({ ...message, adapter: adapter.name }));
-      if (durable) return (inner = durable.send({ ...message, adapter: adapter.name }));
+      if (this.outbox) {
+        inner = this.outbox.submit({ ...message, adapter: adapter.name });
+        return inner;
+      }
+      if (durable) {
+        inner = durable.send({ ...message, adapter: adapter.name });
+        return inner;
+      }
       this.pipeline ??= applyTransformers((m, a) => a.send(m), [...this.userTransformers, ...this.builtIn]);
       try {
         const result = await this.pipeline(message, adapter);

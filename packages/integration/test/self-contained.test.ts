@@ -18,7 +18,7 @@ const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclud
 
 const BINARY = /\.(png|jpe?g|gif|ico|webp|woff2?|db|sqlite)$/i;
 // `../` repeated, then the rest of a path (stops at quotes, spaces, brackets and similar).
-const CLIMB = new RegExp(String.raw`(?:\.\.[/\\])+[^\s'"\x60)\]>,;|*]*`, 'g');
+const CLIMB = /(?:\.\.[/\\])+[^\s'"\x60)\]>,;|*]*/g;
 
 const outside = (path: string): boolean => {
   const rel = relative(root, path);

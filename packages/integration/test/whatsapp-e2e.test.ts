@@ -90,7 +90,7 @@ describe('WhatsApp end to end over HTTP', () => {
     const before = sim.messages.length;
     const res = await fetch(sim.webhookUrl!, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) },
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
       body: '{"object":"whatsapp_business_account","entry":[]}',
     });
     expect(res.status).toBe(401);

@@ -47,10 +47,10 @@ function parseE164(input: string, options: PhoneOptions): string {
   if (!/^[+\d\s().\-/]+$/.test(raw)) throw invalid('it has characters a number cannot have');
   let digits = raw.replace(/[^\d+]/g, '');
   if (digits.indexOf('+') > 0 || (digits.match(/\+/g)?.length ?? 0) > 1) throw invalid('misplaced "+"');
-  if (digits.startsWith('00')) digits = '+' + digits.slice(2);
+  if (digits.startsWith('00')) digits = `+${digits.slice(2)}`;
   // Bare digits, unformatted and too long for a national number, with no default country: a
   // WhatsApp wa_id (country code included). A formatted or 10-digit number is national and needs one.
-  if (!options.defaultCountry && /^[1-9]\d{10,14}$/.test(raw)) digits = '+' + digits;
+  if (!options.defaultCountry && /^[1-9]\d{10,14}$/.test(raw)) digits = `+${digits}`;
   const country = options.defaultCountry?.toUpperCase() as CountryCode | undefined;
   const parsed = digits.startsWith('+')
     ? parsePhoneNumberFromString(digits)

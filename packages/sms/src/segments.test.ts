@@ -59,14 +59,14 @@ describe('analyzeSms: encoding boundaries', () => {
   }
 
   it('never splits an escape pair: 152 septets then a euro sign moves whole to the next part', () => {
-    const text = 'a'.repeat(152) + '€' + 'b'.repeat(10);
+    const text = `${'a'.repeat(152)}€${'b'.repeat(10)}`;
     const a = analyzeSms(text);
     expect(a.parts.map((p) => p.units)).toEqual([152, 12]);
     expect(a.parts[1]!.text.startsWith('€')).toBe(true);
   });
 
   it('never splits a surrogate pair: 66 units then an emoji moves whole', () => {
-    const text = 'д'.repeat(66) + '😀' + 'д'.repeat(5);
+    const text = `${'д'.repeat(66)}😀${'д'.repeat(5)}`;
     const a = analyzeSms(text);
     expect(a.parts.map((p) => p.units)).toEqual([66, 7]);
     expect(a.parts[1]!.text.startsWith('😀')).toBe(true);
@@ -82,7 +82,7 @@ describe('analyzeSms: encoding boundaries', () => {
   });
 
   it('never splits CRLF across segments', () => {
-    const text = 'a'.repeat(152) + '\r\n' + 'b'.repeat(10);
+    const text = `${'a'.repeat(152)}\r\n${'b'.repeat(10)}`;
     const a = analyzeSms(text);
     expect(a.parts.map((p) => p.units)).toEqual([152, 12]);
     expect(a.parts[1]!.text.startsWith('\r\n')).toBe(true);
@@ -97,9 +97,9 @@ describe('analyzeSms: encoding boundaries', () => {
     const texts = [
       'Your order #1234 has shipped! Track it at https://example.com/t/1234 {ref: [A]}',
       'Ça va? Très bien. Ünïcödé ñ å æ ø ß é',
-      '^'.repeat(79) + 'x',
-      '~'.repeat(80) + 'x',
-      'Ελληνικά ΓΔΘ: ' + 'αβγ'.repeat(30),
+      `${'^'.repeat(79)}x`,
+      `${'~'.repeat(80)}x`,
+      `Ελληνικά ΓΔΘ: ${'αβγ'.repeat(30)}`,
       '日本語のテキスト'.repeat(10),
       '🇺🇸🇬🇧 flags and 👍🏽 tones '.repeat(4),
       '',

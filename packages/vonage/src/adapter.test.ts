@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createSwitchboard, type InboundMessage, memoryStore, SwitchboardError } from '@switchboard/core';
+import { createSwitchboard, type InboundMessage, memoryStore, type SwitchboardError } from '@switchboard/core';
 import { adapterContract, providerFixtures, SIM_VONAGE, signVonageParams, VonageSimulator } from '@switchboard/testing';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ const HOOK = 'https://bot.example.com/webhooks/vonage/inbound';
 const signed = { ...SIM_VONAGE, from: BUSINESS, signatureMethod: 'sha256' as const };
 
 const sign = (params: Record<string, string>, at = Date.now(), secret: string = SIM_VONAGE.signatureSecret) => {
-  const p = { ...params, timestamp: String(Math.floor(at / 1000)), nonce: 'n-' + Math.random().toString(36).slice(2) };
+  const p = { ...params, timestamp: String(Math.floor(at / 1000)), nonce: `n-${Math.random().toString(36).slice(2)}` };
   return { ...p, sig: signVonageParams(p, secret, 'sha256') };
 };
 const json = (params: Record<string, string>) =>

@@ -85,7 +85,10 @@ export function rateLimit(options: RateLimitOptions = {}): Transformer {
         );
       } else {
         let bucket = buckets.get(key);
-        if (!bucket) buckets.set(key, (bucket = new TokenBucket(rate, options.now)));
+        if (!bucket) {
+          bucket = new TokenBucket(rate, options.now);
+          buckets.set(key, bucket);
+        }
         delay = bucket.take(cost);
       }
       if (delay <= 0) return;

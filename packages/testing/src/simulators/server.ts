@@ -206,7 +206,7 @@ export class SimulatorServer {
       }
     }
     const params: Record<string, string> = {};
-    if (route && match) route.keys.forEach((k, i) => (params[k] = decodeURIComponent(match![i + 1]!)));
+    if (route && match) for (const [i, k] of route.keys.entries()) params[k] = decodeURIComponent(match[i + 1]!);
     const raw = Buffer.concat(chunks);
     const recorded: RecordedRequest = {
       method,

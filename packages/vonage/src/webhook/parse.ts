@@ -101,7 +101,7 @@ export function vonageAddress(raw: string, channel = 'sms', defaultCountry?: str
 /** `2020-01-01 12:00:00` (UTC) to a Date; now when absent or unreadable. */
 export function vonageTime(value: string | undefined): Date {
   if (!value) return new Date();
-  const d = new Date(/Z|[+-]\d\d:?\d\d$/.test(value) ? value : value.replace(' ', 'T') + 'Z');
+  const d = new Date(/Z|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
   return Number.isNaN(d.getTime()) ? new Date() : d;
 }
 
