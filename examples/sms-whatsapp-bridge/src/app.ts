@@ -49,31 +49,34 @@ export async function createBridgeApp(
     ...(env.mediaSecret ? { secret: env.mediaSecret } : {}),
   });
   const bridge = createBridge({ agents: env.agents, agentTemplate: { template: agentNotice }, media });
-  // The bridge first (it tells agents about STOP), then compliance, then typed replies -> actions.
-  bridge.install(sb);
-  autoReply({
-    rules:
-      options.greeting === false
-        ? []
-        : [
-            {
-              id: 'greeting',
-              match: { firstContact: true },
-              continue: true,
-              reply: {
-                type: 'buttons',
-                text: 'Welcome to Acme! An agent will answer here. What is it about?',
-                buttons: [
-                  { id: 'order', title: 'An order' },
-                  { id: 'return', title: 'A return' },
-                  { id: 'other', title: 'Something else' },
-                ],
+  // Each plugin runs at its stage, whatever the order of these calls: compliance (STOP answered),
+  // actions (a typed "2" becomes the button), conversation (the bridge forwards), routes (the greeting).
+  sb.use(bridge);
+  sb.use(
+    autoReply({
+      rules:
+        options.greeting === false
+          ? []
+          : [
+              {
+                id: 'greeting',
+                match: { firstContact: true },
+                continue: true,
+                reply: {
+                  type: 'buttons',
+                  text: 'Welcome to Acme! An agent will answer here. What is it about?',
+                  buttons: [
+                    { id: 'order', title: 'An order' },
+                    { id: 'return', title: 'A return' },
+                    { id: 'other', title: 'Something else' },
+                  ],
+                },
               },
-            },
-          ],
-    compliance: { help: 'Acme support: an agent answers here. Reply STOP to unsubscribe.' },
-  }).install(sb);
-  buttons().install(sb);
+            ],
+      compliance: { help: 'Acme support: an agent answers here. Reply STOP to unsubscribe.' },
+    }),
+  );
+  sb.use(buttons());
   const server = createAppServer(sb, env, { '/media/': toNodeHandler(media.handler) });
   return { sb, server, bridge };
 }

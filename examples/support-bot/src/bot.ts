@@ -50,22 +50,24 @@ export function createSupportBot(
     ...(options.logger ? { logger: options.logger } : {}),
   });
 
-  // Order matters: compliance and the greeting first, then typed replies mapped to actions, then routes.
-  autoReply({
-    rules: [
-      {
-        id: 'greeting',
-        match: { firstContact: true },
-        reply: `Welcome to ${BUSINESS}! Reply MENU any time to see how we can help.`,
-        continue: true,
+  // Plugins run at their stages whatever the order here: compliance, typed replies -> actions, the greeting, routes.
+  sb.use(
+    autoReply({
+      rules: [
+        {
+          id: 'greeting',
+          match: { firstContact: true },
+          reply: `Welcome to ${BUSINESS}! Reply MENU any time to see how we can help.`,
+          continue: true,
+        },
+      ],
+      fallback: { reply: 'Sorry, I did not get that. Reply MENU to see how we can help.' },
+      compliance: {
+        help: `${BUSINESS} support: reply MENU for options. Reply STOP to unsubscribe, START to resubscribe.`,
       },
-    ],
-    fallback: { reply: 'Sorry, I did not get that. Reply MENU to see how we can help.' },
-    compliance: {
-      help: `${BUSINESS} support: reply MENU for options. Reply STOP to unsubscribe, START to resubscribe.`,
-    },
-  }).install(sb);
-  buttons({ reprompt: true }).install(sb);
+    }),
+  );
+  sb.use(buttons({ reprompt: true }));
 
   sb.hears('menu', (ctx) =>
     ctx.reply({

@@ -55,7 +55,7 @@ const setup = (options: AutoReplyOptions, store: Store = memoryStore()) => {
     capabilities: { maxButtons: 0, lists: false, templates: false, maxTextLength: 1600 },
   });
   const sb = createSwitchboard({ adapters: [sms], store, rateLimit: false, retry: false });
-  autoReply(options).install(sb);
+  sb.use(autoReply(options));
   const say = (text: string, from = '+15550001111', at?: Date) => {
     const e = messageEvent({ adapter: 'sms', channel: 'sms', from, text });
     if (at) e.message.timestamp = at;

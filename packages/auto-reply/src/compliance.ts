@@ -79,7 +79,8 @@ export function optOutGuard(store: Store): Transformer {
 
 /**
  * The middleware: STOP-family messages record an opt-out and get one confirmation; START-family
- * remove it and get a confirmation; HELP-family get the help text. Each stops the chain. A provider
+ * remove it and get a confirmation; HELP-family get the help text. Each sets `ctx.consent`, so the
+ * message goes on through the later plugin stages but not to the application's routes. A provider
  * that handled the keyword itself (Twilio Advanced Opt-Out sets `message.compliance`) already sent
  * its confirmation: the opt-out is recorded, nothing is sent. Failed statuses meaning opted out are
  * recorded too.
@@ -97,18 +98,21 @@ export function complianceMiddleware(options: ComplianceOptions = {}): Middlewar
     if (!keyword) return next();
     const contact = ctx.message.from;
     const confirm = (text: string) => ctx.reply(text, { metadata: { [CONFIRMATION]: true } });
+    // Answered here: later stages may record it (the bridge tells the agent), routes never see it.
+    ctx.consent = keyword;
     if (keyword === 'opt-out') {
       const already = await isOptedOut(ctx.store, contact);
       await optOut(ctx.store, contact, fromProvider ? `provider:${ctx.adapter.name}` : 'keyword');
       // One confirmation only: a second STOP is not answered.
       if (!fromProvider && !already) await confirm(texts.optOutConfirmation);
-      return;
+      return next();
     }
     if (keyword === 'opt-in') {
       await optIn(ctx.store, contact);
       if (!fromProvider) await confirm(texts.optInConfirmation);
-      return;
+      return next();
     }
     if (!fromProvider) await confirm(texts.help);
+    return next();
   };
 }

@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { autoReply } from '@switchboard/auto-reply';
- * autoReply({ fallback: { reply: 'Reply MENU for options.' } }).install(sb);
+ * sb.use(autoReply({ fallback: { reply: 'Reply MENU for options.' } }));
  * ```
  * @module
  */

@@ -101,19 +101,6 @@ export function autoReplyMiddleware(options: RulesOptions): Middleware<Context> 
       return !(await ctx.store.setIfAbsent(`auto-reply:cooldown:${id}:${conversation}`, Date.now(), period));
     };
 
-    // Whether anything answered the customer, so the fallback knows.
-    let answered = false;
-    const reply = ctx.reply.bind(ctx);
-    const send = ctx.send.bind(ctx);
-    ctx.reply = (content, o) => {
-      answered = true;
-      return reply(content, o);
-    };
-    (ctx as { send: typeof send }).send = (m) => {
-      answered ||= m.to.id === ctx.message.from.id;
-      return send(m);
-    };
-
     for (const rule of rules) {
       if (!(await matches(rule, ctx))) continue;
       if (await cooling(rule.id, rule.cooldownMs)) {
@@ -129,7 +116,8 @@ export function autoReplyMiddleware(options: RulesOptions): Middleware<Context> 
       if (!rule.continue) return;
     }
     await next();
-    if (answered || !options.fallback) return;
+    // The context knows whether anything (a rule, a route, a plugin) answered this customer.
+    if (ctx.replied || !options.fallback) return;
     if (await cooling('fallback', options.fallback.cooldownMs)) return;
     const content = await contentOf(options.fallback.reply, ctx);
     if (content !== undefined)

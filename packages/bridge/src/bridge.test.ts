@@ -67,8 +67,8 @@ describe('bridge', () => {
     const vault = new MediaVault(store, { publicUrl: url });
     handle = vault.handler;
     bridge = createBridge({ agents: [AGENT], agentTemplate: { template: newMessage }, media: vault, burst: 100 });
-    bridge.install(sb);
-    autoReply({}).install(sb);
+    sb.use(bridge);
+    sb.use(autoReply({}));
     routes.set('/webhooks/twilio', toNodeHandler(sb.webhook('twilio')));
     routes.set('/webhooks/whatsapp', toNodeHandler(sb.webhook('whatsapp')));
     meta.webhookUrl = `${url}/webhooks/whatsapp`;
@@ -218,7 +218,7 @@ describe('bridge', () => {
       store,
     });
     bridge = createBridge({ agents: [AGENT], burst: 2, digestWindowMs: 100 });
-    bridge.install(sb);
+    sb.use(bridge);
     // The agent writes first (through the webhook, which opens the 24-hour window).
     const raw = JSON.stringify({
       object: 'whatsapp_business_account',

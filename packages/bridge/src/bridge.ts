@@ -10,10 +10,11 @@ import {
   isSwitchboardError,
   type MessageContext,
   type Middleware,
+  type Plugin,
+  type PluginHost,
   type SendResult,
   type StatusContext,
   StoreLog,
-  type Switchboard,
 } from '@switchboard/core';
 import { complianceKeyword } from '@switchboard/sms';
 import { renderTemplate, type Template } from '@switchboard/templates';
@@ -49,10 +50,13 @@ type Forwarded = string[];
 const digits = (id: string) => id.replace(/\D/g, '');
 const LABEL: Record<string, string> = { sms: 'SMS', mms: 'SMS', whatsapp: 'WhatsApp' };
 
-/** The bridge: install it, mount `media.handler` if you gave a vault, read `conversations`. */
-export interface Bridge {
-  /** Adds the bridge's middleware (install it before auto-reply, so it sees STOP first). */
-  install(sb: Switchboard): Switchboard;
+/**
+ * The bridge: a plugin (`sb.use(bridge)`) whose middleware runs at the inbound `conversation` stage,
+ * after compliance (a STOP is recorded and answered first, then still forwarded to the agent) and after
+ * typed replies became actions (an SMS customer's "2" reaches the agent as the option it stands for).
+ * Mount `media.handler` if you gave a vault; read `conversations` once it is in use.
+ */
+export interface Bridge extends Plugin {
   /** The conversation book. */
   readonly conversations: Conversations;
   /** Sets the channel a contact prefers (for the `preferred` policy). */
@@ -65,8 +69,7 @@ export interface Bridge {
  * @example
  * ```ts
  * const bridge = createBridge({ agents: ['15550100200'], agentTemplate: { template: newCustomerMessage } });
- * bridge.install(sb);
- * autoReply({}).install(sb); // STOP/START/HELP, after the bridge
+ * sb.use(bridge, autoReply({}), buttons()); // stages, not this order, decide what runs first
  * ```
  */
 export function createBridge(options: BridgeOptions): Bridge {
@@ -74,7 +77,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   const agentAdapterName = options.agentAdapter ?? 'whatsapp';
   const windowMs = options.digestWindowMs ?? 6000;
   const burst = options.burst ?? 5;
-  let sb!: Switchboard;
+  let sb!: PluginHost;
   let conversations!: Conversations;
   const timers = new Set<NodeJS.Timeout>();
 
@@ -195,7 +198,8 @@ export function createBridge(options: BridgeOptions): Bridge {
   async function onCustomer(ctx: MessageContext): Promise<void> {
     const m = ctx.message;
     const contactId = await conversations.contactOf(m.from);
-    const keyword = m.compliance ?? complianceKeyword(ctx.text);
+    // The compliance stage has classified it when auto-reply is in use; the bridge alone reads the text.
+    const keyword = ctx.consent ?? m.compliance ?? complianceKeyword(ctx.text);
     const route: Route = { adapter: ctx.adapter.name, channel: m.from.channel, customer: m.from, business: m.to };
     const conv = await conversations.update(contactId, (c) => {
       c.last = route;
@@ -220,7 +224,9 @@ export function createBridge(options: BridgeOptions): Bridge {
     if (keyword === 'opt-out')
       note = `${note} (opted out: replies to this customer will be refused until they send START)`;
     if (keyword === 'opt-in') note = `${note} (opted back in)`;
-    if (m.action) note = `${note || m.action.title || m.action.id} (chose: ${m.action.title ?? m.action.id})`;
+    // ctx.action, not the message's: the actions stage maps a typed "2" to the button it stands for.
+    const action = ctx.action;
+    if (action) note = `${note || action.title || action.id} (chose: ${action.title ?? action.id})`;
     parts.push({ type: 'text', text: `${label} ${note || m.parts.map((p) => `[${p.type}]`).join(' ')}`.trim() });
     for (const p of m.parts) if (p.type === 'media') parts.push(await mediaForAgent(ctx, p));
     await forward(conv.agent!, contactId, parts, `bridge:${ctx.adapter.name}:${m.id}`);
@@ -363,17 +369,16 @@ export function createBridge(options: BridgeOptions): Bridge {
   };
 
   const bridge: Bridge = {
-    install(target) {
-      sb = target;
-      conversations = new Conversations(sb.store, options.maxTranscript);
+    name: 'bridge',
+    setup(host) {
+      sb = host;
+      conversations = new Conversations(host.store, options.maxTranscript);
       (bridge as { conversations: Conversations }).conversations = conversations;
-      sb.use(middleware);
-      const close = sb.close.bind(sb);
-      sb.close = async () => {
-        for (const t of timers) clearTimeout(t);
-        await close();
-      };
-      return sb;
+    },
+    inbound: [{ stage: 'conversation', middleware }],
+    close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
     },
     conversations: undefined as unknown as Conversations,
     async prefer(contactId, channel) {

@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { createBridge } from '@switchboard/bridge';
- * createBridge({ agents: ['15550100200'] }).install(sb);
+ * sb.use(createBridge({ agents: ['15550100200'] }));
  * ```
  * @module
  */

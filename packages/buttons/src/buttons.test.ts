@@ -30,7 +30,7 @@ const textOf = (parts: Content[]) => parts.map((p) => (p.type === 'text' ? p.tex
 const setup = (adapters = [sms(), wa()], options = {}) => {
   const store = memoryStore();
   const sb = createSwitchboard({ adapters, store, rateLimit: false });
-  buttons(options).install(sb);
+  sb.use(buttons(options));
   return { sb, store, adapters };
 };
 
@@ -173,7 +173,7 @@ describe('mapping replies back', () => {
   it('a newer prompt replaces an older one; an expired prompt no longer matches', async () => {
     const store = memoryStore();
     const sb = createSwitchboard({ adapters: [sms()], store, rateLimit: false });
-    buttons({ ttlMs: 50 }).install(sb);
+    sb.use(buttons({ ttlMs: 50 }));
     const seen: string[] = [];
     sb.on('message', (ctx) => void seen.push(ctx.action?.id ?? `text:${ctx.text}`));
     const to = { channel: 'sms', id: '+15550001111' };

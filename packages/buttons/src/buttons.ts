@@ -8,9 +8,9 @@ import {
   type Content,
   type Context,
   type Middleware,
+  type Plugin,
   parseConfig,
   type Store,
-  type Switchboard,
   type Transformer,
   type Warning,
 } from '@switchboard/core';
@@ -182,7 +182,8 @@ export function repromptText(prompt: PendingPrompt, custom?: string): string {
 export function buttonsMiddleware(options: ButtonsOptions = {}): Middleware<Context> {
   const o = parseConfig(ButtonsOptionsSchema, options, '@switchboard/buttons');
   return async function mapRepliesToActions(ctx, next) {
-    if (ctx.kind !== 'message') return next();
+    // A STOP or HELP answered by the compliance stage is not a choice.
+    if (ctx.kind !== 'message' || ctx.consent) return next();
     const key = pendingKey(ctx.adapter.name, contactKey(ctx.message.from.id));
     if (ctx.action) {
       // A native tap answers the prompt: a later "2" must not match it again.
@@ -206,30 +207,34 @@ export function buttonsMiddleware(options: ButtonsOptions = {}): Middleware<Cont
   };
 }
 
-/** The plugin: both halves, installed together. */
-export interface ButtonsPlugin {
-  /** Adds the middleware (first, so routes see actions) and the transformer to a switchboard. */
-  install(sb: Switchboard): Switchboard;
-}
-
 /**
  * Button and list fallbacks, and typed replies mapped back to actions, so one `sb.action()` handler
- * serves a WhatsApp tap and an SMS customer's "2".
+ * serves a WhatsApp tap and an SMS customer's "2". A plugin with two parts: the mapping at the
+ * inbound `actions` stage (before any route or conversation feature reads `ctx.action`), the
+ * fallbacks at the outbound `render` stage (after routing chose the adapter they are rendered for).
  *
  * @example
  * ```ts
- * buttons({ reprompt: true }).install(sb);
+ * sb.use(buttons({ reprompt: true }));
  * sb.hears('menu', (ctx) => ctx.reply({ type: 'buttons', text: 'How can we help?', buttons: [{ id: 'track', title: 'Track my order' }, { id: 'talk', title: 'Talk to a person' }] }));
  * sb.action('track', (ctx) => ctx.reply('Please send your order number.'));
  * ```
  */
-export function buttons(options: ButtonsOptions = {}): ButtonsPlugin {
+export function buttons(options: ButtonsOptions = {}): Plugin {
   parseConfig(ButtonsOptionsSchema, options, '@switchboard/buttons');
+  let fallbacks: Transformer | undefined;
   return {
-    install(sb) {
-      sb.use(buttonsMiddleware(options));
-      sb.transform(buttonsTransformer(sb.store, options));
-      return sb;
+    name: 'buttons',
+    setup(host) {
+      fallbacks = buttonsTransformer(host.store, options);
     },
+    inbound: [{ stage: 'actions', middleware: buttonsMiddleware(options) }],
+    outbound: [
+      {
+        stage: 'render',
+        transformer: (prev, message, adapter) =>
+          fallbacks ? fallbacks(prev, message, adapter) : prev(message, adapter),
+      },
+    ],
   };
 }

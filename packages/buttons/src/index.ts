@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { buttons } from '@switchboard/buttons';
- * buttons().install(sb);
+ * sb.use(buttons());
  * ```
  * @module
  */

@@ -161,3 +161,50 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/** Marks a serialized error, so a queue row written by an older version is told apart. */
+const SERIALIZED = 'switchboard-error/1';
+
+/**
+ * A {@link SwitchboardError} as a string, for queues that keep a job's error (SQLite, Redis, BullMQ's
+ * `failedReason`): every field users switch on survives — code, message, channel, adapter, status,
+ * `retryAfterMs`, `providerCode`, `retryable` and details. The cause is reduced to its message.
+ */
+export function serializeError(error: SwitchboardError): string {
+  return JSON.stringify({ $: SERIALIZED, ...error.toJSON() });
+}
+
+/**
+ * The inverse of {@link serializeError}. Anything else (an older `CODE: message` string, a plain
+ * message) still becomes a SwitchboardError: the code is kept when recognisable, else `fallback`.
+ */
+export function deserializeError(value: string | undefined, fallback: ErrorCode = 'INTERNAL'): SwitchboardError {
+  const text = value ?? '';
+  if (text.startsWith('{')) {
+    try {
+      const o = JSON.parse(text) as Record<string, unknown>;
+      if (o.$ === SERIALIZED && typeof o.code === 'string' && (ERROR_CODES as readonly string[]).includes(o.code)) {
+        const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+        const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+        const providerCode = typeof o.providerCode === 'number' ? o.providerCode : str(o.providerCode);
+        return new SwitchboardError(o.code as ErrorCode, str(o.message) ?? '', {
+          ...(str(o.channel) ? { channel: str(o.channel) } : {}),
+          ...(str(o.adapter) ? { adapter: str(o.adapter) } : {}),
+          ...(num(o.status) !== undefined ? { status: num(o.status) } : {}),
+          ...(num(o.retryAfterMs) !== undefined ? { retryAfterMs: num(o.retryAfterMs) } : {}),
+          ...(providerCode !== undefined ? { providerCode } : {}),
+          ...(o.details && typeof o.details === 'object' ? { details: o.details as Record<string, unknown> } : {}),
+          ...(o.cause !== undefined ? { cause: o.cause } : {}),
+          ...(typeof o.retryable === 'boolean' ? { retryable: o.retryable } : {}),
+        });
+      }
+    } catch {
+      // Not ours: fall through to the plain-text reading.
+    }
+  }
+  const legacy = /^([A-Z_]+): ([\s\S]*)$/.exec(text);
+  if (legacy && (ERROR_CODES as readonly string[]).includes(legacy[1]!)) {
+    return new SwitchboardError(legacy[1] as ErrorCode, legacy[2]!, { retryable: false });
+  }
+  return new SwitchboardError(fallback, text || 'failed', { retryable: false });
+}

@@ -1,6 +1,10 @@
 /**
  * `@switchboard/core`: the channel-agnostic message model, the router, the outbound pipeline, typed
- * events, the adapter and store contracts, the one error type, and the in-memory store.
+ * events, the plugin, adapter, store and queue contracts, the one error type, and the in-memory store.
+ *
+ * The folders follow one message: `inbound/` (webhook, inbox, context, routing) -> `plugin.ts` (stages)
+ * -> `outbound/` (delivery strategies, the send pipeline) -> `adapter/`; `durable/` holds the queue
+ * contract and the queue-backed inbox and outbox; `store/` the store contract; `model/` the types.
  *
  * @example
  * ```ts
@@ -13,26 +17,40 @@
  * ```
  * @module
  */
-
-export * from './adapter.js';
-export * from './compose.js';
-export * from './composer.js';
-export * from './context.js';
-export * from './durable.js';
+export * from './adapter/adapter.js';
+export * from './adapter/http.js';
+export * from './adapter/text.js';
+export * from './durable/queue.js';
+export type { DurableOptions } from './durable/worker.js';
 export * from './errors.js';
-export * from './http.js';
+export * from './inbound/compose.js';
+export * from './inbound/composer.js';
+export * from './inbound/context.js';
+export * from './inbound/node.js';
+export { webhookErrorResponse } from './inbound/responses.js';
+export { DEFAULT_WEBHOOK_BUDGET_MS } from './inbound/webhook.js';
 export * from './logger.js';
-export * from './memory-store.js';
-export * from './model.js';
-export * from './node.js';
+export * from './model/events.js';
+export * from './model/schema.js';
+export * from './model/serialize.js';
 export * from './outbound/idempotency.js';
-export * from './outbound/rate-limit.js';
+export type { AddressedMessage, DeliverFn, FailureFn, Outbox } from './outbound/outbox.js';
+export { type RateLimitOptions, rateLimit } from './outbound/rate-limit.js';
 export * from './outbound/retry.js';
+export * from './outbound/send-handle.js';
 export * from './outbound/transformer.js';
-export * from './queue.js';
-export * from './serialize.js';
-export * from './store.js';
-export * from './store-log.js';
+export {
+  INBOUND_STAGES,
+  type InboundPart,
+  type InboundStage,
+  isPlugin,
+  OUTBOUND_STAGES,
+  type OutboundPart,
+  type OutboundStage,
+  type Plugin,
+  type PluginHost,
+} from './plugin.js';
+export * from './store/memory-store.js';
+export * from './store/store.js';
+export * from './store/store-log.js';
 export * from './switchboard.js';
-export * from './text.js';
-export * from './webhook.js';

@@ -1,7 +1,7 @@
 import { fakeAdapter, messageEvent, statusEvent } from '@switchboard/testing';
 import { describe, expect, it } from 'vitest';
 import { SwitchboardError } from './errors.js';
-import { memoryStore } from './memory-store.js';
+import { memoryStore } from './store/memory-store.js';
 import { createSwitchboard } from './switchboard.js';
 
 const to = { channel: 'fake', id: '+15550001111' };

@@ -1,32 +1,44 @@
 /**
- * The switchboard: adapters, the inbound router, the outbound pipeline and typed events.
+ * The switchboard: wiring. Inbound, a webhook goes `inbound/webhook.ts` -> the inbox
+ * (`inbound/inbox.ts` or `durable/inbox.ts`) -> the plugins' stages and your routes
+ * (`plugin.ts`, `inbound/composer.ts`). Outbound, `send` goes to the delivery strategy
+ * (`outbound/outbox.ts`, `durable/outbox.ts`) -> the one send pipeline (`outbound/pipeline.ts`) -> the adapter.
  * @module
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
-import type { Adapter, ReceiveResult } from './adapter.js';
-import { Composer } from './composer.js';
-import { type Context, createContext } from './context.js';
-import { type DurableOptions, DurableRunner, type Outbox, type SendHandle } from './durable.js';
+import type { Adapter } from './adapter/adapter.js';
+import { queueInbox } from './durable/inbox.js';
+import { queueOutbox } from './durable/outbox.js';
+import type { Queue } from './durable/queue.js';
+import { type DurableOptions, durableSettings } from './durable/worker.js';
 import { SwitchboardError, toSwitchboardError } from './errors.js';
+import type { Middleware } from './inbound/compose.js';
+import { Composer } from './inbound/composer.js';
+import { type Context, createContext } from './inbound/context.js';
+import { type Inbox, type InboxHost, storeInbox } from './inbound/inbox.js';
+import { isStale } from './inbound/stale.js';
+import { DEFAULT_WEBHOOK_BUDGET_MS, webhookHandler } from './inbound/webhook.js';
 import { type Logger, silentLogger } from './logger.js';
-import { memoryStore } from './memory-store.js';
+import { eventId } from './model/events.js';
 import {
   type OutboundMessage,
   type OutboundMessageInput,
   OutboundMessageSchema,
   type SendResult,
-  STATUS_RANK,
   type StatusEvent,
   type SwitchboardEvent,
-} from './model.js';
+} from './model/schema.js';
 import { idempotency } from './outbound/idempotency.js';
+import { inlineOutbox, type Outbox } from './outbound/outbox.js';
+import { buildSendPipeline } from './outbound/pipeline.js';
 import { type RateLimitOptions, rateLimit } from './outbound/rate-limit.js';
 import { type RetryOptions, retry } from './outbound/retry.js';
-import { applyTransformers, type SendFn, type Transformer } from './outbound/transformer.js';
-import type { Queue } from './queue.js';
-import type { Store } from './store.js';
-import { webhookErrorResponse } from './webhook.js';
+import { SendHandle } from './outbound/send-handle.js';
+import type { SendFn, Transformer } from './outbound/transformer.js';
+import { isPlugin, type Plugin, type PluginHost, PluginSet } from './plugin.js';
+import { memoryStore } from './store/memory-store.js';
+import type { Store } from './store/store.js';
 
 /** The events a switchboard emits on `sb.events`. */
 export interface SwitchboardEvents {
@@ -41,7 +53,7 @@ export interface SwitchboardEvents {
     error: SwitchboardError,
     info: { adapter?: string; event?: SwitchboardEvent; message?: OutboundMessage },
   ) => void;
-  /** A provider retry (or replay) of an event already handled was dropped. */
+  /** A provider retry (or replay) of an event already recorded was dropped, with or without a queue. */
   duplicate: (event: SwitchboardEvent, adapter: string) => void;
 }
 
@@ -53,9 +65,9 @@ export interface SwitchboardOptions {
   store?: Store;
   /** The logger; quiet by default. */
   logger?: Logger;
-  /** Outbound transformers, outermost first (more can be added with `sb.transform`). */
+  /** Outbound transformers, added at the `render` stage like `sb.transform`. */
   transformers?: readonly Transformer[];
-  /** Retry policy for sends, or `false` to send once. */
+  /** Retry policy for inline sends, or `false` to send once. (Queued sends use `durable`.) */
   retry?: RetryOptions | false;
   /** Pacing, or `false` to turn it off. Defaults to each adapter's declared rates. */
   rateLimit?: Omit<RateLimitOptions, 'store'> | false;
@@ -63,6 +75,11 @@ export interface SwitchboardOptions {
   dedupeTtlMs?: number;
   /** How long a send's idempotency key is remembered. Default 24 h. */
   idempotencyTtlMs?: number;
+  /**
+   * Without a queue, how long a webhook waits for its handlers before answering the provider; slower
+   * handlers go on after the answer. Default 5 s (Twilio gives up at 15 s).
+   */
+  webhookBudgetMs?: number;
   /**
    * A durable queue: turns on the inbox (webhooks acknowledged once their events are recorded,
    * handlers run after, leftovers of a crash run at start) and the outbox (every send a job, retried
@@ -72,41 +89,53 @@ export interface SwitchboardOptions {
   queue?: Queue;
   /** Tuning of the inbox and outbox workers. */
   durable?: DurableOptions;
-  /** Run the outbox elsewhere than on `queue` (e.g. `bullmqOutbox()` from `@switchboard/queue-bullmq`). */
+  /**
+   * A delivery strategy of your own instead of the default (inline, or the queue's outbox), e.g.
+   * `bullmqOutbox()` from `@switchboard/queue-bullmq`. Not together with `queue`: give the queue to
+   * the outbox instead.
+   */
   outbox?: Outbox;
 }
 
 /**
- * A switchboard: receives webhooks from every adapter, routes events through middleware, and sends
- * through a pipeline of transformers. Routing methods come from {@link Composer}.
+ * A switchboard: receives webhooks from every adapter, routes events through the plugins' stages and
+ * your routes, and sends through one pipeline. Routing methods come from {@link Composer}.
  */
 export class Switchboard extends Composer<Context> {
   /** Typed events (`received`, `status`, `sent`, `error`, `duplicate`). */
-  readonly events = new EventEmitter<SwitchboardEvents>();
+  readonly events: EventEmitter<SwitchboardEvents> = new EventEmitter<SwitchboardEvents>();
   /** The store every feature uses. */
   readonly store: Store;
   /** The logger. */
   readonly logger: Logger;
+  /** The durable queue, when one was given. */
+  readonly queue: Queue | undefined;
 
   private readonly adapterMap = new Map<string, Adapter>();
-  private readonly userTransformers: Transformer[] = [];
-  private readonly builtIn: Transformer[];
+  private readonly plugins = new PluginSet();
   private readonly dedupeTtlMs: number;
+  private readonly builtIn: { idempotency: Transformer; retry: Transformer | undefined; pacing: Transformer[] };
   private pipeline: SendFn | undefined;
-  private outboxPipeline: SendFn | undefined;
-  private readonly idempotency: Transformer;
-  private readonly pacing: Transformer[];
-  private readonly durable: DurableRunner | undefined;
-  private readonly outbox: Outbox | undefined;
+  private readonly inbox: Inbox;
+  private readonly outbox: Outbox;
+  private readonly budgetMs: number;
   private errorHandler: ((error: SwitchboardError, ctx: Context) => unknown) | undefined;
   private readonly ready: Promise<void>;
 
   /** Prefer {@link createSwitchboard}. */
   constructor(options: SwitchboardOptions) {
     super();
+    if (options.queue && options.outbox) {
+      throw new SwitchboardError(
+        'CONFIG_INVALID',
+        'give either `queue` or `outbox`, not both: `queue` makes the inbox and the outbox durable on it; `outbox` replaces the outbox (give it its own connection)',
+      );
+    }
     this.store = options.store ?? memoryStore();
     this.logger = options.logger ?? silentLogger;
+    this.queue = options.queue;
     this.dedupeTtlMs = options.dedupeTtlMs ?? 24 * 60 * 60 * 1000;
+    this.budgetMs = options.webhookBudgetMs ?? DEFAULT_WEBHOOK_BUDGET_MS;
     for (const adapter of options.adapters) {
       if (this.adapterMap.has(adapter.name)) {
         throw new SwitchboardError(
@@ -116,15 +145,27 @@ export class Switchboard extends Composer<Context> {
       }
       this.adapterMap.set(adapter.name, adapter);
     }
-    this.userTransformers.push(...(options.transformers ?? []));
-    // Order matters: a remembered result answers before any retry; every retry attempt takes a token.
-    this.idempotency = idempotency({ store: this.store, ttlMs: options.idempotencyTtlMs });
-    this.pacing = options.rateLimit === false ? [] : [rateLimit({ ...options.rateLimit, store: this.store })];
-    this.builtIn = [
-      this.idempotency,
-      ...(options.retry === false ? [] : [retry({ logger: this.logger, ...options.retry })]),
-      ...this.pacing,
-    ];
+
+    const settings = durableSettings(options.durable);
+    const inboxHost: InboxHost = {
+      run: (event, adapter) => this.runEvent(event, this.adapter(adapter)),
+      duplicate: (event, adapter) => this.events.emit('duplicate', event, adapter),
+      logger: this.logger,
+    };
+    this.inbox = options.queue
+      ? queueInbox(options.queue, settings, inboxHost)
+      : storeInbox(this.store, this.dedupeTtlMs, inboxHost);
+    this.outbox =
+      options.outbox ?? (options.queue ? queueOutbox(options.queue, settings, this.logger) : inlineOutbox());
+    // Inline sends retry in the pipeline; queued ones are retried as jobs by their outbox.
+    this.builtIn = {
+      idempotency: idempotency({ store: this.store, ttlMs: options.idempotencyTtlMs }),
+      retry:
+        this.outbox.inline && options.retry !== false ? retry({ logger: this.logger, ...options.retry }) : undefined,
+      pacing: options.rateLimit === false ? [] : [rateLimit({ ...options.rateLimit, store: this.store })],
+    };
+    if (options.transformers?.length) this.plugins.addTransformers('render', options.transformers);
+
     this.ready = Promise.all(
       options.adapters.map((a) =>
         a.init?.({
@@ -136,43 +177,22 @@ export class Switchboard extends Composer<Context> {
     ).then(() => undefined);
     // An unhandled rejection here would crash the process before anyone awaits `ready`.
     this.ready.catch(() => {});
-    if (options.queue) {
-      const durable = new DurableRunner(
-        options.queue,
-        {
-          logger: this.logger,
-          runEvent: (event, adapter) => this.runEvent(event, this.adapter(adapter)),
-          deliver: (message) => this.deliver(message),
-          onSendError: (error, message) =>
-            this.events.emit('error', error, { ...(message.adapter ? { adapter: message.adapter } : {}), message }),
-        },
-        options.durable,
+    const startOutbox = () =>
+      this.outbox.start(
+        (message) => this.deliver(message),
+        (error, message) =>
+          this.events.emit('error', error, { ...(message.adapter ? { adapter: message.adapter } : {}), message }),
       );
-      this.durable = durable;
-      // Workers start once adapters are ready; jobs a crash left behind run then.
-      void this.ready.then(
-        () => durable.start(),
-        () => undefined,
-      );
-    }
-    if (options.outbox) {
-      const outbox = options.outbox;
-      this.outbox = outbox;
-      void this.ready.then(
-        () =>
-          outbox.start(
-            (message) => this.deliver(message),
-            (error, message) =>
-              this.events.emit('error', error, { ...(message.adapter ? { adapter: message.adapter } : {}), message }),
-          ),
-        () => undefined,
-      );
-    }
-  }
-
-  /** The durable queue, when one was given. */
-  get queue(): Queue | undefined {
-    return this.durable?.queue;
+    // Inline delivery has no workers (and `deliver` awaits `ready` itself): it takes sends at once.
+    if (this.outbox.inline) void startOutbox();
+    // Workers start once adapters are ready; jobs a crash left behind run then.
+    void this.ready.then(
+      async () => {
+        this.inbox.start();
+        if (!this.outbox.inline) await startOutbox();
+      },
+      () => undefined,
+    );
   }
 
   /** The adapters, by name. */
@@ -183,17 +203,39 @@ export class Switchboard extends Composer<Context> {
   /** The adapter named `name`; throws CONFIG_INVALID when there is none. */
   adapter(name: string): Adapter {
     const a = this.adapterMap.get(name);
-    if (!a)
+    if (!a) {
       throw new SwitchboardError(
         'CONFIG_INVALID',
         `no adapter named "${name}" (have: ${[...this.adapterMap.keys()].join(', ')})`,
       );
+    }
     return a;
   }
 
-  /** Adds outbound transformers; the first added runs first. */
+  /**
+   * Adds middleware (your routes, run after every plugin stage) or plugins (their parts run at their
+   * declared stages, whatever the order of `use` calls).
+   *
+   * @example
+   * ```ts
+   * sb.use(buttons(), autoReply({ fallback: { reply: 'Reply MENU for options.' } }));
+   * sb.use(async (ctx, next) => { ctx.logger.info('event'); await next(); });
+   * ```
+   */
+  override use(...items: (Middleware<Context> | Plugin)[]): Composer<Context> {
+    const middleware: Middleware<Context>[] = [];
+    for (const item of items) {
+      if (isPlugin(item)) {
+        this.plugins.add(item, this.hostFor(item.name));
+        this.pipeline = undefined;
+      } else middleware.push(item);
+    }
+    return middleware.length ? super.use(...middleware) : this;
+  }
+
+  /** Adds outbound transformers at the `render` stage (after routing chose the adapter); the first added runs first. */
   transform(...transformers: Transformer[]): this {
-    this.userTransformers.push(...transformers);
+    this.plugins.addTransformers('render', transformers);
     this.pipeline = undefined;
     return this;
   }
@@ -205,7 +247,8 @@ export class Switchboard extends Composer<Context> {
   }
 
   /**
-   * Sends a message through the transformers, idempotency, retries and pacing to its adapter.
+   * Sends a message: validated, given an idempotency key, then handed to the delivery strategy, which
+   * runs it through the transformers, idempotency, retries and pacing to its adapter.
    *
    * @example
    * ```ts
@@ -213,89 +256,65 @@ export class Switchboard extends Composer<Context> {
    * ```
    */
   send(input: OutboundMessageInput): SendHandle {
-    const durable = this.durable;
-    let inner: SendHandle | undefined;
-    const run = (async () => {
-      await this.ready;
-      const parsed = OutboundMessageSchema.safeParse(input);
-      if (!parsed.success) {
-        throw new SwitchboardError(
-          'INVALID_MESSAGE',
-          `invalid outbound message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-          { cause: parsed.error },
-        );
-      }
-      const message = { ...parsed.data, idempotencyKey: parsed.data.idempotencyKey ?? randomUUID() };
-      const adapter = this.resolveAdapter(message);
-      if (this.outbox) {
-        inner = this.outbox.submit({ ...message, adapter: adapter.name });
-        return inner;
-      }
-      if (durable) {
-        inner = durable.send({ ...message, adapter: adapter.name });
-        return inner;
-      }
-      this.pipeline ??= applyTransformers((m, a) => a.send(m), [...this.userTransformers, ...this.builtIn]);
-      try {
-        const result = await this.pipeline(message, adapter);
-        this.events.emit('sent', result, message);
-        return result;
-      } catch (e) {
-        throw this.sendFailed(e, message, adapter.name);
-      }
-    })();
-    return Object.defineProperty(run, 'jobId', { get: () => inner?.jobId ?? '', enumerable: true }) as SendHandle;
+    const parsed = OutboundMessageSchema.safeParse(input);
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      return rejected(
+        new SwitchboardError('INVALID_MESSAGE', `invalid outbound message: ${reason}`, { cause: parsed.error }),
+      );
+    }
+    const message = { ...parsed.data, idempotencyKey: parsed.data.idempotencyKey ?? randomUUID() };
+    let adapter: Adapter;
+    try {
+      adapter = this.resolveAdapter(message);
+    } catch (e) {
+      return rejected(toSwitchboardError(e));
+    }
+    return this.outbox.submit({ ...message, adapter: adapter.name });
   }
 
-  // The outbox worker's send: retries are the queue's, so no in-process retry loop here.
+  // The one way a message reaches an adapter, whichever strategy delivers it.
   private async deliver(message: OutboundMessage): Promise<SendResult> {
+    await this.ready;
     const adapter = this.resolveAdapter(message);
-    this.outboxPipeline ??= applyTransformers(
-      (m, a) => a.send(m),
-      [...this.userTransformers, this.idempotency, ...this.pacing],
-    );
+    this.pipeline ??= buildSendPipeline({
+      transformers: this.plugins.transformers(),
+      idempotency: this.builtIn.idempotency,
+      retry: this.builtIn.retry,
+      pacing: this.builtIn.pacing,
+    });
     try {
-      const result = await this.outboxPipeline(message, adapter);
+      const result = await this.pipeline(message, adapter);
       this.events.emit('sent', result, message);
       return result;
     } catch (e) {
       const err = toSwitchboardError(e, 'INTERNAL', { adapter: adapter.name, channel: message.to.channel });
-      if (!err.retryable)
+      if (!err.retryable || this.outbox.inline) {
         this.logger.warn('send failed', { adapter: adapter.name, code: err.code, message: err.message });
+      }
       throw err;
     }
   }
 
-  private sendFailed(e: unknown, message: OutboundMessage, adapter: string): SwitchboardError {
-    const err = toSwitchboardError(e, 'INTERNAL', { adapter, channel: message.to.channel });
-    this.logger.warn('send failed', { adapter, code: err.code, message: err.message });
-    this.events.emit('error', err, { adapter, message });
-    return err;
-  }
-
   /**
-   * Handles one event as if it had arrived by webhook: dedupe, then the middleware.
-   * Returns false when the event was a duplicate. Errors in middleware go to `catch` and `error`.
+   * Handles one event as if it had arrived by webhook: the inbox drops a repeat, then the stages and
+   * routes run (here without a queue, by a worker with one). Returns false when the event was a
+   * duplicate. Errors in middleware go to `catch` and `error`.
    */
   async handle(event: SwitchboardEvent, adapterName: string): Promise<boolean> {
     await this.ready;
     const adapter = this.adapter(adapterName);
-    if (this.durable) {
-      // Durable: record, then let the inbox worker run it (once, whichever process).
-      return (await this.durable.record([event], adapter.name, eventId, conversationOf)) > 0;
-    }
-    if (!(await this.firstTime(event, adapter.name))) {
-      this.logger.debug('duplicate event dropped', { adapter: adapter.name, id: eventId(event) });
-      this.events.emit('duplicate', event, adapter.name);
-      return false;
-    }
-    await this.runEvent(event, adapter);
+    const fresh = await this.inbox.record([event], adapter.name);
+    if (!fresh.length) return false;
+    if (this.inbox.inline) await this.runEvent(event, adapter);
     return true;
   }
 
-  // Routes one event through the middleware; errors go to `catch` and `error`, never up.
+  // Routes one event through the stages and routes; errors go to `catch` and `error`, never up.
   private async runEvent(event: SwitchboardEvent, adapter: Adapter): Promise<void> {
-    if (event.kind === 'status' && (await this.isStale(event, adapter.name))) event = { ...event, stale: true };
+    if (event.kind === 'status' && (await isStale(this.store, adapter.name, event, this.dedupeTtlMs))) {
+      event = { ...event, stale: true };
+    }
     this.events.emit('received', event, adapter.name);
     if (event.kind === 'status') this.events.emit('status', event);
     const ctx = createContext(event, adapter, {
@@ -304,7 +323,7 @@ export class Switchboard extends Composer<Context> {
       send: (m) => this.send(m),
     });
     try {
-      await this.run(ctx);
+      await this.plugins.inboundChain(this.run)(ctx);
     } catch (e) {
       const err =
         e instanceof SwitchboardError
@@ -320,9 +339,9 @@ export class Switchboard extends Composer<Context> {
   }
 
   /**
-   * A Fetch-API webhook handler for one adapter: verifies, parses, dedupes, runs the middleware and
-   * answers the way the provider expects. Forged requests get 401/403 and reach no handler; malformed
-   * ones get 400 with a reason.
+   * A Fetch-API webhook handler for one adapter: verifies, parses, records in the inbox, runs the
+   * handlers and answers the way the provider expects, within `webhookBudgetMs`. Forged requests get
+   * 401/403 and reach no handler; malformed ones get 400 with a reason.
    *
    * @example
    * ```ts
@@ -331,39 +350,23 @@ export class Switchboard extends Composer<Context> {
    * ```
    */
   webhook(adapterName: string): (request: Request) => Promise<Response> {
-    const adapter = this.adapter(adapterName);
-    return async (request) => {
-      await this.ready;
-      let received: ReceiveResult;
-      try {
-        received = await adapter.receive(request);
-      } catch (e) {
-        const err = toSwitchboardError(e, 'WEBHOOK_MALFORMED', { adapter: adapter.name });
-        this.logger.warn('webhook rejected', { adapter: adapter.name, code: err.code, reason: err.message });
-        this.events.emit('error', err, { adapter: adapter.name });
-        return webhookErrorResponse(err);
-      }
-      if (this.durable) {
-        // Acknowledge only once the events are durable; handlers run after, off the request.
-        const fresh = await this.durable.record(received.events, adapter.name, eventId, conversationOf);
-        if (fresh < received.events.length)
-          this.logger.debug('provider retry acknowledged', {
-            adapter: adapter.name,
-            duplicates: received.events.length - fresh,
-          });
-        return received.response;
-      }
-      for (const event of received.events) await this.handle(event, adapter.name);
-      return received.response;
-    };
+    return webhookHandler(this.adapter(adapterName), {
+      ready: this.ready,
+      inbox: this.inbox,
+      run: (event, adapter) => this.runEvent(event, this.adapter(adapter)),
+      reject: (error, adapter) => this.events.emit('error', error, { adapter }),
+      logger: this.logger,
+      budgetMs: this.budgetMs,
+    });
   }
 
-  /** Closes adapters and the store. */
+  /** Stops the workers, closes plugins (last added first), adapters, the queue and the store. */
   async close(): Promise<void> {
-    await this.durable?.stop();
-    await this.outbox?.stop();
+    await this.inbox.stop();
+    await this.outbox.stop();
+    await this.plugins.close();
     await Promise.all([...this.adapterMap.values()].map((a) => a.close?.()));
-    await this.durable?.queue.close?.();
+    await this.queue?.close?.();
     await this.store.close?.();
     this.events.removeAllListeners();
   }
@@ -377,30 +380,20 @@ export class Switchboard extends Composer<Context> {
     });
   }
 
-  // Remembers the furthest status per message; an earlier one arriving later is marked stale.
-  private async isStale(event: StatusEvent, adapter: string): Promise<boolean> {
-    const key = `status-rank:${adapter}:${event.messageId}`;
-    const rank = STATUS_RANK[event.status];
-    const seen = await this.store.get<number>(key);
-    if (seen !== undefined && seen >= rank) return seen > rank;
-    await this.store.set(key, rank, this.dedupeTtlMs);
-    return false;
-  }
-
-  private firstTime(event: SwitchboardEvent, adapter: string): Promise<boolean> {
-    return this.store.setIfAbsent(`seen:${adapter}:${eventId(event)}`, 1, this.dedupeTtlMs);
+  private hostFor(plugin: string): PluginHost {
+    return {
+      store: this.store,
+      logger: this.logger.child({ plugin }),
+      adapters: this.adapterMap,
+      adapter: (name) => this.adapter(name),
+      resolveAdapter: (message) => this.resolveAdapter(message),
+      send: (message) => this.send(message),
+    };
   }
 }
 
-/** The conversation an event belongs to: its events are handled one at a time, in order. */
-export function conversationOf(event: SwitchboardEvent): string {
-  return event.kind === 'message' ? `c:${event.message.from.id}` : `s:${event.messageId}`;
-}
-
-/** The identity a provider retry shares with the original: message id, or message id + status. */
-export function eventId(event: SwitchboardEvent): string {
-  return event.kind === 'message' ? `m:${event.message.id}` : `s:${event.messageId}:${event.status}`;
-}
+// A handle that failed before delivery started (invalid message, unknown adapter).
+const rejected = (error: SwitchboardError) => new SendHandle(() => Promise.reject(error));
 
 /**
  * Creates a switchboard.

@@ -45,8 +45,8 @@ describe('middleware end to end, on real adapters and their simulators', () => {
         }),
       ],
     });
-    autoReply({ compliance: { help: 'Acme: reply STOP to unsubscribe.' } }).install(sb);
-    buttons().install(sb);
+    sb.use(autoReply({ compliance: { help: 'Acme: reply STOP to unsubscribe.' } }));
+    sb.use(buttons());
     sb.action('talk', (ctx) => {
       actions.push(`${ctx.channel}:${ctx.action.id}`);
       return ctx.reply('A person will reply soon.');

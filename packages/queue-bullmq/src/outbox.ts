@@ -6,11 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  errorOf,
+  deserializeError,
   type OutboundMessage,
   type Outbox,
-  type SendHandle,
+  SendHandle,
   type SendResult,
+  serializeError,
   toSwitchboardError,
 } from '@switchboard/core';
 import { type ConnectionOptions, type Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
@@ -72,25 +73,24 @@ export function bullmqOutbox(options: BullmqOutboxOptions = {}): Outbox & { read
 
   return {
     queues,
-    submit(message): SendHandle {
+    submit(message) {
       const p = partitionOf(`${message.adapter}:${message.to.id}`, n);
-      let jobId = jobIdOf(message.adapter, message.idempotencyKey);
-      const run = (async () => {
+      return new SendHandle(async (recorded) => {
         const job = await queues[p]!.add('send', message, {
-          jobId,
+          jobId: jobIdOf(message.adapter, message.idempotencyKey),
           // Retries run inside the worker (see below); a crashed worker's job comes back as stalled.
           attempts: 1,
           removeOnComplete: { age: keepSeconds },
           removeOnFail: { age: keepSeconds },
         });
-        jobId = job.id ?? jobId;
+        recorded(job.id ?? jobIdOf(message.adapter, message.idempotencyKey));
         try {
           return (await job.waitUntilFinished(events[p]!)) as SendResult;
         } catch (e) {
-          throw errorOf({ error: e instanceof Error ? e.message : String(e) });
+          // The worker failed the job with the serialized SwitchboardError as its reason.
+          throw deserializeError(e instanceof Error ? e.message : String(e));
         }
-      })();
-      return Object.defineProperty(run, 'jobId', { get: () => jobId, enumerable: true }) as SendHandle;
+      });
     },
 
     async start(deliver, onFailure) {
@@ -110,7 +110,7 @@ export function bullmqOutbox(options: BullmqOutboxOptions = {}): Outbox & { read
                 const err = toSwitchboardError(e, 'INTERNAL');
                 if (!err.retryable || attempt >= attempts) {
                   onFailure(err, job.data);
-                  throw new UnrecoverableError(`${err.code}: ${err.message}`);
+                  throw new UnrecoverableError(serializeError(err));
                 }
                 const delay = err.retryAfterMs ?? Math.round(Math.random() * Math.min(max, base * 2 ** (attempt - 1)));
                 await new Promise((r) => setTimeout(r, delay));

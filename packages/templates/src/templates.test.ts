@@ -126,7 +126,7 @@ describe('window-aware sending', () => {
   it('sends the re-engagement template, holds the original, and sends it when the customer answers', async () => {
     const w = wa();
     const sb = createSwitchboard({ adapters: [w], store: memoryStore(), rateLimit: false });
-    windowAware({ reengage: { template: reengage, params: {} } }).install(sb);
+    sb.use(windowAware({ reengage: { template: reengage, params: {} } }));
     w.failNext(closed());
     const r = await sb.send({
       to: { channel: 'whatsapp', id: '16505551234' },
@@ -152,7 +152,7 @@ describe('window-aware sending', () => {
   it('drops the original when configured', async () => {
     const w = wa();
     const sb = createSwitchboard({ adapters: [w], rateLimit: false });
-    windowAware({ reengage: { template: reengage, params: {} }, original: 'drop' }).install(sb);
+    sb.use(windowAware({ reengage: { template: reengage, params: {} }, original: 'drop' }));
     w.failNext(closed());
     const r = await sb.send({ to: { channel: 'whatsapp', id: '16505551234' }, parts: [{ type: 'text', text: 'x' }] });
     expect(r.warnings[0]!.message).toMatch(/the original is dropped$/);
@@ -163,7 +163,7 @@ describe('window-aware sending', () => {
   it('falls back to SMS when the contact has a phone number', async () => {
     const [w, s] = [wa(), sms()];
     const sb = createSwitchboard({ adapters: [w, s], rateLimit: false });
-    windowAware({ sms: s, reengage: { template: reengage, params: {} } }).install(sb);
+    sb.use(windowAware({ sms: s, reengage: { template: reengage, params: {} } }));
     w.failNext(closed());
     const r = await sb.send({
       to: { channel: 'whatsapp', id: '16505551234' },
@@ -180,7 +180,7 @@ describe('window-aware sending', () => {
   it('other errors pass through untouched', async () => {
     const w = wa();
     const sb = createSwitchboard({ adapters: [w], rateLimit: false, retry: false });
-    windowAware({ reengage: { template: reengage, params: {} } }).install(sb);
+    sb.use(windowAware({ reengage: { template: reengage, params: {} } }));
     w.failNext(new SwitchboardError('OPTED_OUT', 'stop'));
     await expect(
       sb.send({ to: { channel: 'whatsapp', id: '1' }, parts: [{ type: 'text', text: 'x' }] }),

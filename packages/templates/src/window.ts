@@ -9,9 +9,9 @@ import {
   isSwitchboardError,
   type Middleware,
   type OutboundMessage,
+  type Plugin,
   type Store,
   StoreLog,
-  type Switchboard,
   type Transformer,
   withWarnings,
 } from '@switchboard/core';
@@ -35,7 +35,7 @@ export interface WindowAwareOptions<S extends z.ZodObject = z.ZodObject> {
 const heldKey = (adapter: string, contact: string) =>
   `templates:held:${adapter}:${contact.replace(/\D/g, '') || contact}`;
 
-/** The transformer half. Install it before other transformers, so they render for the adapter finally used. */
+/** The transformer half (the plugin puts it at the `routing` stage, outside the render stage, so fallbacks are rendered for the adapter finally used). */
 export function windowAwareTransformer(store: Store, options: WindowAwareOptions): Transformer {
   const holdTtl = options.holdTtlMs ?? 7 * 24 * 60 * 60 * 1000;
   return async function windowAware(prev, message, adapter) {
@@ -102,7 +102,8 @@ export function windowAwareTransformer(store: Store, options: WindowAwareOptions
 /** The middleware half: when a customer answers, their held messages are sent, in order. */
 export function windowAwareMiddleware(): Middleware<Context> {
   return async function releaseHeld(ctx, next) {
-    if (ctx.kind === 'message') {
+    // A customer who just sent STOP gets nothing more, held messages included.
+    if (ctx.kind === 'message' && ctx.consent !== 'opt-out') {
       // Concurrent holds each take their own slot: none overwrites another.
       const held = await new StoreLog<OutboundMessage>(
         ctx.store,
@@ -115,21 +116,28 @@ export function windowAwareMiddleware(): Middleware<Context> {
 }
 
 /**
- * Window-aware sending as one plugin.
+ * Window-aware sending as one plugin: the fallback at the outbound `routing` stage (so buttons and
+ * other render-stage parts render for the adapter finally used, and consent is checked on the
+ * fallback send too), and the release of held messages at the inbound `conversation` stage.
  *
  * @example
  * ```ts
- * windowAware({ reengage: { template: newMessage, params: {} }, sms: twilioAdapter }).install(sb); // before buttons().install(sb)
+ * sb.use(windowAware({ reengage: { template: newMessage, params: {} }, sms: twilioAdapter }));
  * ```
  */
-export function windowAware<S extends z.ZodObject>(
-  options: WindowAwareOptions<S>,
-): { install(sb: Switchboard): Switchboard } {
+export function windowAware<S extends z.ZodObject>(options: WindowAwareOptions<S>): Plugin {
+  let fallback: Transformer | undefined;
   return {
-    install(sb) {
-      sb.use(windowAwareMiddleware());
-      sb.transform(windowAwareTransformer(sb.store, options as WindowAwareOptions));
-      return sb;
+    name: 'window-aware',
+    setup(host) {
+      fallback = windowAwareTransformer(host.store, options as WindowAwareOptions);
     },
+    inbound: [{ stage: 'conversation', middleware: windowAwareMiddleware() }],
+    outbound: [
+      {
+        stage: 'routing',
+        transformer: (prev, message, adapter) => (fallback ? fallback(prev, message, adapter) : prev(message, adapter)),
+      },
+    ],
   };
 }

@@ -2,8 +2,8 @@
  * Idempotent sends: the same key never reaches the provider twice.
  * @module
  */
-import type { SendResult } from '../model.js';
-import type { Store } from '../store.js';
+import type { SendResult } from '../model/schema.js';
+import type { Store } from '../store/store.js';
 import type { Transformer } from './transformer.js';
 
 /** Options of {@link idempotency}. */

@@ -2,8 +2,8 @@
  * Token-bucket pacing per sender (and per recipient where the provider limits pairs).
  * @module
  */
-import type { Rate } from '../adapter.js';
-import type { Store } from '../store.js';
+import type { Rate } from '../adapter/adapter.js';
+import type { Store } from '../store/store.js';
 import { sleep as defaultSleep } from './retry.js';
 import type { Transformer } from './transformer.js';
 

@@ -2,8 +2,8 @@
  * Outbound transformers: grammY-style wrappers around the send path.
  * @module
  */
-import type { Adapter } from '../adapter.js';
-import type { OutboundMessage, SendResult } from '../model.js';
+import type { Adapter } from '../adapter/adapter.js';
+import type { OutboundMessage, SendResult } from '../model/schema.js';
 
 /** Sends one message through an adapter (the rest of the pipeline). */
 export type SendFn = (message: OutboundMessage, adapter: Adapter) => Promise<SendResult>;

@@ -47,8 +47,8 @@ for (const [name, open, available] of backends) {
         baseUrl: 'http://127.0.0.1:9',
       });
       const sb = createSwitchboard({ adapters: [sms, wa], store, rateLimit: false, retry: false });
-      autoReply({}).install(sb);
-      buttons().install(sb);
+      sb.use(autoReply({}));
+      sb.use(buttons());
       const actions: string[] = [];
       sb.action(/.*/, (ctx) => void actions.push(ctx.action.id));
       return { sb, sms, wa, store, actions };

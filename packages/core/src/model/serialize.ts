@@ -2,8 +2,8 @@
  * Events as JSON and back, so the inbox can keep them durably.
  * @module
  */
-import { type ErrorCode, SwitchboardError } from './errors.js';
-import type { SwitchboardEvent } from './model.js';
+import { type ErrorCode, SwitchboardError } from '../errors.js';
+import type { SwitchboardEvent } from './schema.js';
 
 /** An event as stored: dates as ISO strings, errors as plain objects. */
 export type StoredEvent = Record<string, unknown>;

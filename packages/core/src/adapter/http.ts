@@ -5,7 +5,7 @@
  * @module
  */
 import { request as undiciRequest } from 'undici';
-import { SwitchboardError, toSwitchboardError } from './errors.js';
+import { SwitchboardError, toSwitchboardError } from '../errors.js';
 
 /** One provider API request. */
 export interface HttpRequest {

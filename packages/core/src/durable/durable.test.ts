@@ -1,9 +1,9 @@
 import { fakeAdapter, messageEvent } from '@switchboard/testing';
 import { describe, expect, it } from 'vitest';
-import { SwitchboardError } from './errors.js';
-import { memoryStore } from './memory-store.js';
+import { SwitchboardError } from '../errors.js';
+import { memoryStore } from '../store/memory-store.js';
+import { createSwitchboard } from '../switchboard.js';
 import { memoryQueue } from './queue.js';
-import { createSwitchboard } from './switchboard.js';
 
 const until = async (check: () => boolean, ms = 3000) => {
   const end = Date.now() + ms;

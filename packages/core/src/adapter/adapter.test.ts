@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { SwitchboardError } from '../errors.js';
 import { defineAdapter } from './adapter.js';
-import { SwitchboardError } from './errors.js';
 
 const demo = defineAdapter({
   name: 'demo',

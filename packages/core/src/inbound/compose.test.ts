@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SwitchboardError } from '../errors.js';
 import { compose } from './compose.js';
-import { SwitchboardError } from './errors.js';
 
 describe('compose', () => {
   it('runs middleware in order, around next()', async () => {

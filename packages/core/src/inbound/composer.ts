@@ -2,9 +2,10 @@
  * The router: grammY-style middleware trees with type narrowing.
  * @module
  */
+
+import type { Channel, EventKind } from '../model/schema.js';
 import { type ComposedMiddleware, compose, type Middleware, type Next } from './compose.js';
 import type { ActionContext, Context, HearsContext } from './context.js';
-import type { Channel, EventKind } from './model.js';
 
 /** Something that matches a text: an exact word or phrase (case- and space-insensitive) or a RegExp. */
 export type TextTrigger = string | RegExp;

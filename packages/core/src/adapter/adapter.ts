@@ -3,10 +3,10 @@
  * @module
  */
 import { z } from 'zod';
-import { SwitchboardError, toSwitchboardError } from './errors.js';
-import type { Logger } from './logger.js';
-import type { Channel, OutboundMessage, SendResult, SwitchboardEvent } from './model.js';
-import type { Store } from './store.js';
+import { SwitchboardError, toSwitchboardError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Channel, OutboundMessage, SendResult, SwitchboardEvent } from '../model/schema.js';
+import type { Store } from '../store/store.js';
 
 /** A sending pace: a token bucket of `burst` tokens refilled at `perSecond`. */
 export const RateSchema = z.object({

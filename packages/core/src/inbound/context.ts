@@ -2,8 +2,8 @@
  * The context a middleware receives for one event.
  * @module
  */
-import type { Adapter } from './adapter.js';
-import type { Logger } from './logger.js';
+import type { Adapter } from '../adapter/adapter.js';
+import type { Logger } from '../logger.js';
 import type {
   Action,
   Channel,
@@ -14,9 +14,9 @@ import type {
   SendResult,
   StatusEvent,
   SwitchboardEvent,
-} from './model.js';
-import { textOf } from './model.js';
-import type { Store } from './store.js';
+} from '../model/schema.js';
+import { textOf } from '../model/schema.js';
+import type { Store } from '../store/store.js';
 
 /** Options of `ctx.reply`. */
 export interface ReplyOptions {
@@ -60,9 +60,19 @@ export interface MessageContext extends ContextBase {
   action: Action | undefined;
   /** What `hears` matched, when a `hears` route ran. */
   match: RegExpMatchArray | string | undefined;
+  /**
+   * The consent keyword the compliance stage answered (`opt-out`, `opt-in`, `help`). Set, the message
+   * still reaches the `actions` and `conversation` stages, never the application's routes.
+   */
+  consent: ConsentKeyword | undefined;
+  /** True once anything was sent to this customer while handling the message (`reply`, or `send` to them). */
+  readonly replied: boolean;
   /** Replies to the sender, on the same adapter, from the address the customer wrote to. */
   reply(content: string | ContentInput | readonly ContentInput[], options?: ReplyOptions): Promise<SendResult>;
 }
+
+/** A consent keyword, as the compliance stage classifies it. */
+export type ConsentKeyword = 'opt-out' | 'opt-in' | 'help';
 
 /** The context of a delivery status event. */
 export interface StatusContext extends ContextBase {
@@ -113,6 +123,9 @@ export function createContext(event: SwitchboardEvent, adapter: Adapter, deps: C
   // Replies get keys derived from the inbound message: a handler re-run after a crash or a provider
   // retry produces the same keys, so the idempotency transformer never sends them twice.
   let replies = 0;
+  // The context owns "was this customer answered": plugins (auto-reply's fallback) read it instead of
+  // wrapping `reply` and `send`.
+  let replied = false;
   const ctx: MessageContext = {
     kind: 'message',
     event,
@@ -120,13 +133,21 @@ export function createContext(event: SwitchboardEvent, adapter: Adapter, deps: C
     text: textOf(message.parts),
     action: message.action,
     match: undefined,
+    consent: undefined,
+    get replied() {
+      return replied;
+    },
     adapter,
     channel: message.from.channel,
     store: deps.store,
     logger: deps.logger,
     state,
-    send: deps.send,
+    send(outbound) {
+      if (outbound.to.id === message.from.id) replied = true;
+      return deps.send(outbound);
+    },
     reply(content, options = {}) {
+      replied = true;
       const parts =
         typeof content === 'string'
           ? [{ type: 'text' as const, text: content }]

@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fakeAdapter } from '@switchboard/testing';
 import { describe, expect, it } from 'vitest';
+import { createSwitchboard } from '../switchboard.js';
 import { publicUrlOf, toNodeHandler } from './node.js';
-import { createSwitchboard } from './switchboard.js';
 
 describe('toNodeHandler', () => {
   it('serves sb.webhook() on node:http with the raw body intact', async () => {

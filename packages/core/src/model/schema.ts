@@ -3,7 +3,7 @@
  * @module
  */
 import { z } from 'zod';
-import { SwitchboardError } from './errors.js';
+import { SwitchboardError } from '../errors.js';
 
 /** A channel name. The built-in ones are `sms`, `mms` and `whatsapp`; adapters may add their own. */
 export const ChannelSchema = z.string().min(1);

@@ -1,7 +1,7 @@
 import { expectTypeOf, test } from 'vitest';
+import type { Action, StatusEvent } from '../model/schema.js';
+import { createSwitchboard } from '../switchboard.js';
 import type { MessageContext, StatusContext } from './context.js';
-import type { Action, StatusEvent } from './model.js';
-import { createSwitchboard } from './switchboard.js';
 
 const sb = createSwitchboard({ adapters: [] });
 

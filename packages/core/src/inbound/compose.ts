@@ -2,7 +2,7 @@
  * The whole middleware engine: hono-style `compose`.
  * @module
  */
-import { SwitchboardError } from './errors.js';
+import { SwitchboardError } from '../errors.js';
 
 /** Calls the next middleware; resolves when the rest of the chain has run. */
 export type Next = () => Promise<void>;
@@ -40,8 +40,13 @@ export function compose<C>(
       if (!fn) return Promise.resolve();
       try {
         const out = fn(ctx, () => dispatch(i + 1));
-        // Synchronous middleware that returns nothing costs no promise allocation of its own.
-        return out instanceof Promise ? (out as Promise<void>) : Promise.resolve();
+        // Synchronous middleware that returns nothing costs no promise allocation of its own; a
+        // thenable (a SendHandle returned by `(ctx) => ctx.reply(...)`) is awaited like a promise.
+        if (out instanceof Promise) return out as Promise<void>;
+        if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') {
+          return Promise.resolve(out as PromiseLike<unknown>).then(() => undefined);
+        }
+        return Promise.resolve();
       } catch (e) {
         return Promise.reject(e);
       }

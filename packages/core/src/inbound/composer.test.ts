@@ -1,6 +1,6 @@
 import { fakeAdapter, messageEvent, statusEvent } from '@switchboard/testing';
 import { describe, expect, it } from 'vitest';
-import { createSwitchboard } from './switchboard.js';
+import { createSwitchboard } from '../switchboard.js';
 
 const setup = () => {
   const fake = fakeAdapter({ secret: 's' });

@@ -2,7 +2,7 @@
  * Mapping webhook failures to HTTP answers.
  * @module
  */
-import type { SwitchboardError } from './errors.js';
+import type { SwitchboardError } from '../errors.js';
 
 /**
  * The HTTP answer to a webhook that failed: 401 for a missing or wrong signature (or the status the

@@ -1,0 +1,103 @@
+/**
+ * The durable outbox: every send is a queue job keyed by its idempotency key, run by a worker here
+ * or in another process, retried with backoff (or the provider's Retry-After), one conversation in
+ * order. The handle `send` returns settles when whichever process ran the job finished it.
+ * @module
+ */
+import { deserializeError, serializeError, toSwitchboardError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { OutboundMessage, SendResult } from '../model/schema.js';
+import type { DeliverFn, FailureFn, Outbox } from '../outbound/outbox.js';
+import { backoffDelay } from '../outbound/retry.js';
+import { SendHandle } from '../outbound/send-handle.js';
+import type { Job, Queue } from './queue.js';
+import { type DurableSettings, QueueWorker } from './worker.js';
+
+/** The outbox queue's name. */
+const OUTBOX = 'outbox';
+
+type Waiter = { resolve: (r: SendResult) => void; reject: (e: unknown) => void };
+
+/** The outbox over a {@link Queue}. */
+export function queueOutbox(queue: Queue, settings: DurableSettings, logger: Logger): Outbox {
+  const waiters = new Map<string, Waiter[]>();
+  let deliver: DeliverFn | undefined;
+  let onFailure: FailureFn = () => undefined;
+
+  const settle = (id: string, result?: SendResult, error?: unknown) => {
+    const list = waiters.get(id);
+    if (!list) return;
+    waiters.delete(id);
+    for (const w of list) error ? w.reject(error) : w.resolve(result!);
+  };
+
+  // Another process may run the job: look at it now and then, until it is done or failed.
+  const awaitJob = (id: string) =>
+    new Promise<SendResult>((resolve, reject) => {
+      const list = waiters.get(id) ?? [];
+      list.push({ resolve, reject });
+      waiters.set(id, list);
+      const interval = Math.max(250, settings.pollMs * 5);
+      const check = async () => {
+        if (!waiters.has(id)) return;
+        const job = await queue.job(id).catch(() => undefined);
+        if (job?.state === 'done') settle(id, job.result as SendResult);
+        else if (job?.state === 'failed') settle(id, undefined, deserializeError(job.error));
+        else setTimeout(() => void check(), interval).unref?.();
+      };
+      setTimeout(() => void check(), interval).unref?.();
+    });
+
+  const run = async (job: Job) => {
+    const message = job.payload as OutboundMessage;
+    try {
+      if (!deliver) throw new Error('the outbox was not started');
+      const result = await deliver(message);
+      // The raw provider body can be large and is not needed by whoever awaits the job elsewhere.
+      const { raw: _raw, ...kept } = result;
+      await queue.complete(job.id, kept);
+      settle(job.id, result);
+    } catch (e) {
+      const err = toSwitchboardError(e, 'INTERNAL');
+      if (err.retryable && job.attempts < settings.maxAttempts) {
+        await queue.retry(
+          job.id,
+          Date.now() + backoffDelay(job.attempts - 1, err.retryAfterMs, settings),
+          serializeError(err),
+        );
+        return;
+      }
+      logger.warn('send failed', { adapter: err.adapter, code: err.code, message: err.message });
+      await queue.fail(job.id, serializeError(err));
+      onFailure(err, message);
+      settle(job.id, undefined, err);
+    }
+  };
+  const worker = new QueueWorker(queue, OUTBOX, run, settings, logger);
+
+  return {
+    submit(message) {
+      return new SendHandle(async (recorded) => {
+        const { id, created } = await queue.enqueue(OUTBOX, {
+          key: `${message.adapter}:${message.idempotencyKey}`,
+          payload: message,
+          group: `${message.adapter}:${message.to.id}`,
+        });
+        recorded(id);
+        if (!created) {
+          const job = await queue.job(id);
+          if (job?.state === 'done') return job.result as SendResult;
+          if (job?.state === 'failed') throw deserializeError(job.error);
+        }
+        worker.wake();
+        return awaitJob(id);
+      });
+    },
+    start(d, f) {
+      deliver = d;
+      onFailure = f;
+      worker.start();
+    },
+    stop: () => worker.stop(),
+  };
+}

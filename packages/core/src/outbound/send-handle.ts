@@ -1,0 +1,59 @@
+/**
+ * What `sb.send()` returns, whichever way the message is delivered.
+ * @module
+ */
+import type { SendResult } from '../model/schema.js';
+
+/**
+ * A send under way: await it (or call `then`) for the provider's result; it rejects with a
+ * `SwitchboardError`. `jobId` names the outbox job once the message is recorded, for delivery
+ * strategies that keep one (the durable outbox, BullMQ); an inline send has none.
+ *
+ * @example
+ * ```ts
+ * const handle = sb.send({ to, parts: [{ type: 'text', text: 'Your order shipped' }] });
+ * const result = await handle; // { id, ids, status, segments, warnings, ... }
+ * logger.info('sent', { job: handle.jobId, id: result.id });
+ * ```
+ */
+export class SendHandle implements Promise<SendResult> {
+  /** Shown by `Object.prototype.toString`. */
+  readonly [Symbol.toStringTag] = 'SendHandle';
+  /** Settles with the provider's result. */
+  readonly result: Promise<SendResult>;
+  #jobId: string | undefined;
+
+  /**
+   * Starts `run`; it may call `recorded(jobId)` once the message is durably recorded.
+   * Used by delivery strategies; applications receive handles from `sb.send()`.
+   */
+  constructor(run: (recorded: (jobId: string) => void) => Promise<SendResult>) {
+    this.result = run((id) => {
+      this.#jobId = id;
+    });
+  }
+
+  /** The outbox job's id, once recorded; `undefined` for inline sends and before recording. */
+  get jobId(): string | undefined {
+    return this.#jobId;
+  }
+
+  /** Promise `then`. */
+  // biome-ignore lint/suspicious/noThenProperty: a SendHandle is awaited like the promise it stands for.
+  then<A = SendResult, B = never>(
+    onfulfilled?: ((value: SendResult) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.result.then(onfulfilled, onrejected);
+  }
+
+  /** Promise `catch`. */
+  catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<SendResult | B> {
+    return this.result.catch(onrejected);
+  }
+
+  /** Promise `finally`. */
+  finally(onfinally?: (() => void) | null): Promise<SendResult> {
+    return this.result.finally(onfinally);
+  }
+}
