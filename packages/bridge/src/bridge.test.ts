@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { autoReply } from '@switchboard/auto-reply';
+import { buttons } from '@switchboard/buttons';
 import { createSwitchboard, memoryStore, type Switchboard, toNodeHandler } from '@switchboard/core';
 import { defineTemplate } from '@switchboard/templates';
 import { MetaSimulator, metaSignature, SIM_META, SIM_TWILIO_ACCOUNT, TwilioSimulator } from '@switchboard/testing';
@@ -91,6 +92,23 @@ describe('bridge', () => {
     await openAgentWindow();
     await sms('+15550001111', 'Is my order ready?');
     expect(agentTexts().at(-1)).toBe('[SMS +1 555 000 1111] Is my order ready?');
+  });
+
+  it('an SMS customer\'s typed "2" reaches the agent as the option it stands for, like a WhatsApp tap', async () => {
+    sb.use(buttons());
+    await openAgentWindow();
+    const menu = {
+      type: 'buttons' as const,
+      text: 'What is it about?',
+      buttons: [
+        { id: 'order', title: 'An order' },
+        { id: 'return', title: 'A return' },
+      ],
+    };
+    await sb.send({ adapter: 'twilio', to: { channel: 'sms', id: '+15550001111' }, parts: [menu] });
+    expect(tw.messages.at(-1)!.body).toBe('What is it about?\nReply 1 for An order, 2 for A return');
+    await sms('+15550001111', '2');
+    expect(agentTexts().at(-1)).toBe('[SMS +1 555 000 1111] 2 (chose: A return)');
   });
 
   it('a reply in context goes to that customer among several, by SMS', async () => {

@@ -254,3 +254,69 @@ describe('outbound reliability', () => {
     );
   });
 });
+
+describe('core v2 wiring', () => {
+  it('refuses `queue` and `outbox` together, naming both', async () => {
+    const { memoryQueue } = await import('./durable/queue.js');
+    const { inlineOutbox } = await import('./outbound/outbox.js');
+    expect(() =>
+      createSwitchboard({ adapters: [fakeAdapter({ secret: 's' })], queue: memoryQueue(), outbox: inlineOutbox() }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: expect.stringMatching(/not `queue` with `outbox`/),
+      }),
+    );
+    // The durable inbox paired with an outbox of its own is the way to have both.
+    const sb = createSwitchboard({
+      adapters: [fakeAdapter({ secret: 's' })],
+      inbox: memoryQueue(),
+      outbox: inlineOutbox(),
+    });
+    expect(sb.queue).toBeDefined();
+    await sb.close();
+  });
+
+  it('answers a webhook within the budget while a handler never resolves; the handler goes on', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake], rateLimit: false, webhookBudgetMs: 50 });
+    let started = false;
+    sb.on('message', () => {
+      started = true;
+      return new Promise<void>(() => {});
+    });
+    const began = Date.now();
+    const res = await sb.webhook('fake')(fake.inbound('hang'));
+    expect(res.status).toBe(200);
+    expect(started).toBe(true);
+    expect(Date.now() - began).toBeLessThan(2_000);
+  });
+
+  it('emits `duplicate` without a queue too', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake], rateLimit: false });
+    const duplicates: string[] = [];
+    sb.events.on('duplicate', (e, adapter) => void duplicates.push(`${adapter}:${e.kind}`));
+    await sb.webhook('fake')(fake.inbound('hi', { id: 'SM1' }));
+    await sb.webhook('fake')(fake.inbound('hi', { id: 'SM1' }));
+    expect(duplicates).toEqual(['fake:message']);
+  });
+
+  it('exports what users need, and not the internals', async () => {
+    const core = (await import('./index.js')) as Record<string, unknown>;
+    for (const name of [
+      'createSwitchboard',
+      'SendHandle',
+      'serializeError',
+      'deserializeError',
+      'memoryQueue',
+      'INBOUND_STAGES',
+      'OUTBOUND_STAGES',
+    ]) {
+      expect(core[name], name).toBeDefined();
+    }
+    for (const name of ['DurableRunner', 'TokenBucket', 'INBOX', 'OUTBOX', 'PluginSet', 'QueueWorker', 'errorOf']) {
+      expect(core[name], name).toBeUndefined();
+    }
+  });
+});

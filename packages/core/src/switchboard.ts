@@ -87,12 +87,16 @@ export interface SwitchboardOptions {
    * `@switchboard/store-redis` provide one.
    */
   queue?: Queue;
+  /**
+   * A durable inbox only, on this queue: for pairing with an `outbox` of its own (e.g. the inbox on
+   * `@switchboard/store-redis`, the outbox on BullMQ). Not together with `queue`.
+   */
+  inbox?: Queue;
   /** Tuning of the inbox and outbox workers. */
   durable?: DurableOptions;
   /**
    * A delivery strategy of your own instead of the default (inline, or the queue's outbox), e.g.
-   * `bullmqOutbox()` from `@switchboard/queue-bullmq`. Not together with `queue`: give the queue to
-   * the outbox instead.
+   * `bullmqOutbox()` from `@switchboard/queue-bullmq`. Not together with `queue`: pair it with `inbox`.
    */
   outbox?: Outbox;
 }
@@ -108,7 +112,7 @@ export class Switchboard extends Composer<Context> {
   readonly store: Store;
   /** The logger. */
   readonly logger: Logger;
-  /** The durable queue, when one was given. */
+  /** The durable queue of the inbox, when one was given (`queue` or `inbox`). */
   readonly queue: Queue | undefined;
 
   private readonly adapterMap = new Map<string, Adapter>();
@@ -125,15 +129,16 @@ export class Switchboard extends Composer<Context> {
   /** Prefer {@link createSwitchboard}. */
   constructor(options: SwitchboardOptions) {
     super();
-    if (options.queue && options.outbox) {
+    if (options.queue && (options.outbox || options.inbox)) {
       throw new SwitchboardError(
         'CONFIG_INVALID',
-        'give either `queue` or `outbox`, not both: `queue` makes the inbox and the outbox durable on it; `outbox` replaces the outbox (give it its own connection)',
+        `give \`queue\` alone (the inbox and the outbox on it), or \`inbox\` and \`outbox\` separately, not \`queue\` with \`${options.outbox ? 'outbox' : 'inbox'}\`: one of them would silently win`,
       );
     }
+    const inboxQueue = options.queue ?? options.inbox;
     this.store = options.store ?? memoryStore();
     this.logger = options.logger ?? silentLogger;
-    this.queue = options.queue;
+    this.queue = options.queue ?? options.inbox;
     this.dedupeTtlMs = options.dedupeTtlMs ?? 24 * 60 * 60 * 1000;
     this.budgetMs = options.webhookBudgetMs ?? DEFAULT_WEBHOOK_BUDGET_MS;
     for (const adapter of options.adapters) {
@@ -152,8 +157,8 @@ export class Switchboard extends Composer<Context> {
       duplicate: (event, adapter) => this.events.emit('duplicate', event, adapter),
       logger: this.logger,
     };
-    this.inbox = options.queue
-      ? queueInbox(options.queue, settings, inboxHost)
+    this.inbox = inboxQueue
+      ? queueInbox(inboxQueue, settings, inboxHost)
       : storeInbox(this.store, this.dedupeTtlMs, inboxHost);
     this.outbox =
       options.outbox ?? (options.queue ? queueOutbox(options.queue, settings, this.logger) : inlineOutbox());

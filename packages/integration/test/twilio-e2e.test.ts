@@ -104,3 +104,39 @@ describe('Twilio end to end over HTTP', () => {
     expect(err).toMatchObject({ code: 21211, status: 400 });
   });
 });
+
+describe('a Twilio webhook is answered within the budget', () => {
+  it('a handler that never resolves does not hold the webhook (Twilio gives up at 15 s: error 11200)', async () => {
+    const sim = new TwilioSimulator();
+    await sim.listen();
+    let base = '';
+    const adapter = twilio({
+      ...SIM_TWILIO_ACCOUNT,
+      from: BUSINESS,
+      baseUrl: sim.url,
+      webhookUrl: (req) => base + new URL(req.url).pathname,
+    });
+    const sb = createSwitchboard({ adapters: [adapter], webhookBudgetMs: 100 });
+    let started = 0;
+    sb.on('message', () => {
+      started++;
+      return new Promise<void>(() => {});
+    });
+    const app = await serve({ '/webhooks/twilio': sb.webhook('twilio') });
+    base = app.url;
+    const began = Date.now();
+    const delivered = await sim.sendSms(`${app.url}/webhooks/twilio`, {
+      from: '+15550001111',
+      to: BUSINESS,
+      body: 'hello',
+    });
+    const took = Date.now() - began;
+    expect(delivered.status).toBe(200);
+    expect(delivered.responseBody).toContain('<Response>');
+    expect(started).toBe(1);
+    // Well under Twilio's 15 s, and not the 20 s test timeout: the 100 ms budget plus loopback.
+    expect(took).toBeLessThan(5_000);
+    await app.close();
+    await sim.close();
+  });
+});

@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { bullmqOutbox } from '@switchboard/queue-bullmq';
- * const sb = createSwitchboard({ adapters, store, queue: store, outbox: bullmqOutbox({ connection: { host: '127.0.0.1', port: 6379 } }) });
+ * const sb = createSwitchboard({ adapters, store, inbox: store, outbox: bullmqOutbox({ connection: { host: '127.0.0.1', port: 6379 } }) });
  * ```
  * @module
  */

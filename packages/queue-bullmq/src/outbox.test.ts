@@ -41,6 +41,40 @@ describe.skipIf(!redis.available)(redis.title('bullmq outbox'), () => {
     await sb.close();
   });
 
+  it('a 429 that exhausts its attempts rejects with its code, Retry-After, provider code and adapter intact', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const name = `t${Math.random().toString(36).slice(2, 8)}`;
+    const sb = createSwitchboard({
+      adapters: [fake],
+      store: redisStore({ prefix: `${prefix}:store:${name}:` }),
+      rateLimit: false,
+      outbox: bullmqOutbox({ connection, prefix, name, partitions: 2, attempts: 2 }),
+    });
+    fake.failNext(
+      new SwitchboardError('RATE_LIMITED', '429', {
+        status: 429,
+        retryAfterMs: 15,
+        providerCode: 20429,
+        adapter: 'fake',
+      }),
+      2,
+    );
+    const error = await sb.send({ to, parts: [{ type: 'text', text: 'x' }] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SwitchboardError);
+    expect(error).toMatchObject({
+      code: 'RATE_LIMITED',
+      status: 429,
+      retryAfterMs: 15,
+      providerCode: 20429,
+      adapter: 'fake',
+    });
+    expect(fake.attempts).toBe(2);
+    await sb.close();
+  });
+
   it('does not retry a permanent error; the handle rejects with its code', async () => {
     const { sb, fake } = build();
     fake.failNext(new SwitchboardError('INVALID_ADDRESS', '21211'));

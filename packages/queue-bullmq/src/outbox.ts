@@ -55,7 +55,7 @@ const partitionOf = (conversation: string, n: number) =>
  * @example
  * ```ts
  * const store = redisStore({ url: 'redis://127.0.0.1:6379' });
- * const sb = createSwitchboard({ adapters, store, queue: store, outbox: bullmqOutbox({ connection: { host: '127.0.0.1', port: 6379 } }) });
+ * const sb = createSwitchboard({ adapters, store, inbox: store, outbox: bullmqOutbox({ connection: { host: '127.0.0.1', port: 6379 } }) });
  * ```
  */
 export function bullmqOutbox(options: BullmqOutboxOptions = {}): Outbox & { readonly queues: Queue[] } {

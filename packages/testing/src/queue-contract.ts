@@ -2,8 +2,9 @@
  * The queue conformance suite: every durable queue runs it.
  * @module
  */
-import type { Queue } from '@switchboard/core';
+import { createSwitchboard, deserializeError, type Queue, SwitchboardError, serializeError } from '@switchboard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeAdapter } from './fake-adapter.js';
 
 /** Options of {@link queueContract}. */
 export interface QueueContractOptions {
@@ -120,6 +121,91 @@ export function queueContract(name: string, options: QueueContractOptions): void
       const ids = claims.flat().map((j) => j.id);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.length).toBe(40);
+    });
+
+    it("keeps a failed or retried job's error as data: every field a caller switches on survives", async () => {
+      const name = queue();
+      const error = new SwitchboardError('RATE_LIMITED', 'Too Many Requests', {
+        status: 429,
+        retryAfterMs: 1500,
+        providerCode: 20429,
+        adapter: 'twilio-eu',
+        channel: 'sms',
+        details: { attempt: 8 },
+      });
+      const { id } = await q.enqueue(name, { key: 'e', payload: 'e' });
+      await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 1 });
+      await q.retry(id, Date.now(), serializeError(error));
+      expect(deserializeError((await q.job(id))?.error)).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 1500 });
+      await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 1 });
+      await q.fail(id, serializeError(error));
+      const back = deserializeError((await q.job(id))?.error);
+      expect(back).toBeInstanceOf(SwitchboardError);
+      expect(back.toJSON()).toEqual({ ...error.toJSON(), cause: undefined });
+    });
+
+    // The switchboard on this queue: the inbox and the outbox behave the same on every queue.
+    describe('a switchboard on it', () => {
+      const unique = () => `fake${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
+
+      it('emits `duplicate` for a provider retry of a recorded webhook, and runs the event once', async () => {
+        const queue = await options.create();
+        const fake = fakeAdapter({ secret: 's', name: unique() });
+        const sb = createSwitchboard({ adapters: [fake], queue, rateLimit: false, durable: { pollMs: 10 } });
+        const runs: string[] = [];
+        const duplicates: string[] = [];
+        sb.on('message', (ctx) => void runs.push(ctx.message.id));
+        sb.events.on('duplicate', (e) => void duplicates.push(e.kind === 'message' ? e.message.id : e.messageId));
+        const id = unique();
+        for (let i = 0; i < 3; i++) expect((await sb.webhook(fake.name)(fake.inbound('hi', { id }))).status).toBe(200);
+        for (let t = 0; t < 300 && runs.length < 1; t++) await sleep(10);
+        await sleep(50);
+        expect(runs).toEqual([id]);
+        expect(duplicates).toEqual([id, id]);
+        await sb.close();
+      });
+
+      it('a 429 that exhausts its attempts comes back from the outbox with its code, Retry-After and provider code', async () => {
+        const queue = await options.create();
+        const fake = fakeAdapter({ secret: 's', name: unique() });
+        const sb = createSwitchboard({
+          adapters: [fake],
+          queue,
+          rateLimit: false,
+          durable: { pollMs: 5, maxAttempts: 2 },
+        });
+        fake.failNext(
+          new SwitchboardError('RATE_LIMITED', '429 Too Many Requests', {
+            status: 429,
+            retryAfterMs: 20,
+            providerCode: 20429,
+            adapter: fake.name,
+          }),
+          2,
+        );
+        const handle = sb.send({ to: { channel: 'fake', id: '+15550001111' }, parts: [{ type: 'text', text: 'x' }] });
+        const error = await handle.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(SwitchboardError);
+        expect(error).toMatchObject({
+          code: 'RATE_LIMITED',
+          status: 429,
+          retryAfterMs: 20,
+          providerCode: 20429,
+          adapter: fake.name,
+        });
+        expect(fake.attempts).toBe(2);
+        // Whoever looks the job up later (another process awaiting it) reads the same error.
+        const job = await queue.job(handle.jobId!);
+        expect(deserializeError(job?.error)).toMatchObject({
+          code: 'RATE_LIMITED',
+          retryAfterMs: 20,
+          providerCode: 20429,
+        });
+        await sb.close();
+      });
     });
   });
 }

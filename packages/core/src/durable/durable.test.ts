@@ -1,6 +1,7 @@
 import { fakeAdapter, messageEvent } from '@switchboard/testing';
 import { describe, expect, it } from 'vitest';
 import { SwitchboardError } from '../errors.js';
+import { SendHandle } from '../outbound/send-handle.js';
 import { memoryStore } from '../store/memory-store.js';
 import { createSwitchboard } from '../switchboard.js';
 import { memoryQueue } from './queue.js';
@@ -134,6 +135,31 @@ describe('durable outbox', () => {
     await sb.handle(messageEvent({ text: 'ping' }), 'fake');
     await until(() => fake.sent.length === 1);
     expect(fake.sent[0]!.message.parts).toEqual([{ type: 'text', text: 'echo ping' }]);
+    await sb.close();
+  });
+});
+
+describe('one send pipeline for every delivery strategy', () => {
+  it('a transformer added after a durable delivery runs on the next durable send', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake], queue: memoryQueue(), rateLimit: false, durable: { pollMs: 5 } });
+    const to = { channel: 'fake', id: '+15550001111' };
+    await sb.send({ to, parts: [{ type: 'text', text: 'first' }] });
+    sb.transform((prev, message, adapter) =>
+      prev({ ...message, parts: [{ type: 'text', text: `${(message.parts[0] as { text: string }).text}!` }] }, adapter),
+    );
+    await sb.send({ to, parts: [{ type: 'text', text: 'second' }] });
+    expect(fake.sent.map((s) => (s.message.parts[0] as { text: string }).text)).toEqual(['first', 'second!']);
+    await sb.close();
+  });
+
+  it('a handle is a SendHandle with the job id once recorded', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake], queue: memoryQueue(), rateLimit: false, durable: { pollMs: 5 } });
+    const handle = sb.send({ to: { channel: 'fake', id: '+15550001111' }, parts: [{ type: 'text', text: 'x' }] });
+    expect(handle).toBeInstanceOf(SendHandle);
+    await handle;
+    expect(handle.jobId).toMatch(/^outbox-/);
     await sb.close();
   });
 });

@@ -86,3 +86,22 @@ describe('compose', () => {
     ).rejects.toThrow('boom');
   });
 });
+
+describe('compose and thenables', () => {
+  it('awaits a thenable a middleware returns (a SendHandle from `(ctx) => ctx.reply(...)`)', async () => {
+    const log: string[] = [];
+    let resolve!: () => void;
+    const gate = new Promise<void>((r) => {
+      resolve = r;
+    });
+    // biome-ignore lint/suspicious/noThenProperty: the point of the test is a hand-made thenable.
+    const thenable = { then: (ok: () => void) => gate.then(() => log.push('settled')).then(ok) };
+    const run = compose<string[]>([() => thenable]);
+    const done = run(log).then(() => log.push('chain done'));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(log).toEqual([]);
+    resolve();
+    await done;
+    expect(log).toEqual(['settled', 'chain done']);
+  });
+});
