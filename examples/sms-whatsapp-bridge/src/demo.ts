@@ -182,14 +182,17 @@ export async function startDemo(options: { port?: number; host?: string } = {}):
         if (req.method === 'GET' && path === '/')
           return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
         if (req.method === 'GET' && path === '/api/state') {
-          const conversations = (await app.bridge.conversations.list()).map((c) => ({
-            who: c.display,
-            name: c.name,
-            channel: c.last?.channel,
-            optedOut: !!c.optedOut,
-            lines: c.transcript.length,
-            last: c.transcript.at(-1)?.text,
-          }));
+          const conversations = await Promise.all(
+            (await app.bridge.conversations.list()).map(async (c) => ({
+              who: c.display,
+              name: c.name,
+              channel: c.last?.channel,
+              // The consent ledger is the one owner of "may we message them".
+              optedOut: c.last ? await app.sb.consent.isOptedOut(c.last.customer) : false,
+              lines: c.transcript.length,
+              last: c.transcript.at(-1)?.text,
+            })),
+          );
           return void res
             .writeHead(200, { 'content-type': 'application/json' })
             .end(JSON.stringify({ cast: CAST, lines: lines(), timeline: timeline(), conversations }));

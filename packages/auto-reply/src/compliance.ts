@@ -1,16 +1,16 @@
 /**
- * Compliance: STOP, START and HELP; opt-outs kept in the store per contact and channel, and a guard
- * that refuses every send to an opted-out contact before it reaches the provider.
+ * Compliance: STOP, START and HELP recognised and answered. The decisions go to core's consent
+ * ledger, and core's consent guard refuses every send to an opted-out contact before it reaches the
+ * provider, whatever plugins are installed.
  * @module
  */
 import {
   type Address,
+  CONSENT_CONFIRMATION,
+  ConsentLedger,
   type Context,
-  isSwitchboardError,
   type Middleware,
   type Store,
-  SwitchboardError,
-  type Transformer,
 } from '@switchboard/core';
 import { complianceKeyword } from '@switchboard/sms';
 
@@ -31,50 +31,32 @@ export const COMPLIANCE_DEFAULTS: Required<ComplianceOptions> = {
   help: 'Reply STOP to unsubscribe. Msg & data rates may apply.',
 };
 
-/** Marks the single message allowed to an opted-out contact: its confirmation. */
-export const CONFIRMATION = 'compliance-confirmation';
+/** Marks the single message allowed to an opted-out contact: its confirmation (core's `CONSENT_CONFIRMATION`). */
+export const CONFIRMATION = CONSENT_CONFIRMATION;
 
-// SMS and MMS are one channel for consent; phone-like ids compare by digits.
-const key = (a: Pick<Address, 'channel' | 'id'>) =>
-  `optout:${a.channel === 'mms' ? 'sms' : a.channel}:${/^\+?[\d\s().-]+$/.test(a.id) ? a.id.replace(/\D/g, '') : a.id}`;
-
-/** Records an opt-out. */
-export async function optOut(store: Store, contact: Pick<Address, 'channel' | 'id'>, source: string): Promise<void> {
-  await store.set(key(contact), { at: Date.now(), source });
+/** Records an opt-out in core's consent ledger. */
+export async function optOut(
+  store: Store,
+  contact: Pick<Address, 'channel' | 'id'>,
+  source: string,
+  keyword?: string,
+): Promise<void> {
+  await new ConsentLedger(store).record(contact, { state: 'opted-out', source, ...(keyword ? { keyword } : {}) });
 }
 
-/** Removes an opt-out. */
-export async function optIn(store: Store, contact: Pick<Address, 'channel' | 'id'>): Promise<void> {
-  await store.delete(key(contact));
+/** Records an opt-in (START) in core's consent ledger. */
+export async function optIn(
+  store: Store,
+  contact: Pick<Address, 'channel' | 'id'>,
+  source = 'keyword',
+  keyword?: string,
+): Promise<void> {
+  await new ConsentLedger(store).record(contact, { state: 'opted-in', source, ...(keyword ? { keyword } : {}) });
 }
 
-/** Whether a contact opted out on that channel. */
+/** Whether a contact opted out on that channel (core's consent ledger). */
 export async function isOptedOut(store: Store, contact: Pick<Address, 'channel' | 'id'>): Promise<boolean> {
-  return (await store.get(key(contact))) !== undefined;
-}
-
-/**
- * The guard: a send to an opted-out contact fails with OPTED_OUT before reaching the provider
- * (the one confirmation excepted); a provider's own opt-out answer (Twilio 21610, WhatsApp 131050)
- * records the opt-out.
- */
-export function optOutGuard(store: Store): Transformer {
-  return async function complianceGuard(prev, message, adapter) {
-    if (message.metadata?.[CONFIRMATION] !== true && (await isOptedOut(store, message.to))) {
-      throw new SwitchboardError(
-        'OPTED_OUT',
-        `${message.to.id} opted out on ${message.to.channel}: nothing is sent until they reply START`,
-        { adapter: adapter.name, channel: message.to.channel },
-      );
-    }
-    try {
-      return await prev(message, adapter);
-    } catch (e) {
-      if (isSwitchboardError(e, 'OPTED_OUT'))
-        await optOut(store, message.to, `provider:${adapter.name}:${String(e.providerCode ?? '')}`);
-      throw e;
-    }
-  };
+  return new ConsentLedger(store).isOptedOut(contact);
 }
 
 /**
@@ -88,27 +70,26 @@ export function optOutGuard(store: Store): Transformer {
 export function complianceMiddleware(options: ComplianceOptions = {}): Middleware<Context> {
   const texts = { ...COMPLIANCE_DEFAULTS, ...options };
   return async function compliance(ctx, next) {
-    if (ctx.kind === 'status') {
-      if (ctx.status.error?.code === 'OPTED_OUT' && ctx.status.to)
-        await optOut(ctx.store, ctx.status.to, `status:${ctx.adapter.name}`);
-      return next();
-    }
+    // Statuses saying "opted out" are recorded by core itself, whatever plugins are installed.
+    if (ctx.kind === 'status') return next();
     const fromProvider = ctx.message.compliance;
     const keyword = fromProvider ?? complianceKeyword(ctx.text);
     if (!keyword) return next();
     const contact = ctx.message.from;
+    const said = ctx.text?.trim().toUpperCase();
     const confirm = (text: string) => ctx.reply(text, { metadata: { [CONFIRMATION]: true } });
     // Answered here: later stages may record it (the bridge tells the agent), routes never see it.
     ctx.consent = keyword;
     if (keyword === 'opt-out') {
       const already = await isOptedOut(ctx.store, contact);
-      await optOut(ctx.store, contact, fromProvider ? `provider:${ctx.adapter.name}` : 'keyword');
+      // A provider-handled opt-out is already in the ledger (core records it): only keywords are ours.
+      if (!fromProvider) await optOut(ctx.store, contact, 'keyword', said);
       // One confirmation only: a second STOP is not answered.
       if (!fromProvider && !already) await confirm(texts.optOutConfirmation);
       return next();
     }
     if (keyword === 'opt-in') {
-      await optIn(ctx.store, contact);
+      if (!fromProvider) await optIn(ctx.store, contact, 'keyword', said);
       if (!fromProvider) await confirm(texts.optInConfirmation);
       return next();
     }

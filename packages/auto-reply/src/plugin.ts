@@ -1,22 +1,22 @@
 /**
- * The auto-reply plugin: compliance first, then the rules, and the opt-out guard on every send.
+ * The auto-reply plugin: compliance first, then the rules.
  * @module
  */
-import type { Plugin, Transformer } from '@switchboard/core';
-import { type ComplianceOptions, complianceMiddleware, optOutGuard } from './compliance.js';
+import type { Plugin } from '@switchboard/core';
+import { type ComplianceOptions, complianceMiddleware } from './compliance.js';
 import { autoReplyMiddleware, type RulesOptions } from './rules.js';
 
 /** Options of {@link autoReply}. */
 export interface AutoReplyOptions extends RulesOptions {
-  /** STOP/START/HELP handling; `false` leaves it to you (the guard still applies). Default on. */
+  /** STOP/START/HELP handling; `false` leaves it to you (core's consent guard still applies). Default on. */
   compliance?: ComplianceOptions | false;
 }
 
 /**
- * Automated replies and compliance keywords, as one plugin with three parts: STOP/START/HELP at the
- * inbound `compliance` stage (first, whatever else is installed), the rules at the `routes` stage
- * (before your handlers; the fallback after them, when nothing answered), and the opt-out guard at
- * the outbound `consent` stage, which every provider send passes, re-routed or not.
+ * Automated replies and compliance keywords, as one plugin with two parts: STOP/START/HELP at the
+ * inbound `compliance` stage (first, whatever else is installed), recorded in core's consent ledger,
+ * and the rules at the `routes` stage (before your handlers; the fallback after them, when nothing
+ * answered). Core's consent guard refuses sends to opted-out contacts, with or without this plugin.
  *
  * @example
  * ```ts
@@ -31,24 +31,13 @@ export interface AutoReplyOptions extends RulesOptions {
  * ```
  */
 export function autoReply(options: AutoReplyOptions = {}): Plugin {
-  const rules = autoReplyMiddleware(options);
-  let guard: Transformer | undefined;
   return {
     name: 'auto-reply',
-    setup(host) {
-      guard = optOutGuard(host.store);
-    },
     inbound: [
       ...(options.compliance !== false
         ? [{ stage: 'compliance' as const, middleware: complianceMiddleware(options.compliance ?? {}) }]
         : []),
-      { stage: 'routes', middleware: rules },
-    ],
-    outbound: [
-      {
-        stage: 'consent',
-        transformer: (prev, message, adapter) => (guard ? guard(prev, message, adapter) : prev(message, adapter)),
-      },
+      { stage: 'routes', middleware: autoReplyMiddleware(options) },
     ],
   };
 }

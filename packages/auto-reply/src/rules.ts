@@ -6,6 +6,7 @@
 import {
   type ContentInput,
   type Context,
+  contactKeyOf,
   type MessageContext,
   type Middleware,
   SwitchboardError,
@@ -66,7 +67,7 @@ async function matches(rule: Rule, ctx: MessageContext): Promise<boolean> {
   if ('firstContact' in m) {
     // Once per contact, ever: kept without a TTL so a restart on a durable store does not greet twice.
     return ctx.store.setIfAbsent(
-      `auto-reply:first:${ctx.channel === 'mms' ? 'sms' : ctx.channel}:${ctx.message.from.id}`,
+      `auto-reply:first:${ctx.channel === 'mms' ? 'sms' : ctx.channel}:${contactKeyOf(ctx.message.from)}`,
       Date.now(),
     );
   }
@@ -94,7 +95,7 @@ export function autoReplyMiddleware(options: RulesOptions): Middleware<Context> 
   }
   return async function autoReply(ctx, next) {
     if (ctx.kind !== 'message') return next();
-    const conversation = `${ctx.adapter.name}:${ctx.message.from.id}`;
+    const conversation = `${ctx.adapter.name}:${contactKeyOf(ctx.message.from)}`;
     const cooling = async (id: string, ms: number | undefined) => {
       const period = ms ?? options.cooldownMs ?? 0;
       if (period <= 0) return false;

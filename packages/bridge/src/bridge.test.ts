@@ -137,7 +137,7 @@ describe('bridge', () => {
     await sms('+16505551234', 'texting first');
     await meta.sendText('16505551234', 'now on WhatsApp', { name: 'Pablo' });
     const list = await bridge.conversations.list();
-    const conv = list.find((c) => c.contactId === 'p:16505551234')!;
+    const conv = list.find((c) => c.contactId === '+16505551234')!;
     expect(conv.transcript.map((t) => `${t.direction}:${t.channel}:${t.text}`)).toEqual([
       'in:sms:texting first',
       'in:whatsapp:now on WhatsApp',

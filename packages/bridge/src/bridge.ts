@@ -7,6 +7,8 @@ import {
   type Adapter,
   type Content,
   type Context,
+  contactKeyOf,
+  Held,
   isSwitchboardError,
   type MessageContext,
   type Middleware,
@@ -16,9 +18,8 @@ import {
   type StatusContext,
   StoreLog,
 } from '@switchboard/core';
-import { complianceKeyword } from '@switchboard/sms';
 import { renderTemplate, type Template } from '@switchboard/templates';
-import { type Conversation, Conversations, contactIdOf, type Route } from './contacts.js';
+import { type Conversation, Conversations, type Route } from './contacts.js';
 import type { MediaVault } from './media.js';
 
 /** How replies choose the customer's channel. */
@@ -47,7 +48,6 @@ export interface BridgeOptions {
 /** What a forwarded message maps back to. */
 type Forwarded = string[];
 
-const digits = (id: string) => id.replace(/\D/g, '');
 const LABEL: Record<string, string> = { sms: 'SMS', mms: 'SMS', whatsapp: 'WhatsApp' };
 
 /**
@@ -73,7 +73,9 @@ export interface Bridge extends Plugin {
  * ```
  */
 export function createBridge(options: BridgeOptions): Bridge {
-  const agents = options.agents.map(digits);
+  // Agents by contact key: `+1 555 010 0200`, `15550100200` and `whatsapp:+15550100200` are one agent.
+  const agents = options.agents.map((a) => contactKeyOf({ channel: 'whatsapp', id: a }));
+  const agentAddress = (agent: string) => ({ channel: 'whatsapp', id: agent.replace(/^\+/, '') });
   const agentAdapterName = options.agentAdapter ?? 'whatsapp';
   const windowMs = options.digestWindowMs ?? 6000;
   const burst = options.burst ?? 5;
@@ -81,23 +83,25 @@ export function createBridge(options: BridgeOptions): Bridge {
   let conversations!: Conversations;
   const timers = new Set<NodeJS.Timeout>();
 
-  const agentAdapter = (): Adapter & {
-    isWindowOpen?(c: string): Promise<boolean>;
-    downloadMedia?(id: string): Promise<{ bytes: Uint8Array; mimeType: string }>;
-    uploadMedia?(b: Uint8Array, m: string, f?: string): Promise<string>;
-  } => sb.adapter(agentAdapterName);
+  const agentAdapter = (): Adapter => sb.adapter(agentAdapterName);
   const toAgent = (agent: string, parts: Content[], key?: string) =>
     sb.send({
       adapter: agentAdapterName,
-      to: { channel: 'whatsapp', id: agent },
+      to: agentAddress(agent),
       parts,
       ...(key ? { idempotencyKey: key } : {}),
     });
   const tell = (agent: string, text: string) => toAgent(agent, [{ type: 'text', text }]).catch(() => undefined);
 
-  // Appends from concurrent webhooks must not overwrite each other: numbered slots, not one array.
+  // Forwards wait for an agent whose window is closed, released when the agent writes (core's helper).
   const heldFor = (agent: string) =>
-    new StoreLog<{ contactId: string; parts: Content[]; key: string }>(sb.store, `bridge:held:${agent}`);
+    new Held<{ contactId: string; parts: Content[]; key: string }>(
+      sb.store,
+      'bridge',
+      agentAdapterName,
+      agentAddress(agent),
+    );
+  // Appends from concurrent webhooks must not overwrite each other: numbered slots, not one array.
   const digestFor = (agent: string) =>
     new StoreLog<{ contactId: string; text: string }>(sb.store, `bridge:digest:${agent}`);
 
@@ -111,8 +115,8 @@ export function createBridge(options: BridgeOptions): Bridge {
   // Sends now, or batches into a digest when the agent is being flooded (Meta's pair limit).
   async function forward(agent: string, contactId: string, parts: Content[], key: string): Promise<void> {
     const wa = agentAdapter();
-    if (wa.isWindowOpen && !(await wa.isWindowOpen(agent))) {
-      await heldFor(agent).append({ contactId, parts, key });
+    if (wa.window && !(await wa.window.isOpen(agentAddress(agent)))) {
+      await heldFor(agent).hold({ contactId, parts, key });
       if (
         options.agentTemplate &&
         (await sb.store.setIfAbsent(`bridge:notified:${agent}`, Date.now(), 24 * 60 * 60 * 1000))
@@ -153,14 +157,13 @@ export function createBridge(options: BridgeOptions): Bridge {
   async function mediaForAgent(ctx: MessageContext, part: Extract<Content, { type: 'media' }>): Promise<Content> {
     if (part.mediaId && ctx.adapter.name === agentAdapterName) return part;
     const wa = agentAdapter();
-    const source = ctx.adapter as Adapter & {
-      downloadMedia?(url: string): Promise<{ bytes: Uint8Array; mimeType: string }>;
-    };
-    if (part.url && source.downloadMedia && wa.uploadMedia) {
+    const download = ctx.adapter.media?.download;
+    const upload = wa.media?.upload;
+    if (part.url && download && upload) {
       try {
         // MMS media needs the provider's credentials to fetch; WhatsApp then sends it by id.
-        const { bytes, mimeType } = await source.downloadMedia(part.url);
-        const id = await wa.uploadMedia(bytes, mimeType, part.filename);
+        const { bytes, mimeType } = await download(part.url);
+        const id = await upload(bytes, mimeType, part.filename);
         return {
           type: 'media',
           kind: part.kind,
@@ -178,9 +181,9 @@ export function createBridge(options: BridgeOptions): Bridge {
   async function mediaForCustomer(part: Extract<Content, { type: 'media' }>, route: Route): Promise<Content> {
     if (route.channel === 'whatsapp' && route.adapter === agentAdapterName) return part;
     const wa = agentAdapter();
-    if (part.mediaId && wa.downloadMedia && options.media) {
+    if (part.mediaId && wa.media && options.media) {
       // WhatsApp media is a private id: fetch it from the Graph API and offer it by a signed, expiring URL.
-      const { bytes, mimeType } = await wa.downloadMedia(part.mediaId);
+      const { bytes, mimeType } = await wa.media.download(part.mediaId);
       const url = await options.media.put(bytes, mimeType, part.filename);
       return {
         type: 'media',
@@ -199,15 +202,14 @@ export function createBridge(options: BridgeOptions): Bridge {
     const m = ctx.message;
     const contactId = await conversations.contactOf(m.from);
     // The compliance stage has classified it when auto-reply is in use; the bridge alone reads the text.
-    const keyword = ctx.consent ?? m.compliance ?? complianceKeyword(ctx.text);
+    // The compliance stage (auto-reply) or the provider classified it; the ledger holds the decision.
+    const keyword = ctx.consent ?? m.compliance;
     const route: Route = { adapter: ctx.adapter.name, channel: m.from.channel, customer: m.from, business: m.to };
     const conv = await conversations.update(contactId, (c) => {
       c.last = route;
       c.routes[route.channel] = route;
       if (m.from.name) c.name = m.from.name;
       c.agent ??= assign(contactId);
-      if (keyword === 'opt-out') c.optedOut = true;
-      if (keyword === 'opt-in') c.optedOut = false;
       c.transcript.push({
         direction: 'in',
         channel: route.channel,
@@ -240,7 +242,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   }
 
   async function onAgent(ctx: MessageContext, agent: string): Promise<void> {
-    const held = await heldFor(agent).drain();
+    const held = await heldFor(agent).release();
     if (held.length) {
       // The agent answered the notification: the window is open, deliver what waited, in order.
       await sb.store.delete(`bridge:notified:${agent}`);
@@ -261,7 +263,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     }
     const to = /^\/to\s+(.+)$/i.exec(text);
     if (to) {
-      const contactId = contactIdOf({ id: to[1]!.trim() });
+      const contactId = await conversations.contactOf({ channel: 'sms', id: to[1]!.trim() });
       const conv = await conversations.get(contactId);
       if (!conv) {
         await ctx.reply(`No conversation with ${to[1]!.trim()}.`);
@@ -294,7 +296,8 @@ export function createBridge(options: BridgeOptions): Bridge {
       await ctx.reply('That customer has no channel to answer on.');
       return;
     }
-    if (conv.optedOut) {
+    // Core's consent guard would refuse the send too; asking first gives the agent a clearer answer.
+    if (await sb.consent.isOptedOut(route.customer)) {
       await ctx.reply(`Not sent: ${conv.display} opted out (STOP). They must send START first.`);
       return;
     }
@@ -328,10 +331,6 @@ export function createBridge(options: BridgeOptions): Bridge {
       );
     } catch (e) {
       const reason = isSwitchboardError(e) ? `${e.code}: ${e.message}` : String(e);
-      if (isSwitchboardError(e, 'OPTED_OUT'))
-        await conversations.update(contactId, (c) => {
-          c.optedOut = true;
-        });
       await ctx.reply(`Not delivered to ${conv.display}: ${reason}`);
     }
   }
@@ -346,10 +345,6 @@ export function createBridge(options: BridgeOptions): Bridge {
     });
     if (s.status === 'failed' || s.status === 'undelivered') {
       const conv = await conversations.get(sent.contactId);
-      if (s.error?.code === 'OPTED_OUT')
-        await conversations.update(sent.contactId, (c) => {
-          c.optedOut = true;
-        });
       await tell(
         sent.agent,
         `Not delivered to ${conv?.display ?? sent.contactId}: ${s.error ? `${s.error.code}: ${s.error.message}` : s.status}`,
@@ -362,7 +357,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       await onStatus(ctx);
       return next();
     }
-    const from = digits(ctx.message.from.id);
+    const from = contactKeyOf(ctx.message.from);
     if (ctx.adapter.name === agentAdapterName && agents.includes(from)) return onAgent(ctx, from);
     await onCustomer(ctx);
     return next();
@@ -372,7 +367,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     name: 'bridge',
     setup(host) {
       sb = host;
-      conversations = new Conversations(host.store, options.maxTranscript);
+      conversations = new Conversations(host.store, host.identity, options.maxTranscript);
       (bridge as { conversations: Conversations }).conversations = conversations;
     },
     inbound: [{ stage: 'conversation', middleware }],

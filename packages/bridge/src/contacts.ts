@@ -2,20 +2,14 @@
  * One contact per person across channels, and one conversation per contact with its transcript.
  * @module
  */
-import { type Address, type Store, StoreLog, type Warning } from '@switchboard/core';
+import { type Address, type Identity, type Store, StoreLog, type Warning } from '@switchboard/core';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 
-/** The contact a phone-like address belongs to: its digits, whatever the channel or formatting. */
-export function contactIdOf(address: Pick<Address, 'id'>): string {
-  const raw = address.id.replace(/^(whatsapp|sms|tel):/i, '');
-  return /^\+?[\d\s().-]+$/.test(raw) ? `p:${raw.replace(/\D/g, '')}` : `x:${raw}`;
-}
-
-/** `+1 555 000 1111` for display; the id as given when it is not a phone number. */
+/** `+1 555 000 1111` for display; the contact id without its prefix when it is not a phone number. */
 export function displayNumber(contactId: string): string {
-  if (!contactId.startsWith('p:')) return contactId.slice(2);
-  const n = parsePhoneNumberFromString(`+${contactId.slice(2)}`);
-  return n ? n.formatInternational() : `+${contactId.slice(2)}`;
+  if (!contactId.startsWith('+')) return contactId.replace(/^[a-z-]+:/, '');
+  const n = parsePhoneNumberFromString(contactId);
+  return n ? n.formatInternational() : contactId;
 }
 
 /** How to reach a contact on one channel. */
@@ -54,7 +48,6 @@ export interface Conversation {
   agent?: string;
   /** The channel the contact prefers (set with `bridge.prefer`, used by the `preferred` policy). */
   preferred?: string;
-  optedOut?: boolean;
   transcript: TranscriptEntry[];
   updatedAt: number;
 }
@@ -63,22 +56,23 @@ export interface Conversation {
 export class Conversations {
   private readonly index: StoreLog<string>;
 
-  /** Creates the book over `store`, transcripts bounded to `maxTranscript` lines. */
+  /** Creates the book over `store`, contacts resolved by core's `identity`, transcripts bounded to `maxTranscript` lines. */
   constructor(
     private readonly store: Store,
+    private readonly identity: Identity,
     private readonly maxTranscript = 200,
   ) {
     this.index = new StoreLog<string>(store, 'bridge:index');
   }
 
-  /** The contact an address belongs to: an explicit link if one was made, else its digits. */
-  async contactOf(address: Address): Promise<string> {
-    return (await this.store.get<string>(`bridge:link:${address.channel}:${address.id}`)) ?? contactIdOf(address);
+  /** The contact an address belongs to (core's identity: one contact across channels and number formats). */
+  contactOf(address: Address): Promise<string> {
+    return this.identity.contactOf(address);
   }
 
   /** Links an address to a contact explicitly (two numbers of one person, or a non-phone id). */
-  async link(address: Address, contactId: string): Promise<void> {
-    await this.store.set(`bridge:link:${address.channel}:${address.id}`, contactId);
+  link(address: Address, contactId: string): Promise<void> {
+    return this.identity.link(address, contactId);
   }
 
   /** The conversation of a contact. */

@@ -7,6 +7,7 @@ import {
   type Adapter,
   type Content,
   type Context,
+  contactKeyOf,
   type Middleware,
   type Plugin,
   parseConfig,
@@ -36,9 +37,6 @@ export const ButtonsOptionsSchema = z.object({
 });
 /** Options of {@link buttons}. */
 export type ButtonsOptions = z.input<typeof ButtonsOptionsSchema>;
-
-// WhatsApp ids are digits, SMS ids E.164: key conversations on the digits so both directions agree.
-const contactKey = (id: string) => (/^\+?[\d\s().-]+$/.test(id) ? id.replace(/\D/g, '') : id);
 
 /** What {@link renderChoices} yields: the parts to send, the warnings, and the choices offered. */
 export interface RenderedChoices {
@@ -164,8 +162,7 @@ export function buttonsTransformer(store: Store, options: ButtonsOptions = {}): 
     const rendered = renderChoices(message.parts, adapter, o.listButton);
     const result = await prev({ ...message, parts: rendered.parts }, adapter);
     // Only a prompt that reached the customer can be answered.
-    if (rendered.choices?.length)
-      await offer(store, adapter.name, contactKey(message.to.id), rendered.choices, o.ttlMs);
+    if (rendered.choices?.length) await offer(store, adapter.name, contactKeyOf(message.to), rendered.choices, o.ttlMs);
     return { ...result, warnings: [...result.warnings, ...rendered.warnings] };
   };
 }
@@ -184,7 +181,7 @@ export function buttonsMiddleware(options: ButtonsOptions = {}): Middleware<Cont
   return async function mapRepliesToActions(ctx, next) {
     // A STOP or HELP answered by the compliance stage is not a choice.
     if (ctx.kind !== 'message' || ctx.consent) return next();
-    const key = pendingKey(ctx.adapter.name, contactKey(ctx.message.from.id));
+    const key = pendingKey(ctx.adapter.name, contactKeyOf(ctx.message.from));
     if (ctx.action) {
       // A native tap answers the prompt: a later "2" must not match it again.
       if (ctx.action.source !== 'text') await ctx.store.delete(key);

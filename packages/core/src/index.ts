@@ -20,9 +20,13 @@
 export * from './adapter/adapter.js';
 export * from './adapter/http.js';
 export * from './adapter/text.js';
+export * from './consent/guard.js';
+export * from './consent/ledger.js';
 export * from './durable/queue.js';
 export type { DurableOptions } from './durable/worker.js';
 export * from './errors.js';
+export * from './identity/contact-key.js';
+export * from './identity/identity.js';
 export * from './inbound/compose.js';
 export * from './inbound/composer.js';
 export * from './inbound/context.js';
@@ -50,6 +54,7 @@ export {
   type Plugin,
   type PluginHost,
 } from './plugin.js';
+export * from './store/held.js';
 export * from './store/memory-store.js';
 export * from './store/store.js';
 export * from './store/store-log.js';

@@ -5,7 +5,9 @@
  * @module
  */
 import type { Adapter } from './adapter/adapter.js';
+import type { ConsentLedger } from './consent/ledger.js';
 import { SwitchboardError } from './errors.js';
+import type { Identity } from './identity/identity.js';
 import { type ComposedMiddleware, compose, type Middleware } from './inbound/compose.js';
 import type { Context } from './inbound/context.js';
 import type { Logger } from './logger.js';
@@ -68,6 +70,10 @@ export interface PluginHost {
   readonly logger: Logger;
   /** The adapters by name. */
   readonly adapters: ReadonlyMap<string, Adapter>;
+  /** Who a contact is across channels. */
+  readonly identity: Identity;
+  /** The consent ledger (core's guard checks it on every send). */
+  readonly consent: ConsentLedger;
   /** The adapter named `name` (CONFIG_INVALID when there is none). */
   adapter(name: string): Adapter;
   /** The adapter a message would leave through. */
@@ -153,9 +159,9 @@ export class PluginSet {
     this.outbound.push(...transformers.map((transformer) => ({ stage, transformer })));
   }
 
-  /** The transformers in stage order, outermost first. */
-  transformers(): Transformer[] {
-    return byStage(OUTBOUND_STAGES, this.outbound).map((p) => p.transformer);
+  /** The outbound parts in stage order, outermost first. */
+  transformers(): OutboundPart[] {
+    return byStage(OUTBOUND_STAGES, this.outbound);
   }
 
   /**

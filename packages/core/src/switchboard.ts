@@ -8,11 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { Adapter } from './adapter/adapter.js';
+import { consentGuard } from './consent/guard.js';
+import { ConsentLedger } from './consent/ledger.js';
 import { queueInbox } from './durable/inbox.js';
 import { queueOutbox } from './durable/outbox.js';
 import type { Queue } from './durable/queue.js';
 import { type DurableOptions, durableSettings } from './durable/worker.js';
 import { SwitchboardError, toSwitchboardError } from './errors.js';
+import { Identity } from './identity/identity.js';
 import type { Middleware } from './inbound/compose.js';
 import { Composer } from './inbound/composer.js';
 import { type Context, createContext } from './inbound/context.js';
@@ -112,13 +115,22 @@ export class Switchboard extends Composer<Context> {
   readonly store: Store;
   /** The logger. */
   readonly logger: Logger;
+  /** Who a contact is across channels: `contactOf(address)`, `link(address, contactId)`. */
+  readonly identity: Identity;
+  /** Who may be messaged: the consent ledger every send is checked against. */
+  readonly consent: ConsentLedger;
   /** The durable queue of the inbox, when one was given (`queue` or `inbox`). */
   readonly queue: Queue | undefined;
 
   private readonly adapterMap = new Map<string, Adapter>();
   private readonly plugins = new PluginSet();
   private readonly dedupeTtlMs: number;
-  private readonly builtIn: { idempotency: Transformer; retry: Transformer | undefined; pacing: Transformer[] };
+  private readonly builtIn: {
+    consent: Transformer;
+    idempotency: Transformer;
+    retry: Transformer | undefined;
+    pacing: Transformer[];
+  };
   private pipeline: SendFn | undefined;
   private readonly inbox: Inbox;
   private readonly outbox: Outbox;
@@ -138,6 +150,8 @@ export class Switchboard extends Composer<Context> {
     const inboxQueue = options.queue ?? options.inbox;
     this.store = options.store ?? memoryStore();
     this.logger = options.logger ?? silentLogger;
+    this.identity = new Identity(this.store);
+    this.consent = new ConsentLedger(this.store);
     this.queue = options.queue ?? options.inbox;
     this.dedupeTtlMs = options.dedupeTtlMs ?? 24 * 60 * 60 * 1000;
     this.budgetMs = options.webhookBudgetMs ?? DEFAULT_WEBHOOK_BUDGET_MS;
@@ -164,6 +178,7 @@ export class Switchboard extends Composer<Context> {
       options.outbox ?? (options.queue ? queueOutbox(options.queue, settings, this.logger) : inlineOutbox());
     // Inline sends retry in the pipeline; queued ones are retried as jobs by their outbox.
     this.builtIn = {
+      consent: consentGuard(this.consent),
       idempotency: idempotency({ store: this.store, ttlMs: options.idempotencyTtlMs }),
       retry:
         this.outbox.inline && options.retry !== false ? retry({ logger: this.logger, ...options.retry }) : undefined,
@@ -177,6 +192,7 @@ export class Switchboard extends Composer<Context> {
           store: this.store,
           logger: this.logger.child({ adapter: a.name }),
           dispatch: async (event) => void (await this.handle(event, a.name)),
+          identity: this.identity,
         }),
       ),
     ).then(() => undefined);
@@ -284,6 +300,7 @@ export class Switchboard extends Composer<Context> {
     const adapter = this.resolveAdapter(message);
     this.pipeline ??= buildSendPipeline({
       transformers: this.plugins.transformers(),
+      consent: this.builtIn.consent,
       idempotency: this.builtIn.idempotency,
       retry: this.builtIn.retry,
       pacing: this.builtIn.pacing,
@@ -321,7 +338,20 @@ export class Switchboard extends Composer<Context> {
       event = { ...event, stale: true };
     }
     this.events.emit('received', event, adapter.name);
-    if (event.kind === 'status') this.events.emit('status', event);
+    if (event.kind === 'message' && (event.message.compliance === 'opt-out' || event.message.compliance === 'opt-in')) {
+      // The provider handled a STOP or START itself (Twilio Advanced Opt-Out): record it, plugins or not.
+      await this.consent.record(event.message.from, {
+        state: event.message.compliance === 'opt-out' ? 'opted-out' : 'opted-in',
+        source: `provider:${adapter.name}`,
+      });
+    }
+    if (event.kind === 'status') {
+      this.events.emit('status', event);
+      // The provider refused a message because the recipient opted out: the ledger must know.
+      if (event.error?.code === 'OPTED_OUT' && event.to) {
+        await this.consent.record(event.to, { state: 'opted-out', source: `status:${adapter.name}` });
+      }
+    }
     const ctx = createContext(event, adapter, {
       store: this.store,
       logger: this.logger.child({ adapter: adapter.name, event: eventId(event) }),
@@ -391,6 +421,8 @@ export class Switchboard extends Composer<Context> {
       logger: this.logger.child({ plugin }),
       adapters: this.adapterMap,
       adapter: (name) => this.adapter(name),
+      identity: this.identity,
+      consent: this.consent,
       resolveAdapter: (message) => this.resolveAdapter(message),
       send: (message) => this.send(message),
     };

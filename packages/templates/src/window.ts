@@ -6,16 +6,17 @@
 import {
   type Adapter,
   type Context,
+  DEFAULT_HOLD_TTL_MS,
+  Held,
   isSwitchboardError,
   type Middleware,
   type OutboundMessage,
   type Plugin,
+  phoneOf,
   type Store,
-  StoreLog,
   type Transformer,
   withWarnings,
 } from '@switchboard/core';
-import { toE164 } from '@switchboard/sms';
 import type { z } from 'zod';
 import type { Template } from './define.js';
 import { renderTemplate } from './send.js';
@@ -32,12 +33,9 @@ export interface WindowAwareOptions<S extends z.ZodObject = z.ZodObject> {
   holdTtlMs?: number;
 }
 
-const heldKey = (adapter: string, contact: string) =>
-  `templates:held:${adapter}:${contact.replace(/\D/g, '') || contact}`;
-
 /** The transformer half (the plugin puts it at the `routing` stage, outside the render stage, so fallbacks are rendered for the adapter finally used). */
 export function windowAwareTransformer(store: Store, options: WindowAwareOptions): Transformer {
-  const holdTtl = options.holdTtlMs ?? 7 * 24 * 60 * 60 * 1000;
+  const holdTtl = options.holdTtlMs ?? DEFAULT_HOLD_TTL_MS;
   return async function windowAware(prev, message, adapter) {
     if (!adapter.capabilities.sessionWindowMs || message.metadata?.windowFallback) return prev(message, adapter);
     try {
@@ -45,12 +43,9 @@ export function windowAwareTransformer(store: Store, options: WindowAwareOptions
     } catch (e) {
       if (!isSwitchboardError(e, 'WINDOW_CLOSED')) throw e;
       if (options.sms) {
-        let phone: string | undefined;
-        try {
-          phone = toE164(message.to.id.startsWith('+') ? message.to.id : `+${message.to.id}`);
-        } catch {
-          phone = undefined;
-        }
+        // The number the WhatsApp id stands for (Mexican and Brazilian variants mapped); a WhatsApp
+        // user id without a number has no SMS fallback.
+        const phone = phoneOf(message.to);
         if (phone) {
           const sms: OutboundMessage = {
             ...message,
@@ -85,7 +80,7 @@ export function windowAwareTransformer(store: Store, options: WindowAwareOptions
       );
       const hold = (options.original ?? 'hold') === 'hold';
       if (hold)
-        await new StoreLog<OutboundMessage>(store, heldKey(adapter.name, message.to.id), holdTtl).append({
+        await new Held<OutboundMessage>(store, 'templates', adapter.name, message.to, holdTtl).hold({
           ...message,
           ...(key ? { idempotencyKey: `${key}:released` } : {}),
         });
@@ -104,11 +99,12 @@ export function windowAwareMiddleware(): Middleware<Context> {
   return async function releaseHeld(ctx, next) {
     // A customer who just sent STOP gets nothing more, held messages included.
     if (ctx.kind === 'message' && ctx.consent !== 'opt-out') {
-      // Concurrent holds each take their own slot: none overwrites another.
-      const held = await new StoreLog<OutboundMessage>(
+      const held = await new Held<OutboundMessage>(
         ctx.store,
-        heldKey(ctx.adapter.name, ctx.message.from.id),
-      ).drain();
+        'templates',
+        ctx.adapter.name,
+        ctx.message.from,
+      ).release();
       for (const m of held) await ctx.send({ ...m, metadata: { ...m.metadata, released: true } });
     }
     return next();

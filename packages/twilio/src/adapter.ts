@@ -66,25 +66,27 @@ export const twilio = defineAdapter({
 
     return {
       /**
-       * Downloads inbound MMS media (a `MediaUrl{N}`) with the account's credentials: Twilio media
-       * URLs are private when HTTP auth for media is on, and the bytes are what WhatsApp needs.
+       * Inbound MMS media: a `MediaUrl{N}` downloaded with the account's credentials (Twilio media
+       * URLs are private when HTTP auth for media is on, and the bytes are what WhatsApp needs).
        */
-      async downloadMedia(url: string): Promise<{ bytes: Uint8Array; mimeType: string }> {
-        const user = config.apiKeySid ?? config.accountSid;
-        const pass = config.apiKeySecret ?? config.authToken;
-        const res = await http({
-          method: 'GET',
-          url,
-          headers: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` },
-          timeoutMs: config.timeoutMs,
-        });
-        if (res.status !== 200)
-          throw new SwitchboardError(
-            res.status === 401 ? 'CONFIG_INVALID' : 'PROVIDER_REJECTED',
-            `Twilio media download answered ${res.status}`,
-            { adapter: meta.name, status: res.status },
-          );
-        return { bytes: res.bytes, mimeType: res.header('content-type') ?? 'application/octet-stream' };
+      media: {
+        async download(url: string): Promise<{ bytes: Uint8Array; mimeType: string }> {
+          const user = config.apiKeySid ?? config.accountSid;
+          const pass = config.apiKeySecret ?? config.authToken;
+          const res = await http({
+            method: 'GET',
+            url,
+            headers: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` },
+            timeoutMs: config.timeoutMs,
+          });
+          if (res.status !== 200)
+            throw new SwitchboardError(
+              res.status === 401 ? 'CONFIG_INVALID' : 'PROVIDER_REJECTED',
+              `Twilio media download answered ${res.status}`,
+              { adapter: meta.name, status: res.status },
+            );
+          return { bytes: res.bytes, mimeType: res.header('content-type') ?? 'application/octet-stream' };
+        },
       },
 
       /** Segments of the text: the long-code pace is per segment. */

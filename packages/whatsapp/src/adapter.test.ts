@@ -472,7 +472,7 @@ describe('whatsapp outbound', () => {
   it('refuses free-form 25 hours after the last inbound without calling Meta; a template goes through', async () => {
     const stale = whatsapp({ ...config, baseUrl: sim.url });
     await stale.receive(signed(inboundText('long ago', '15550002222', Date.now() - 25 * 3600 * 1000)));
-    expect(await stale.isWindowOpen('15550002222')).toBe(false);
+    expect(await stale.window!.isOpen('15550002222')).toBe(false);
     const before = sim.requests.length;
     const e = await stale
       .send({ to: { channel: 'whatsapp', id: '15550002222' }, parts: [{ type: 'text', text: 'hello?' }] })
@@ -485,11 +485,11 @@ describe('whatsapp outbound', () => {
     });
     expect(r.id).toMatch(/^wamid\./);
     await stale.receive(signed(inboundText('back', '15550002222')));
-    expect(await stale.isWindowOpen({ channel: 'whatsapp', id: '+1 555 000 2222' })).toBe(true);
+    expect(await stale.window!.isOpen({ channel: 'whatsapp', id: '+1 555 000 2222' })).toBe(true);
   });
 
   it('131047 from Meta maps to WINDOW_CLOSED and closes the tracked window', async () => {
-    expect(await adapter.isWindowOpen(CUSTOMER)).toBe(true);
+    expect(await adapter.window!.isOpen(CUSTOMER)).toBe(true);
     sim.scriptNext({
       status: 400,
       body: {
@@ -504,7 +504,7 @@ describe('whatsapp outbound', () => {
     });
     const e = await adapter.send({ to, parts: [{ type: 'text', text: 'x' }] }).catch((x: unknown) => x);
     expect(e).toMatchObject({ code: 'WINDOW_CLOSED', providerCode: 131047, details: { fbtraceId: 'Atrace1' } });
-    expect(await adapter.isWindowOpen(CUSTOMER)).toBe(false);
+    expect(await adapter.window!.isOpen(CUSTOMER)).toBe(false);
   });
 
   it('maps the Meta errors users act on, keeping fbtrace_id', async () => {
@@ -557,12 +557,12 @@ describe('whatsapp outbound', () => {
 
   it('uploads and downloads media through the Graph API', async () => {
     const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0x00, 0x10, 0x80, 0xfe]);
-    const id = await adapter.uploadMedia(bytes, 'image/jpeg', 'photo.jpg');
+    const id = await adapter.media!.upload!(bytes, 'image/jpeg', 'photo.jpg');
     expect(sim.mediaOf(id)).toEqual({ bytes: Buffer.from(bytes), mimeType: 'image/jpeg' });
-    const down = await adapter.downloadMedia(id);
+    const down = await adapter.media!.download(id);
     expect(down.mimeType).toBe('image/jpeg');
     expect(Buffer.from(down.bytes)).toEqual(Buffer.from(bytes));
-    await expect(adapter.downloadMedia('404404')).rejects.toMatchObject({
+    await expect(adapter.media!.download('404404')).rejects.toMatchObject({
       code: 'PROVIDER_REJECTED',
       providerCode: 100,
     });

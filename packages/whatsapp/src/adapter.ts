@@ -72,33 +72,30 @@ export const whatsapp = defineAdapter({
         windows = new WindowTracker(store);
       },
 
-      /** Whether free-form messages may be sent to `contact` now (the 24-hour window is open). */
-      isWindowOpen(contact: Address | string, from?: string): Promise<boolean> {
-        return windows.isOpen(from ?? config.phoneNumberId, typeof contact === 'string' ? contact : contact.id);
+      /** The 24-hour customer-service window, per business number and customer. */
+      window: {
+        isOpen(contact: Address | string, from?: string): Promise<boolean> {
+          return windows.isOpen(from ?? config.phoneNumberId, typeof contact === 'string' ? contact : contact.id);
+        },
+        async closesAt(contact: Address | string, from?: string): Promise<number | undefined> {
+          const at = await windows.lastInbound(
+            from ?? config.phoneNumberId,
+            typeof contact === 'string' ? contact : contact.id,
+          );
+          return at === undefined ? undefined : at + SESSION_WINDOW_MS;
+        },
       },
 
-      /** When the window with `contact` closes (ms since epoch), or undefined when it is closed. */
-      async windowClosesAt(contact: Address | string, from?: string): Promise<number | undefined> {
-        const at = await windows.lastInbound(
-          from ?? config.phoneNumberId,
-          typeof contact === 'string' ? contact : contact.id,
-        );
-        return at === undefined ? undefined : at + SESSION_WINDOW_MS;
+      /** Media on the Graph API: download inbound media by id, upload media to send by id. */
+      media: {
+        download: (mediaId: string) => api.downloadMedia(mediaId),
+        upload: (bytes: Uint8Array, mimeType: string, filename?: string) =>
+          api.uploadMedia(config.phoneNumberId, bytes, mimeType, filename),
       },
 
       /** Marks an inbound message as read. */
       markAsRead(messageId: string, options: { from?: string; typing?: boolean } = {}): Promise<void> {
         return api.markAsRead(options.from ?? config.phoneNumberId, messageId, options.typing ? { typing: true } : {});
-      },
-
-      /** Uploads media for sending by id; returns the media id. */
-      uploadMedia(bytes: Uint8Array, mimeType: string, filename?: string, from?: string): Promise<string> {
-        return api.uploadMedia(from ?? config.phoneNumberId, bytes, mimeType, filename);
-      },
-
-      /** Downloads inbound media by id. */
-      downloadMedia(mediaId: string) {
-        return api.downloadMedia(mediaId);
       },
 
       async receive(request: Request) {

@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import { SwitchboardError, toSwitchboardError } from '../errors.js';
+import type { Identity } from '../identity/identity.js';
 import type { Logger } from '../logger.js';
-import type { Channel, OutboundMessage, SendResult, SwitchboardEvent } from '../model/schema.js';
+import type { Address, Channel, OutboundMessage, SendResult, SwitchboardEvent } from '../model/schema.js';
 import type { Store } from '../store/store.js';
 
 /** A sending pace: a token bucket of `burst` tokens refilled at `perSecond`. */
@@ -71,6 +72,27 @@ export interface AdapterRuntime {
    * after a timeout): it is deduped and routed like any other.
    */
   dispatch(event: SwitchboardEvent): Promise<void>;
+  /** The contact book: link aliases the provider reveals (a WhatsApp user id beside a phone number). */
+  identity: Identity;
+}
+
+/**
+ * The customer-service window of channels that have one (WhatsApp's 24 hours): free-form messages
+ * only while it is open, templates otherwise.
+ */
+export interface WindowFacet {
+  /** Whether free-form messages may be sent to `contact` now (from `from`, the business number, when several). */
+  isOpen(contact: Address | string, from?: string): Promise<boolean>;
+  /** When the window with `contact` closes (ms since epoch), or undefined when it is closed. */
+  closesAt(contact: Address | string, from?: string): Promise<number | undefined>;
+}
+
+/** Media the provider stores: fetch inbound media, upload media to send by id. */
+export interface MediaFacet {
+  /** The bytes of an inbound media reference (a URL or a provider media id), fetched with the adapter's credentials. */
+  download(ref: string): Promise<{ bytes: Uint8Array; mimeType: string }>;
+  /** Uploads bytes and returns the provider's media id, where the provider sends media by id. */
+  upload?(bytes: Uint8Array, mimeType: string, filename?: string): Promise<string>;
 }
 
 /**
@@ -100,6 +122,10 @@ export interface Adapter {
   init?(runtime: AdapterRuntime): void | Promise<void>;
   /** Releases connections and timers. */
   close?(): void | Promise<void>;
+  /** The customer-service window, on channels that have one. */
+  readonly window?: WindowFacet;
+  /** Media download (and upload), where the provider stores media. */
+  readonly media?: MediaFacet;
 }
 
 /** The part of an adapter its author writes; {@link defineAdapter} adds the rest. */
@@ -114,6 +140,10 @@ export interface AdapterImplementation {
   init?(runtime: AdapterRuntime): void | Promise<void>;
   /** See {@link Adapter.close}. */
   close?(): void | Promise<void>;
+  /** See {@link Adapter.window}. */
+  window?: WindowFacet;
+  /** See {@link Adapter.media}. */
+  media?: MediaFacet;
 }
 
 /** The description {@link defineAdapter} builds an adapter factory from. */

@@ -2,13 +2,16 @@
  * The one send pipeline: every delivery strategy sends through what this builds.
  * @module
  */
+import type { OutboundPart } from '../plugin.js';
 import type { SendFn, Transformer } from './transformer.js';
 import { applyTransformers } from './transformer.js';
 
 /** The parts of the pipeline, outermost first. */
 export interface PipelineParts {
-  /** The plugins' and the application's transformers, already in stage order. */
-  transformers: readonly Transformer[];
+  /** The plugins' and the application's transformers, in stage order. */
+  transformers: readonly OutboundPart[];
+  /** Core's consent guard: first of the `consent` stage, so no part after routing can skip it. */
+  consent: Transformer;
   /** Answers a repeated idempotency key from the store (outside retries: a repeat is never retried). */
   idempotency: Transformer;
   /** In-process retries: only for inline delivery (queues retry jobs themselves). */
@@ -18,12 +21,23 @@ export interface PipelineParts {
 }
 
 /**
- * Stacks the pipeline around `adapter.send`: transformers (content, routing, render, consent), then
- * idempotency, retries and pacing. Rebuilt by the switchboard whenever its transformers change.
+ * Stacks the pipeline around `adapter.send`: the content, routing and render stages, core's consent
+ * guard, the consent and delivery stages, then idempotency, retries and pacing. Rebuilt by the switchboard whenever its transformers change.
  */
 export function buildSendPipeline(parts: PipelineParts): SendFn {
+  const early = parts.transformers.filter(
+    (p) => p.stage === 'content' || p.stage === 'routing' || p.stage === 'render',
+  );
+  const late = parts.transformers.filter((p) => p.stage === 'consent' || p.stage === 'delivery');
   return applyTransformers(
     (message, adapter) => adapter.send(message),
-    [...parts.transformers, parts.idempotency, ...(parts.retry ? [parts.retry] : []), ...parts.pacing],
+    [
+      ...early.map((p) => p.transformer),
+      parts.consent,
+      ...late.map((p) => p.transformer),
+      parts.idempotency,
+      ...(parts.retry ? [parts.retry] : []),
+      ...parts.pacing,
+    ],
   );
 }

@@ -118,7 +118,7 @@ for (const [name, open, available] of backends) {
         }),
       ).rejects.toMatchObject({ code: 'OPTED_OUT' });
       expect(second.sms.attempts).toBe(0);
-      expect(await second.wa.isWindowOpen('16505551234')).toBe(true);
+      expect(await second.wa.window!.isOpen('16505551234')).toBe(true);
       await second.sb.handle(messageEvent({ adapter: 'sms', channel: 'sms', from: '+15550002222', text: '2' }), 'sms');
       expect(second.actions).toEqual(['talk']);
       await second.sb.close();
