@@ -70,8 +70,9 @@ export async function isOptedOut(store: Store, contact: Pick<Address, 'channel' 
 export function complianceMiddleware(options: ComplianceOptions = {}): Middleware<Context> {
   const texts = { ...COMPLIANCE_DEFAULTS, ...options };
   return async function compliance(ctx, next) {
-    // Statuses saying "opted out" are recorded by core itself, whatever plugins are installed.
-    if (ctx.kind === 'status') return next();
+    // Statuses saying "opted out" are recorded by core itself, whatever plugins are installed; the
+    // business's own people (an agent typing "stop") are not customers giving or withdrawing consent.
+    if (ctx.kind === 'status' || ctx.staff) return next();
     const fromProvider = ctx.message.compliance;
     const keyword = fromProvider ?? complianceKeyword(ctx.text);
     if (!keyword) return next();

@@ -94,7 +94,8 @@ export function autoReplyMiddleware(options: RulesOptions): Middleware<Context> 
     if ('outsideHours' in r.match) validateHours(r.match.outsideHours);
   }
   return async function autoReply(ctx, next) {
-    if (ctx.kind !== 'message') return next();
+    // Automated replies are for customers, not for the business's own people.
+    if (ctx.kind !== 'message' || ctx.staff) return next();
     const conversation = `${ctx.adapter.name}:${contactKeyOf(ctx.message.from)}`;
     const cooling = async (id: string, ms: number | undefined) => {
       const period = ms ?? options.cooldownMs ?? 0;

@@ -352,13 +352,21 @@ export function createBridge(options: BridgeOptions): Bridge {
     }
   }
 
+  const isAgent = (ctx: MessageContext) =>
+    ctx.adapter.name === agentAdapterName && agents.includes(contactKeyOf(ctx.message.from));
+
+  // Identity stage: agents are the business's own people, so compliance and auto-replies leave them be.
+  const markAgents: Middleware<Context> = function markAgents(ctx, next) {
+    if (ctx.kind === 'message' && isAgent(ctx)) ctx.staff = true;
+    return next();
+  };
+
   const middleware: Middleware<Context> = async function bridge(ctx, next) {
     if (ctx.kind === 'status') {
       await onStatus(ctx);
       return next();
     }
-    const from = contactKeyOf(ctx.message.from);
-    if (ctx.adapter.name === agentAdapterName && agents.includes(from)) return onAgent(ctx, from);
+    if (isAgent(ctx)) return onAgent(ctx, contactKeyOf(ctx.message.from));
     await onCustomer(ctx);
     return next();
   };
@@ -370,7 +378,10 @@ export function createBridge(options: BridgeOptions): Bridge {
       conversations = new Conversations(host.store, host.identity, options.maxTranscript);
       (bridge as { conversations: Conversations }).conversations = conversations;
     },
-    inbound: [{ stage: 'conversation', middleware }],
+    inbound: [
+      { stage: 'identity', middleware: markAgents },
+      { stage: 'conversation', middleware },
+    ],
     close() {
       for (const t of timers) clearTimeout(t);
       timers.clear();

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, isSwitchboardError, parseRetryAfter, SwitchboardError, toSwitchboardError } from './errors.js';
+import {
+  deserializeError,
+  ERROR_CODES,
+  isSwitchboardError,
+  parseRetryAfter,
+  SwitchboardError,
+  serializeError,
+  toSwitchboardError,
+} from './errors.js';
 
 describe('SwitchboardError', () => {
   it('has the codes the issue names and marks retryable ones', () => {
@@ -61,5 +69,35 @@ describe('SwitchboardError', () => {
     expect(parseRetryAfter('soon')).toBeUndefined();
     const now = Date.parse('2026-01-01T00:00:00Z');
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:03 GMT', now)).toBe(3000);
+  });
+});
+
+describe('errors as data', () => {
+  it('round-trips every field users switch on', () => {
+    const e = new SwitchboardError('RATE_LIMITED', 'slow down', {
+      adapter: 'twilio-eu',
+      channel: 'sms',
+      status: 429,
+      retryAfterMs: 1200,
+      providerCode: 20429,
+      details: { attempt: 3 },
+    });
+    const back = deserializeError(serializeError(e));
+    expect(back).toBeInstanceOf(SwitchboardError);
+    expect(back.toJSON()).toEqual({ ...e.toJSON(), cause: undefined });
+  });
+
+  it('serializes an error whose details JSON cannot hold, keeping the rest', () => {
+    const details: Record<string, unknown> = { n: 1n };
+    const back = deserializeError(
+      serializeError(new SwitchboardError('INTERNAL', 'odd', { details, retryAfterMs: 5 })),
+    );
+    expect(back).toMatchObject({ code: 'INTERNAL', message: 'odd', retryAfterMs: 5, details: undefined });
+  });
+
+  it('reads older `CODE: message` strings and plain text', () => {
+    expect(deserializeError('OPTED_OUT: stop')).toMatchObject({ code: 'OPTED_OUT', message: 'stop' });
+    expect(deserializeError('boom', 'PROVIDER_REJECTED')).toMatchObject({ code: 'PROVIDER_REJECTED', message: 'boom' });
+    expect(deserializeError(undefined)).toMatchObject({ code: 'INTERNAL' });
   });
 });

@@ -171,7 +171,13 @@ const SERIALIZED = 'switchboard-error/1';
  * `retryAfterMs`, `providerCode`, `retryable` and details. The cause is reduced to its message.
  */
 export function serializeError(error: SwitchboardError): string {
-  return JSON.stringify({ $: SERIALIZED, ...error.toJSON() });
+  try {
+    return JSON.stringify({ $: SERIALIZED, ...error.toJSON() });
+  } catch {
+    // Details or a cause that JSON cannot hold (a cycle, a BigInt) must not stop the job from failing.
+    const { details: _details, cause: _cause, ...plain } = error.toJSON();
+    return JSON.stringify({ $: SERIALIZED, ...plain });
+  }
 }
 
 /**

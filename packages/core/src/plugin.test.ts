@@ -23,13 +23,14 @@ describe('plugins', () => {
         { name: 'conversation', inbound: [{ stage: 'conversation', middleware: at('conversation') }] },
         { name: 'actions', inbound: [{ stage: 'actions', middleware: at('actions') }] },
         { name: 'compliance', inbound: [{ stage: 'compliance', middleware: at('compliance') }] },
+        { name: 'identity', inbound: [{ stage: 'identity', middleware: at('identity') }] },
       ];
       sb.use(...(reversed ? [...plugins].reverse() : plugins));
       sb.on('message', () => void log.push('handler'));
       await sb.handle(messageEvent({ text: 'hi' }), 'fake');
       orders.push(log);
     }
-    expect(orders[0]).toEqual(['compliance', 'actions', 'conversation', 'routes', 'handler']);
+    expect(orders[0]).toEqual(['identity', 'compliance', 'actions', 'conversation', 'routes', 'handler']);
     expect(orders[1]).toEqual(orders[0]);
   });
 

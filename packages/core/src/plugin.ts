@@ -18,16 +18,18 @@ import type { Store } from './store/store.js';
 
 /**
  * Inbound stages, in the order they run for every event:
- * - `compliance`: consent keywords (STOP, START, HELP) recorded and answered. A message answered here
- *   sets `ctx.consent` and goes on through `identity`, `actions` and `conversation` (so a plugin can
+ * - `identity`: who wrote. Plugins that know the business's own people mark them here
+ *   (`ctx.staff`, e.g. the bridge's agents), so later stages do not treat them as customers.
+ * - `compliance`: consent keywords (STOP, START, HELP) from customers recorded and answered. A message
+ *   answered here sets `ctx.consent` and goes on through `actions` and `conversation` (so a plugin can
  *   tell an agent) but never reaches `routes`.
- * - `identity`: who the contact is.
  * - `actions`: a typed reply mapped to the button it stands for (`ctx.action`).
- * - `conversation`: features that see each customer message as the application will: forwarding to
- *   agents, releasing held messages, transcripts.
- * - `routes`: automated replies, then the application's own handlers (`sb.on`, `hears`, `action`...).
+ * - `conversation`: features that see each message as the application will: forwarding to agents,
+ *   releasing held messages, transcripts.
+ * - `routes`: automated replies, then the application's own handlers (`sb.on`, `hears`, `action`,
+ *   middleware given to `sb.use`). Application middleware that must run earlier is a plugin part.
  */
-export const INBOUND_STAGES = ['compliance', 'identity', 'actions', 'conversation', 'routes'] as const;
+export const INBOUND_STAGES = ['identity', 'compliance', 'actions', 'conversation', 'routes'] as const;
 /** One of {@link INBOUND_STAGES}. */
 export type InboundStage = (typeof INBOUND_STAGES)[number];
 
@@ -39,8 +41,10 @@ export type InboundStage = (typeof INBOUND_STAGES)[number];
  * - `routing`: which adapter and channel (a closed WhatsApp window falling back to SMS or a template).
  * - `render`: fitting the content to the adapter finally used (buttons as a list or numbered text).
  *   `sb.transform()` adds here.
- * - `consent`: whether this contact may be messaged at all; passed by every actual provider send.
- * - `delivery`: around the built-in idempotency, retries and pacing, just before the adapter.
+ * - `consent`: whether this contact may be messaged at all. Core's consent guard comes first here, so
+ *   every provider send passes it, re-routed or not; plugin parts follow it.
+ * - `delivery`: the last plugin parts, outside core's idempotency, retries and pacing (once per send,
+ *   not per attempt).
  */
 export const OUTBOUND_STAGES = ['content', 'routing', 'render', 'consent', 'delivery'] as const;
 /** One of {@link OUTBOUND_STAGES}. */

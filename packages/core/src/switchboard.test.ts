@@ -319,4 +319,40 @@ describe('core v2 wiring', () => {
       expect(core[name], name).toBeUndefined();
     }
   });
+
+  it('an error in handling after the answer is reported, and close waits for the handler', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({ adapters: [fake], rateLimit: false, webhookBudgetMs: 20 });
+    let finish!: () => void;
+    const gate = new Promise<void>((r) => {
+      finish = r;
+    });
+    const log: string[] = [];
+    sb.on('message', async () => {
+      await gate;
+      log.push('handler done');
+    });
+    const errors: string[] = [];
+    sb.events.on('error', (e) => void errors.push(e.code));
+    expect((await sb.webhook('fake')(fake.inbound('slow'))).status).toBe(200);
+    expect(log).toEqual([]);
+    const closed = sb.close().then(() => log.push('closed'));
+    await new Promise((r) => setTimeout(r, 5));
+    finish();
+    await closed;
+    expect(log).toEqual(['handler done', 'closed']);
+    expect(errors).toEqual([]);
+  });
+
+  it('a queued send rejects with the init error of its adapter instead of waiting forever', async () => {
+    const { memoryQueue } = await import('./durable/queue.js');
+    const fake = fakeAdapter({ secret: 's' });
+    const broken = Object.assign(Object.create(fake) as typeof fake, {
+      init: () => Promise.reject(new SwitchboardError('CONFIG_INVALID', 'bad token')),
+    });
+    const sb = createSwitchboard({ adapters: [broken], queue: memoryQueue(), rateLimit: false });
+    await expect(sb.send({ to, parts: [{ type: 'text', text: 'x' }] })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+    });
+  });
 });

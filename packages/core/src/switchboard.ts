@@ -119,6 +119,11 @@ export class Switchboard extends Composer<Context> {
   readonly identity: Identity;
   /** Who may be messaged: the consent ledger every send is checked against. */
   readonly consent: ConsentLedger;
+  /**
+   * The durable inbox's dead letters: events whose handlers failed on every attempt (`failed()`), and
+   * `replay(id)` to run one again. Empty without a queue (handlers then run once, with their webhook).
+   */
+  readonly inbox: Pick<Inbox, 'failed' | 'replay'>;
   /** The durable queue of the inbox, when one was given (`queue` or `inbox`). */
   readonly queue: Queue | undefined;
 
@@ -132,10 +137,12 @@ export class Switchboard extends Composer<Context> {
     pacing: Transformer[];
   };
   private pipeline: SendFn | undefined;
-  private readonly inbox: Inbox;
+  private readonly recorder: Inbox;
   private readonly outbox: Outbox;
   private readonly budgetMs: number;
   private errorHandler: ((error: SwitchboardError, ctx: Context) => unknown) | undefined;
+  // Handling that went on after its webhook was answered: `close` waits for it (bounded).
+  private readonly inflight = new Set<Promise<void>>();
   private readonly ready: Promise<void>;
 
   /** Prefer {@link createSwitchboard}. */
@@ -167,13 +174,25 @@ export class Switchboard extends Composer<Context> {
 
     const settings = durableSettings(options.durable);
     const inboxHost: InboxHost = {
-      run: (event, adapter) => this.runEvent(event, this.adapter(adapter)),
+      // With a queue a failing handler rejects, so its job is retried and, in the end, dead-lettered.
+      run: (event, adapter) => this.runEvent(event, this.adapter(adapter), !!inboxQueue),
       duplicate: (event, adapter) => this.events.emit('duplicate', event, adapter),
+      deadLettered: (event, adapter, error) =>
+        this.events.emit(
+          'error',
+          new SwitchboardError(error.code, `gave up after every attempt (see sb.inbox.failed()): ${error.message}`, {
+            adapter,
+            cause: error,
+            details: { deadLetter: true },
+          }),
+          { adapter, event },
+        ),
       logger: this.logger,
     };
-    this.inbox = inboxQueue
-      ? queueInbox(inboxQueue, settings, inboxHost)
+    this.recorder = inboxQueue
+      ? queueInbox(inboxQueue, this.store, settings, inboxHost)
       : storeInbox(this.store, this.dedupeTtlMs, inboxHost);
+    this.inbox = { failed: () => this.recorder.failed(), replay: (id) => this.recorder.replay(id) };
     this.outbox =
       options.outbox ?? (options.queue ? queueOutbox(options.queue, settings, this.logger) : inlineOutbox());
     // Inline sends retry in the pipeline; queued ones are retried as jobs by their outbox.
@@ -204,13 +223,18 @@ export class Switchboard extends Composer<Context> {
         (error, message) =>
           this.events.emit('error', error, { ...(message.adapter ? { adapter: message.adapter } : {}), message }),
       );
+    const startFailed = (e: unknown) => {
+      const err = toSwitchboardError(e, 'INTERNAL');
+      this.logger.error('the outbox could not start', { code: err.code, message: err.message });
+      this.events.emit('error', err, {});
+    };
     // Inline delivery has no workers (and `deliver` awaits `ready` itself): it takes sends at once.
-    if (this.outbox.inline) void startOutbox();
+    if (this.outbox.inline) Promise.resolve(startOutbox()).catch(startFailed);
     // Workers start once adapters are ready; jobs a crash left behind run then.
     void this.ready.then(
       async () => {
-        this.inbox.start();
-        if (!this.outbox.inline) await startOutbox();
+        this.recorder.start();
+        if (!this.outbox.inline) await Promise.resolve(startOutbox()).catch(startFailed);
       },
       () => undefined,
     );
@@ -291,7 +315,14 @@ export class Switchboard extends Composer<Context> {
     } catch (e) {
       return rejected(toSwitchboardError(e));
     }
-    return this.outbox.submit({ ...message, adapter: adapter.name });
+    const addressed = { ...message, adapter: adapter.name };
+    if (this.outbox.inline) return this.outbox.submit(addressed);
+    // A queued send waits for the adapters too: if one fails to start, the handle rejects with that
+    // error instead of waiting for a worker that never comes.
+    return new SendHandle(async (_recorded, follow) => {
+      await this.ready;
+      return follow(this.outbox.submit(addressed));
+    });
   }
 
   // The one way a message reaches an adapter, whichever strategy delivers it.
@@ -311,9 +342,9 @@ export class Switchboard extends Composer<Context> {
       return result;
     } catch (e) {
       const err = toSwitchboardError(e, 'INTERNAL', { adapter: adapter.name, channel: message.to.channel });
-      if (!err.retryable || this.outbox.inline) {
+      // Queued sends are logged by their outbox once they failed for good, not at every attempt.
+      if (this.outbox.inline)
         this.logger.warn('send failed', { adapter: adapter.name, code: err.code, message: err.message });
-      }
       throw err;
     }
   }
@@ -326,14 +357,15 @@ export class Switchboard extends Composer<Context> {
   async handle(event: SwitchboardEvent, adapterName: string): Promise<boolean> {
     await this.ready;
     const adapter = this.adapter(adapterName);
-    const fresh = await this.inbox.record([event], adapter.name);
+    const fresh = await this.recorder.record([event], adapter.name);
     if (!fresh.length) return false;
-    if (this.inbox.inline) await this.runEvent(event, adapter);
+    if (this.recorder.inline) await this.runEvent(event, adapter);
     return true;
   }
 
-  // Routes one event through the stages and routes; errors go to `catch` and `error`, never up.
-  private async runEvent(event: SwitchboardEvent, adapter: Adapter): Promise<void> {
+  // Routes one event through the stages and routes; errors go to `catch` and `error`, and up only
+  // when `rethrow` (the durable inbox retries the job).
+  private async runEvent(event: SwitchboardEvent, adapter: Adapter, rethrow = false): Promise<void> {
     if (event.kind === 'status' && (await isStale(this.store, adapter.name, event, this.dedupeTtlMs))) {
       event = { ...event, stale: true };
     }
@@ -370,6 +402,7 @@ export class Switchboard extends Composer<Context> {
       this.logger.error('handler failed', { error: err });
       this.events.emit('error', err, { adapter: adapter.name, event });
       if (this.errorHandler) await this.errorHandler(err, ctx);
+      if (rethrow) throw err;
     }
   }
 
@@ -387,19 +420,37 @@ export class Switchboard extends Composer<Context> {
   webhook(adapterName: string): (request: Request) => Promise<Response> {
     return webhookHandler(this.adapter(adapterName), {
       ready: this.ready,
-      inbox: this.inbox,
+      inbox: this.recorder,
       run: (event, adapter) => this.runEvent(event, this.adapter(adapter)),
       reject: (error, adapter) => this.events.emit('error', error, { adapter }),
+      track: (work) => {
+        this.inflight.add(work);
+        void work.finally(() => this.inflight.delete(work));
+      },
       logger: this.logger,
       budgetMs: this.budgetMs,
     });
   }
 
-  /** Stops the workers, closes plugins (last added first), adapters, the queue and the store. */
+  /**
+   * Stops taking events, waits (up to `webhookBudgetMs`) for handlers that outlived their webhook,
+   * closes plugins (last added first, so their timers send nothing more), stops the outbox, then
+   * closes adapters, the queue and the store.
+   */
   async close(): Promise<void> {
-    await this.inbox.stop();
-    await this.outbox.stop();
+    await this.recorder.stop();
+    if (this.inflight.size) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.inflight]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, Math.min(this.budgetMs, 2 ** 31 - 1));
+        }),
+      ]);
+      clearTimeout(timer);
+    }
     await this.plugins.close();
+    await this.outbox.stop();
     await Promise.all([...this.adapterMap.values()].map((a) => a.close?.()));
     await this.queue?.close?.();
     await this.store.close?.();

@@ -134,6 +134,8 @@ async function bridgeScenario(env: Env) {
   await env.text(SMS_CUSTOMER, '2');
   const forward = env.meta.messages.filter((m) => m.to === AGENT).at(-1)!;
   await env.meta.sendText(AGENT, 'A label is on its way.', { context: forward.id, name: 'Agent Ann' });
+  // An agent's "cancel" is a reply to the customer, not the agent opting out of their own bridge.
+  await env.meta.sendText(AGENT, 'cancel', { name: 'Agent Ann' });
   await env.meta.sendText(WA_CUSTOMER, 'Hello from WhatsApp', { name: 'Pablo' });
   const prompt = env.meta.messages.filter((m) => m.to === WA_CUSTOMER).at(-1)!;
   await env.meta.tapButton(WA_CUSTOMER, prompt.id, { id: 'return', title: 'A return' }, { name: 'Pablo' });
@@ -185,6 +187,8 @@ describe('the order of `use` calls does not matter', () => {
     expect(toAgent).toContain('opted out');
     expect(toAgent).toContain('Not sent: +1 555 000 1111 opted out (STOP)');
     expect(first.transcript).toContain('sms +15550001111: A label is on its way.');
+    expect(first.transcript).toContain('sms +15550001111: cancel');
+    expect(toAgent).not.toContain('unsubscribed');
     for (const r of results) expect({ order: r.order, transcript: r.transcript }).toEqual({ ...first, order: r.order });
   }, 120_000);
 });

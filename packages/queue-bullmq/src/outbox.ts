@@ -82,6 +82,9 @@ export function bullmqOutbox(options: BullmqOutboxOptions = {}): Outbox & { read
           attempts: 1,
           removeOnComplete: { age: keepSeconds },
           removeOnFail: { age: keepSeconds },
+        }).catch((e: unknown) => {
+          // Redis unreachable: a typed error, like every other failure of a send.
+          throw toSwitchboardError(e, 'NETWORK', { adapter: message.adapter });
         });
         recorded(job.id ?? jobIdOf(message.adapter, message.idempotencyKey));
         try {

@@ -163,3 +163,69 @@ describe('one send pipeline for every delivery strategy', () => {
     await sb.close();
   });
 });
+
+describe('durable handlers are retried', () => {
+  it('a handler that throws twice then succeeds runs three times, and its reply is sent once', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({
+      adapters: [fake],
+      queue: memoryQueue(),
+      rateLimit: false,
+      durable: { pollMs: 5, baseDelayMs: 5 },
+    });
+    let runs = 0;
+    const errors: string[] = [];
+    sb.events.on('error', (e) => void errors.push(e.code));
+    sb.on('message', async (ctx) => {
+      runs++;
+      await ctx.reply('Thanks, we got it.');
+      if (runs < 3) throw new Error(`flaky ${runs}`);
+    });
+    await sb.webhook('fake')(fake.inbound('hello', { id: 'SM1' }));
+    await until(() => runs === 3);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(runs).toBe(3);
+    expect(fake.sent).toHaveLength(1);
+    expect(errors).toEqual(['HANDLER_FAILED', 'HANDLER_FAILED']);
+    expect(await sb.inbox.failed()).toEqual([]);
+    await sb.close();
+  });
+
+  it('one that always throws ends in the dead-letter list; replay runs it again', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({
+      adapters: [fake],
+      queue: memoryQueue(),
+      rateLimit: false,
+      durable: { pollMs: 5, baseDelayMs: 5, maxAttempts: 3 },
+    });
+    let runs = 0;
+    let healthy = false;
+    const errors: { code: string; deadLetter: boolean }[] = [];
+    sb.events.on('error', (e) => void errors.push({ code: e.code, deadLetter: e.details?.deadLetter === true }));
+    sb.on('message', () => {
+      runs++;
+      if (!healthy) throw new Error('database down');
+    });
+    await sb.webhook('fake')(fake.inbound('order 42', { id: 'SM2' }));
+    await until(() => errors.some((e) => e.deadLetter));
+    expect(runs).toBe(3);
+    expect(errors).toEqual([
+      { code: 'HANDLER_FAILED', deadLetter: false },
+      { code: 'HANDLER_FAILED', deadLetter: false },
+      { code: 'HANDLER_FAILED', deadLetter: false },
+      { code: 'HANDLER_FAILED', deadLetter: true },
+    ]);
+    const [letter, ...rest] = await sb.inbox.failed();
+    expect(rest).toEqual([]);
+    expect(letter).toMatchObject({ adapter: 'fake', attempts: 3, error: { code: 'HANDLER_FAILED' } });
+    expect(letter!.event.kind === 'message' && letter!.event.message.id).toBe('SM2');
+
+    healthy = true;
+    expect(await sb.inbox.replay(letter!.id)).toBe(true);
+    await until(() => runs === 4);
+    expect(await sb.inbox.failed()).toEqual([]);
+    expect(await sb.inbox.replay(letter!.id)).toBe(false);
+    await sb.close();
+  });
+});

@@ -4,24 +4,43 @@
  * left behind run when any process starts.
  * @module
  */
-import { serializeError, toSwitchboardError } from '../errors.js';
+import { deserializeError, serializeError, toSwitchboardError } from '../errors.js';
 import type { Inbox, InboxHost } from '../inbound/inbox.js';
 import { conversationOf, eventId } from '../model/events.js';
 import { deserializeEvent, type StoredEvent, serializeEvent } from '../model/serialize.js';
 import { backoffDelay } from '../outbound/retry.js';
+import type { Store } from '../store/store.js';
+import { StoreLog } from '../store/store-log.js';
 import type { Job, Queue } from './queue.js';
 import { type DurableSettings, QueueWorker } from './worker.js';
 
 /** The inbox queue's name. */
 const INBOX = 'inbox';
 
+/** A dead letter as kept in the store. */
+interface DeadLetter {
+  id: string;
+  key: string;
+  group: string | undefined;
+  payload: InboxPayload;
+  error: string;
+  attempts: number;
+  failedAt: number;
+}
+
 interface InboxPayload {
   adapter: string;
   event: StoredEvent;
 }
 
-/** The inbox over a {@link Queue}. */
-export function queueInbox(queue: Queue, settings: DurableSettings, host: InboxHost): Inbox {
+/**
+ * The inbox over a {@link Queue}. A handler that throws is retried with backoff up to
+ * `maxAttempts`, then its event goes to a dead-letter list in the store, to be listed and replayed.
+ */
+export function queueInbox(queue: Queue, store: Store, settings: DurableSettings, host: InboxHost): Inbox {
+  const letters = new StoreLog<string>(store, 'inbox:dead:index');
+  const letterKey = (id: string) => `inbox:dead:${id}`;
+
   const run = async (job: Job) => {
     const { adapter, event } = job.payload as InboxPayload;
     try {
@@ -30,8 +49,23 @@ export function queueInbox(queue: Queue, settings: DurableSettings, host: InboxH
     } catch (e) {
       const err = toSwitchboardError(e, 'HANDLER_FAILED');
       if (job.attempts >= settings.maxAttempts) {
-        host.logger.error('inbound event failed for good', { id: job.key, code: err.code });
+        host.logger.error('inbound event failed for good: moved to the dead-letter list', {
+          id: job.id,
+          code: err.code,
+        });
+        const letter: DeadLetter = {
+          id: job.id,
+          key: job.key,
+          group: job.group,
+          payload: job.payload as InboxPayload,
+          error: serializeError(err),
+          attempts: job.attempts,
+          failedAt: Date.now(),
+        };
+        await store.set(letterKey(job.id), letter);
+        await letters.append(job.id);
         await queue.fail(job.id, serializeError(err));
+        host.deadLettered(deserializeEvent(event), adapter, err);
       } else {
         const delay = backoffDelay(job.attempts - 1, err.retryAfterMs, settings);
         await queue.retry(job.id, Date.now() + delay, serializeError(err));
@@ -57,6 +91,33 @@ export function queueInbox(queue: Queue, settings: DurableSettings, host: InboxH
       }
       if (fresh.length) worker.wake();
       return fresh;
+    },
+    async failed() {
+      const ids = [...new Set(await letters.peek())];
+      const found = await Promise.all(ids.map((id) => store.get<DeadLetter>(letterKey(id))));
+      return found
+        .filter((l): l is DeadLetter => l !== undefined)
+        .map((l) => ({
+          id: l.id,
+          adapter: l.payload.adapter,
+          event: deserializeEvent(l.payload.event),
+          error: deserializeError(l.error),
+          attempts: l.attempts,
+          failedAt: l.failedAt,
+        }));
+    },
+    async replay(id) {
+      const letter = await store.get<DeadLetter>(letterKey(id));
+      if (!letter) return false;
+      // A fresh key: the failed job keeps the original one (it still dedupes provider retries).
+      await queue.enqueue<InboxPayload>(INBOX, {
+        key: `${letter.key}:replay:${Date.now().toString(36)}`,
+        payload: letter.payload,
+        ...(letter.group ? { group: letter.group } : {}),
+      });
+      await store.delete(letterKey(id));
+      worker.wake();
+      return true;
     },
     start: () => worker.start(),
     stop: () => worker.stop(),

@@ -78,11 +78,15 @@ export function queueOutbox(queue: Queue, settings: DurableSettings, logger: Log
   return {
     submit(message) {
       return new SendHandle(async (recorded) => {
-        const { id, created } = await queue.enqueue(OUTBOX, {
-          key: `${message.adapter}:${message.idempotencyKey}`,
-          payload: message,
-          group: `${message.adapter}:${message.to.id}`,
-        });
+        const { id, created } = await queue
+          .enqueue(OUTBOX, {
+            key: `${message.adapter}:${message.idempotencyKey}`,
+            payload: message,
+            group: `${message.adapter}:${message.to.id}`,
+          })
+          .catch((e: unknown) => {
+            throw toSwitchboardError(e, 'INTERNAL', { adapter: message.adapter });
+          });
         recorded(id);
         if (!created) {
           const job = await queue.job(id);

@@ -65,6 +65,11 @@ export interface MessageContext extends ContextBase {
    * still reaches the `actions` and `conversation` stages, never the application's routes.
    */
   consent: ConsentKeyword | undefined;
+  /**
+   * True when the sender is one of the business's own people (an agent), as marked at the `identity`
+   * stage: compliance does not read their words as consent keywords, and automated replies skip them.
+   */
+  staff: boolean;
   /** True once anything was sent to this customer while handling the message (`reply`, or `send` to them). */
   readonly replied: boolean;
   /** Replies to the sender, on the same adapter, from the address the customer wrote to. */
@@ -134,6 +139,7 @@ export function createContext(event: SwitchboardEvent, adapter: Adapter, deps: C
     action: message.action,
     match: undefined,
     consent: undefined,
+    staff: false,
     get replied() {
       return replied;
     },

@@ -4,6 +4,7 @@
  * the webhook runs the handlers; with a queue each event is a job a worker runs (`durable/inbox.ts`).
  * @module
  */
+import type { SwitchboardError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { eventId } from '../model/events.js';
 import type { SwitchboardEvent } from '../model/schema.js';
@@ -11,12 +12,33 @@ import type { Store } from '../store/store.js';
 
 /** What an inbox calls back into. */
 export interface InboxHost {
-  /** Routes one event through the middleware (never throws: errors are reported there). */
+  /**
+   * Routes one event through the stages and routes. Handler errors are reported (the `error` event,
+   * `sb.catch`); with a queue they also reject, so the inbox job is retried.
+   */
   run(event: SwitchboardEvent, adapter: string): Promise<void>;
   /** A provider retry (or replay) of an event already recorded. */
   duplicate(event: SwitchboardEvent, adapter: string): void;
+  /** An event whose handlers failed on every attempt went to the dead-letter list. */
+  deadLettered(event: SwitchboardEvent, adapter: string, error: SwitchboardError): void;
   /** Where the inbox logs. */
   logger: Logger;
+}
+
+/** An inbound event whose handlers failed on every attempt. */
+export interface FailedEvent {
+  /** Its id in the dead-letter list (for `replay`). */
+  readonly id: string;
+  /** The adapter it came through. */
+  readonly adapter: string;
+  /** The event. */
+  readonly event: SwitchboardEvent;
+  /** The last error. */
+  readonly error: SwitchboardError;
+  /** How many times it ran. */
+  readonly attempts: number;
+  /** When it was given up on (ms since epoch). */
+  readonly failedAt: number;
 }
 
 /** Records inbound events once each and gets them handled. */
@@ -28,6 +50,10 @@ export interface Inbox {
   readonly inline: boolean;
   /** Records the events of one webhook; resolves with those not seen before, once recorded. */
   record(events: readonly SwitchboardEvent[], adapter: string): Promise<SwitchboardEvent[]>;
+  /** Events whose handlers kept failing (the dead-letter list), oldest first; none without a queue. */
+  failed(): Promise<FailedEvent[]>;
+  /** Runs a dead letter again (a fresh job; the letter leaves the list). False when there is no such letter. */
+  replay(id: string): Promise<boolean>;
   /** Starts the workers, if the inbox has any. */
   start(): void;
   /** Stops the workers, waiting for running events. */
@@ -48,6 +74,13 @@ export function storeInbox(store: Store, ttlMs: number, host: InboxHost): Inbox 
         }
       }
       return fresh;
+    },
+    // Without a queue a handler runs once, during (or just after) its webhook: nothing to retry.
+    async failed() {
+      return [];
+    },
+    async replay() {
+      return false;
     },
     start() {},
     async stop() {},

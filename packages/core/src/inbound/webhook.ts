@@ -17,15 +17,20 @@ import { webhookErrorResponse } from './responses.js';
  */
 export const DEFAULT_WEBHOOK_BUDGET_MS = 5_000;
 
+/** The largest budget a timer can express (Node fires larger timeouts after 1 ms). */
+const MAX_BUDGET_MS = 2 ** 31 - 1;
+
 /** What the webhook handler needs from its switchboard. */
 export interface WebhookHost {
   /** Resolves once adapters are initialised. */
   ready: Promise<void>;
   inbox: Inbox;
-  /** Routes one event (never throws). */
+  /** Routes one event; handler errors are reported there, so a rejection here is an internal failure. */
   run(event: SwitchboardEvent, adapter: string): Promise<void>;
-  /** Reports a refused webhook. */
+  /** Reports a refused webhook, or handlers that failed after the answer. */
   reject(error: SwitchboardError, adapter: string): void;
+  /** Keeps track of handling that outlives the answer (awaited by `close`). */
+  track(work: Promise<void>): void;
   logger: Logger;
   /** The acknowledgement budget in ms. */
   budgetMs: number;
@@ -33,6 +38,7 @@ export interface WebhookHost {
 
 /** A Fetch-API handler for one adapter's webhooks. */
 export function webhookHandler(adapter: Adapter, host: WebhookHost): (request: Request) => Promise<Response> {
+  const budgetMs = Math.min(Math.max(0, host.budgetMs), MAX_BUDGET_MS);
   return async (request) => {
     await host.ready;
     let received: ReceiveResult;
@@ -44,23 +50,42 @@ export function webhookHandler(adapter: Adapter, host: WebhookHost): (request: R
       host.reject(err, adapter.name);
       return webhookErrorResponse(err);
     }
-    const fresh = await host.inbox.record(received.events, adapter.name);
-    // With a queue the events are durable now and workers run them: answer at once.
-    if (!host.inbox.inline || !fresh.length) return received.response;
+    if (!host.inbox.inline) {
+      // With a queue the events are durable once recorded and workers run them: answer at once.
+      await host.inbox.record(received.events, adapter.name);
+      return received.response;
+    }
+    // Record and run one event at a time: a crash mid-batch leaves the rest unrecorded, so the
+    // provider's retry brings them back instead of being dropped as duplicates.
     const handled = (async () => {
-      for (const event of fresh) await host.run(event, adapter.name);
+      for (const event of received.events) {
+        const fresh = await host.inbox.record([event], adapter.name);
+        if (fresh.length) await host.run(event, adapter.name);
+      }
     })();
     let timer: NodeJS.Timeout | undefined;
     const outOfTime = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), host.budgetMs);
+      timer = setTimeout(() => resolve('late'), budgetMs);
     });
-    const outcome = await Promise.race([handled.then(() => 'done' as const), outOfTime]);
-    clearTimeout(timer);
+    // A failure before the answer rejects here: the provider gets a 500 and retries.
+    const outcome = await Promise.race([handled.then(() => 'done' as const), outOfTime]).finally(() =>
+      clearTimeout(timer),
+    );
     if (outcome === 'late') {
       host.logger.warn('handlers outlived the webhook budget: answering now, they go on', {
         adapter: adapter.name,
-        budgetMs: host.budgetMs,
+        budgetMs,
       });
+      host.track(
+        handled.catch((e: unknown) => {
+          const err = toSwitchboardError(e, 'INTERNAL', { adapter: adapter.name });
+          host.logger.error('handling failed after the webhook was answered', {
+            adapter: adapter.name,
+            code: err.code,
+          });
+          host.reject(err, adapter.name);
+        }),
+      );
     }
     return received.response;
   };

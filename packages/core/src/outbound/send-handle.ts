@@ -22,20 +22,30 @@ export class SendHandle implements Promise<SendResult> {
   /** Settles with the provider's result. */
   readonly result: Promise<SendResult>;
   #jobId: string | undefined;
+  #inner: SendHandle | undefined;
 
   /**
-   * Starts `run`; it may call `recorded(jobId)` once the message is durably recorded.
+   * Starts `run`; it may call `recorded(jobId)` once the message is durably recorded, or hand the
+   * work to another handle with `follow(handle)` (whose job id this one then reports).
    * Used by delivery strategies; applications receive handles from `sb.send()`.
    */
-  constructor(run: (recorded: (jobId: string) => void) => Promise<SendResult>) {
-    this.result = run((id) => {
-      this.#jobId = id;
-    });
+  constructor(
+    run: (recorded: (jobId: string) => void, follow: (inner: SendHandle) => Promise<SendResult>) => Promise<SendResult>,
+  ) {
+    this.result = run(
+      (id) => {
+        this.#jobId = id;
+      },
+      (inner) => {
+        this.#inner = inner;
+        return inner.result;
+      },
+    );
   }
 
   /** The outbox job's id, once recorded; `undefined` for inline sends and before recording. */
   get jobId(): string | undefined {
-    return this.#jobId;
+    return this.#jobId ?? this.#inner?.jobId;
   }
 
   /** Promise `then`. */
