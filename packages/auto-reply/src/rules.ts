@@ -111,10 +111,13 @@ export function autoReplyMiddleware(options: RulesOptions): Middleware<Context> 
         return;
       }
       const content = await contentOf(rule.reply, ctx);
+      // Recorded, not delivered: with a durable queue, an automated reply waiting for a paced sender
+      // must not hold the inbox worker (a person's message behind it would wait too). A failed
+      // delivery is reported by the outbox as an `error` event.
       if (content !== undefined)
         await ctx.reply(content as ContentInput, {
           idempotencyKey: `${ctx.adapter.name}:${ctx.message.id}:auto:${rule.id}`,
-        });
+        }).recorded;
       if (!rule.continue) return;
     }
     await next();
@@ -125,6 +128,6 @@ export function autoReplyMiddleware(options: RulesOptions): Middleware<Context> 
     if (content !== undefined)
       await ctx.reply(content as ContentInput, {
         idempotencyKey: `${ctx.adapter.name}:${ctx.message.id}:auto:fallback`,
-      });
+      }).recorded;
   };
 }

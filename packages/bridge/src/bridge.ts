@@ -314,6 +314,8 @@ export function createBridge(options: BridgeOptions): Bridge {
         from: route.business,
         parts,
         idempotencyKey: `bridge:reply:${ctx.message.id}`,
+        // A person is waiting for this one: it goes before greetings and other automated sends.
+        priority: 'high',
       });
       for (const id of result.ids)
         await sb.store.set(`bridge:sent:${id}`, { contactId, agent }, 7 * 24 * 60 * 60 * 1000);

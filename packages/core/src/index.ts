@@ -36,6 +36,7 @@ export { webhookErrorResponse } from './inbound/responses.js';
 export { DEFAULT_WEBHOOK_BUDGET_MS } from './inbound/webhook.js';
 export * from './logger.js';
 export * from './model/events.js';
+export * from './model/priority.js';
 export * from './model/schema.js';
 export * from './model/serialize.js';
 export * from './outbound/idempotency.js';

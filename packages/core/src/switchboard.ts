@@ -201,7 +201,16 @@ export class Switchboard extends Composer<Context> {
       idempotency: idempotency({ store: this.store, ttlMs: options.idempotencyTtlMs }),
       retry:
         this.outbox.inline && options.retry !== false ? retry({ logger: this.logger, ...options.retry }) : undefined,
-      pacing: options.rateLimit === false ? [] : [rateLimit({ ...options.rateLimit, store: this.store })],
+      pacing:
+        options.rateLimit === false
+          ? []
+          : [
+              rateLimit({
+                ...options.rateLimit,
+                store: this.store,
+                ...(this.outbox.pacedWaitMs !== undefined ? { maxWaitMs: this.outbox.pacedWaitMs } : {}),
+              }),
+            ],
     };
     if (options.transformers?.length) this.plugins.addTransformers('render', options.transformers);
 

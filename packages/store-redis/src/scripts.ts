@@ -38,7 +38,7 @@ return wait`;
 
 /**
  * Enqueue unless the key exists. KEYS: key->id, seq, open zset, job hash prefix (as ARGV[1]).
- * ARGV: jobPrefix, id, queue, key, payload, group, runAt. Returns {id, created}.
+ * ARGV: jobPrefix, id, queue, key, payload, group, runAt, priority. Returns {id, created}.
  */
 export const ENQUEUE = `
 local existing = redis.call('GET', KEYS[1])
@@ -46,35 +46,46 @@ if existing then return {existing, 0} end
 local seq = redis.call('INCR', KEYS[2])
 local id = ARGV[2]
 redis.call('SET', KEYS[1], id)
-redis.call('HSET', ARGV[1] .. id, 'id', id, 'queue', ARGV[3], 'key', ARGV[4], 'payload', ARGV[5], 'grp', ARGV[6], 'state', 'pending', 'attempts', 0, 'runAt', ARGV[7], 'seq', seq)
+redis.call('HSET', ARGV[1] .. id, 'id', id, 'queue', ARGV[3], 'key', ARGV[4], 'payload', ARGV[5], 'grp', ARGV[6], 'state', 'pending', 'attempts', 0, 'runAt', ARGV[7], 'seq', seq, 'priority', ARGV[8])
 redis.call('ZADD', KEYS[3], seq, id)
 return {id, 1}`;
 
 /**
- * Claim due jobs, one running per group, the earliest unfinished job of a group holding it.
- * KEYS: open zset. ARGV: jobPrefix, now, leaseMs, limit, scan. Returns claimed ids.
+ * Claim due jobs, one running per group, the earliest unfinished job of a group holding it; among
+ * those, lower priority (aged: one level per ARGV[6] ms waited) first, then enqueue order.
+ * KEYS: open zset. ARGV: jobPrefix, now, leaseMs, limit, scan, agingMs. Returns claimed ids.
  */
 export const CLAIM = `
 local now = tonumber(ARGV[2])
 local lease = tonumber(ARGV[3])
 local limit = tonumber(ARGV[4])
+local aging = tonumber(ARGV[6])
 local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[5]) - 1)
 local held = {}
-local out = {}
+local due = {}
+-- Enough due candidates to choose among by priority, without reading the whole backlog every claim.
+local enough = math.max(64, limit * 8)
 for _, id in ipairs(ids) do
-  if #out >= limit then break end
-  local f = redis.call('HMGET', ARGV[1] .. id, 'state', 'runAt', 'leaseUntil', 'grp')
+  if #due >= enough then break end
+  local f = redis.call('HMGET', ARGV[1] .. id, 'state', 'runAt', 'leaseUntil', 'grp', 'priority', 'seq')
   local state, runAt, leaseUntil, grp = f[1], tonumber(f[2]), tonumber(f[3]), f[4]
   local grouped = grp ~= nil and grp ~= false and grp ~= ''
   if not (grouped and held[grp]) then
     if grouped then held[grp] = true end
     local open = state == 'pending' or (state == 'running' and (leaseUntil == nil or leaseUntil <= now))
     if open and runAt <= now then
-      redis.call('HSET', ARGV[1] .. id, 'state', 'running', 'leaseUntil', now + lease)
-      redis.call('HINCRBY', ARGV[1] .. id, 'attempts', 1)
-      table.insert(out, id)
+      local rank = (tonumber(f[5]) or 1) - math.floor(math.max(0, now - runAt) / aging)
+      table.insert(due, {id = id, rank = rank, seq = tonumber(f[6])})
     end
   end
+end
+table.sort(due, function(a, b) if a.rank ~= b.rank then return a.rank < b.rank end return a.seq < b.seq end)
+local out = {}
+for i = 1, math.min(limit, #due) do
+  local id = due[i].id
+  redis.call('HSET', ARGV[1] .. id, 'state', 'running', 'leaseUntil', now + lease)
+  redis.call('HINCRBY', ARGV[1] .. id, 'attempts', 1)
+  table.insert(out, id)
 end
 return out`;
 
@@ -91,4 +102,12 @@ return 1`;
 export const RENEW = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
 redis.call('HSET', KEYS[1], 'leaseUntil', ARGV[1])
+return 1`;
+
+/** Put a running job back without counting the attempt. KEYS: job hash. ARGV: runAt. */
+export const RELEASE = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'pending', 'runAt', ARGV[1])
+redis.call('HDEL', KEYS[1], 'leaseUntil')
+if tonumber(redis.call('HGET', KEYS[1], 'attempts')) > 0 then redis.call('HINCRBY', KEYS[1], 'attempts', -1) end
 return 1`;

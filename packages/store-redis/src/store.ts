@@ -3,9 +3,17 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import type { ClaimOptions, EnqueueInput, Job, JobState, Queue, Store } from '@switchboard/core';
+import {
+  type ClaimOptions,
+  type EnqueueInput,
+  type Job,
+  type JobState,
+  PRIORITY_AGING_MS,
+  type Queue,
+  type Store,
+} from '@switchboard/core';
 import { Redis, type RedisOptions } from 'ioredis';
-import { CLAIM, DELETE_IF_EQUALS, ENQUEUE, FINISH, INCREMENT, RENEW, TAKE_TOKEN } from './scripts.js';
+import { CLAIM, DELETE_IF_EQUALS, ENQUEUE, FINISH, INCREMENT, RELEASE, RENEW, TAKE_TOKEN } from './scripts.js';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -80,6 +88,7 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
     ...(h.result !== undefined ? { result: JSON.parse(h.result) as unknown } : {}),
     ...(h.error !== undefined ? { error: h.error } : {}),
     seq: Number(h.seq),
+    priority: h.priority === undefined ? 1 : Number(h.priority),
   });
   const finish = (id: string, state: JobState, field: string, value: string) =>
     client.hget(jobPrefix + id, 'queue').then(async (queue) => {
@@ -166,6 +175,7 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
         json(i.payload),
         i.group ?? '',
         String(i.runAt ?? Date.now()),
+        String(i.priority ?? 1),
       )) as [string, number];
       return { id, created: created === 1 };
     },
@@ -179,6 +189,7 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
         String(o.leaseMs),
         String(o.limit),
         String(scan),
+        String(PRIORITY_AGING_MS),
       )) as string[];
       const jobs = await Promise.all(ids.map((id) => client.hgetall(jobPrefix + id)));
       return jobs.map(toJob) as Job<P>[];
@@ -195,6 +206,9 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
     },
     async fail(id, error) {
       await finish(id, 'failed', 'error', error);
+    },
+    async release(id, runAt) {
+      await client.eval(RELEASE, 1, jobPrefix + id, String(runAt));
     },
     async job(id) {
       const h = await client.hgetall(jobPrefix + id);

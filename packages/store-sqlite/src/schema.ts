@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   result TEXT,
   error TEXT,
   finished_at INTEGER,
+  priority INTEGER NOT NULL DEFAULT 1,
   UNIQUE (queue, key)
 );
 CREATE INDEX IF NOT EXISTS jobs_open ON jobs (queue, state, seq);

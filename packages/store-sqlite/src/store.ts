@@ -6,7 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ClaimOptions, EnqueueInput, Job, JobState, Queue, Store } from '@switchboard/core';
+import {
+  type ClaimOptions,
+  type EnqueueInput,
+  type Job,
+  type JobState,
+  PRIORITY_AGING_MS,
+  type Queue,
+  type Store,
+} from '@switchboard/core';
 import Database from 'better-sqlite3';
 import { SCHEMA } from './schema.js';
 
@@ -29,6 +37,7 @@ export interface SqliteStoreOptions {
 
 interface JobRow {
   seq: number;
+  priority: number;
   id: string;
   queue: string;
   key: string;
@@ -55,6 +64,7 @@ const toJob = (r: JobRow): Job<never> => ({
   ...(r.result !== null ? { result: JSON.parse(r.result) as unknown } : {}),
   ...(r.error !== null ? { error: r.error } : {}),
   seq: r.seq,
+  priority: r.priority,
 });
 
 /** A SQLite store: a {@link Store} and a durable {@link Queue} in one file. */
@@ -84,6 +94,10 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
   // Another process may hold the write lock for a moment: wait rather than fail.
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  // Files made before priorities existed: add the column (CREATE TABLE IF NOT EXISTS leaves them be).
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(jobs)').all();
+  if (!columns.some((c) => c.name === 'priority'))
+    db.exec('ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 1');
   const now = options.now ?? Date.now;
   const keepMs = options.keepJobsMs ?? 24 * 60 * 60 * 1000;
 
@@ -107,17 +121,18 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
       'INSERT INTO buckets (key, tokens, at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET tokens = excluded.tokens, at = excluded.at',
     ),
     enqueue: db.prepare(
-      "INSERT INTO jobs (id, queue, key, payload, grp, state, run_at) VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT(queue, key) DO NOTHING",
+      "INSERT INTO jobs (id, queue, key, payload, grp, state, run_at, priority) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT(queue, key) DO NOTHING",
     ),
     idByKey: db.prepare<[string, string], { id: string }>('SELECT id FROM jobs WHERE queue = ? AND key = ?'),
-    claimable: db.prepare<[string, number, number, number, number], JobRow>(`
+    // Priority ages: every PRIORITY_AGING_MS a due job waited counts as one level higher.
+    claimable: db.prepare<[string, number, number, number, number, number], JobRow>(`
       SELECT j.* FROM jobs j
       WHERE j.queue = ? AND j.run_at <= ? AND (j.state = 'pending' OR (j.state = 'running' AND j.lease_until <= ?))
         AND (j.grp IS NULL OR NOT EXISTS (
           SELECT 1 FROM jobs e WHERE e.queue = j.queue AND e.grp = j.grp AND e.seq < j.seq AND e.state IN ('pending', 'running')))
         AND (j.grp IS NULL OR NOT EXISTS (
           SELECT 1 FROM jobs r WHERE r.queue = j.queue AND r.grp = j.grp AND r.seq <> j.seq AND r.state = 'running' AND r.lease_until > ?))
-      ORDER BY j.seq LIMIT ?`),
+      ORDER BY j.priority - ((? - j.run_at) / ${PRIORITY_AGING_MS}), j.seq LIMIT ?`),
     take: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ? WHERE id = ?"),
     renew: db.prepare("UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running'"),
     complete: db.prepare(
@@ -125,6 +140,9 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     ),
     retry: db.prepare("UPDATE jobs SET state = 'pending', run_at = ?, error = ?, lease_until = NULL WHERE id = ?"),
     fail: db.prepare("UPDATE jobs SET state = 'failed', error = ?, lease_until = NULL, finished_at = ? WHERE id = ?"),
+    release: db.prepare(
+      "UPDATE jobs SET state = 'pending', run_at = ?, attempts = MAX(0, attempts - 1), lease_until = NULL WHERE id = ? AND state = 'running'",
+    ),
     job: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
     backlog: db.prepare<[string], { n: number }>(
       "SELECT COUNT(*) AS n FROM jobs WHERE queue = ? AND state IN ('pending', 'running')",
@@ -154,7 +172,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
   });
   const claim = db.transaction((queue: string, leaseMs: number, limit: number) => {
     const t = now();
-    const rows = q.claimable.all(queue, t, t, t, limit);
+    const rows = q.claimable.all(queue, t, t, t, t, limit);
     for (const r of rows) q.take.run(t + leaseMs, r.id);
     return rows.map((r) => toJob({ ...r, state: 'running', attempts: r.attempts + 1, lease_until: t + leaseMs }));
   });
@@ -167,6 +185,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
       JSON.stringify(input.payload ?? null),
       input.group ?? null,
       input.runAt ?? now(),
+      input.priority ?? 1,
     );
     return r.changes === 1 ? { id, created: true } : { id: q.idByKey.get(queue, input.key)!.id, created: false };
   });
@@ -223,6 +242,9 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     },
     async fail(id, error) {
       q.fail.run(error, now(), id);
+    },
+    async release(id, runAt) {
+      q.release.run(runAt, id);
     },
     async job(id: string) {
       const r = q.job.get(id);

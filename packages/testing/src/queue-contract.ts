@@ -144,6 +144,41 @@ export function queueContract(name: string, options: QueueContractOptions): void
       expect(back.toJSON()).toEqual({ ...error.toJSON(), cause: undefined });
     });
 
+    it("claims higher priority first among due jobs, never ahead of its group's earlier job", async () => {
+      const name = queue();
+      await q.enqueue(name, { key: 'a', payload: 'a', group: 'g1', priority: 1 });
+      await q.enqueue(name, { key: 'b', payload: 'b', group: 'g2', priority: 1 });
+      await q.enqueue(name, { key: 'c', payload: 'c', group: 'g3', priority: 0 });
+      await q.enqueue(name, { key: 'd', payload: 'd', group: 'g1', priority: 0 });
+      await q.enqueue(name, { key: 'e', payload: 'e', priority: 2 });
+      const jobs = await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 10 });
+      expect(jobs.map((j) => j.payload)).toEqual(['c', 'a', 'b', 'e']);
+    });
+
+    it('ages priority: a low job that waited long enough goes before a fresh high one', async () => {
+      const name = queue();
+      await q.enqueue(name, { key: 'old-low', payload: 'old-low', priority: 2, runAt: Date.now() - 25_000 });
+      await q.enqueue(name, { key: 'new-high', payload: 'new-high', priority: 0 });
+      const [first] = await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 1 });
+      expect(first?.payload).toBe('old-low');
+    });
+
+    it("release puts a running job back without counting the attempt, keeping its group's order", async () => {
+      if (!q.release) return;
+      const name = queue();
+      const { id } = await q.enqueue(name, { key: 'r1', payload: 'r1', group: 'g' });
+      await q.enqueue(name, { key: 'r2', payload: 'r2', group: 'g' });
+      const [job] = await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 5 });
+      expect(job?.id).toBe(id);
+      await q.release(id, Date.now() + 60);
+      expect(await q.job(id)).toMatchObject({ state: 'pending', attempts: 0 });
+      // Not due yet, and it still holds its group: nothing to claim.
+      expect(await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 5 })).toEqual([]);
+      await sleep(80);
+      const again = await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 5 });
+      expect(again.map((j) => [j.payload, j.attempts])).toEqual([['r1', 1]]);
+    });
+
     // The switchboard on this queue: the inbox and the outbox behave the same on every queue.
     describe('a switchboard on it', () => {
       const unique = () => `fake${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;

@@ -6,8 +6,10 @@
  */
 import { deserializeError, serializeError, toSwitchboardError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { PRIORITY_RANK } from '../model/priority.js';
 import type { OutboundMessage, SendResult } from '../model/schema.js';
 import type { DeliverFn, FailureFn, Outbox } from '../outbound/outbox.js';
+import { PACED } from '../outbound/rate-limit.js';
 import { backoffDelay } from '../outbound/retry.js';
 import { SendHandle } from '../outbound/send-handle.js';
 import type { Job, Queue } from './queue.js';
@@ -15,6 +17,9 @@ import { type DurableSettings, QueueWorker } from './worker.js';
 
 /** The outbox queue's name. */
 const OUTBOX = 'outbox';
+
+/** A paced send holds its worker for at most this long; a longer wait goes back to the queue. */
+const PACED_WAIT_MS = 250;
 
 type Waiter = { resolve: (r: SendResult) => void; reject: (e: unknown) => void };
 
@@ -59,6 +64,13 @@ export function queueOutbox(queue: Queue, settings: DurableSettings, logger: Log
       settle(job.id, result);
     } catch (e) {
       const err = toSwitchboardError(e, 'INTERNAL');
+      if (err.details?.[PACED] === true && queue.release) {
+        // Not an attempt: the sender's token is not due. Back to the queue until it is, freeing the
+        // worker; whichever due job is most urgent then takes the token.
+        await queue.release(job.id, Date.now() + (err.retryAfterMs ?? 0));
+        worker.wake();
+        return;
+      }
       if (err.retryable && job.attempts < settings.maxAttempts) {
         await queue.retry(
           job.id,
@@ -76,6 +88,8 @@ export function queueOutbox(queue: Queue, settings: DurableSettings, logger: Log
   const worker = new QueueWorker(queue, OUTBOX, run, settings, logger);
 
   return {
+    // Queues that can hand a job back without counting an attempt let paced sends release their worker.
+    ...(queue.release ? { pacedWaitMs: PACED_WAIT_MS } : {}),
     submit(message) {
       return new SendHandle(async (recorded) => {
         const { id, created } = await queue
@@ -83,6 +97,7 @@ export function queueOutbox(queue: Queue, settings: DurableSettings, logger: Log
             key: `${message.adapter}:${message.idempotencyKey}`,
             payload: message,
             group: `${message.adapter}:${message.to.id}`,
+            priority: PRIORITY_RANK[message.priority ?? 'normal'],
           })
           .catch((e: unknown) => {
             throw toSwitchboardError(e, 'INTERNAL', { adapter: message.adapter });

@@ -2,6 +2,7 @@
  * The durable queue contract behind the inbox and the outbox, and its in-memory implementation.
  * @module
  */
+import { effectivePriority } from '../model/priority.js';
 
 /** A job's lifecycle. */
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
@@ -25,6 +26,8 @@ export interface Job<P = unknown> {
   error?: string;
   /** Enqueue order within the queue. */
   seq: number;
+  /** See {@link EnqueueInput.priority}. */
+  priority?: number;
 }
 
 /** What `enqueue` takes. */
@@ -33,6 +36,8 @@ export interface EnqueueInput<P = unknown> {
   payload: P;
   group?: string;
   runAt?: number;
+  /** Lower is claimed first (`PRIORITY_RANK`: 0 high, 1 normal, 2 low). Default 1. */
+  priority?: number;
 }
 
 /** Options of `claim`. */
@@ -53,7 +58,11 @@ export interface ClaimOptions {
 export interface Queue {
   /** Adds a job unless the queue already has one with that key (done jobs are kept `keepMs`). */
   enqueue<P>(queue: string, input: EnqueueInput<P>): Promise<{ id: string; created: boolean }>;
-  /** Claims due jobs: pending ones, and running ones whose lease expired; at most one running per group. */
+  /**
+   * Claims due jobs: pending ones, and running ones whose lease expired; at most one running per
+   * group, and only a group's earliest unfinished job. Among those, by {@link effectivePriority},
+   * then enqueue order.
+   */
   claim<P = unknown>(queue: string, options: ClaimOptions): Promise<Job<P>[]>;
   /** Extends a running job's lease (its worker is alive and busy); false when it is no longer running. */
   renew(id: string, leaseMs: number): Promise<boolean>;
@@ -61,6 +70,12 @@ export interface Queue {
   complete(id: string, result?: unknown): Promise<void>;
   /** Puts a job back to run at `runAt` (a retryable failure). */
   retry(id: string, runAt: number, error: string): Promise<void>;
+  /**
+   * Optional: puts a running job back to pending at `runAt` without counting the attempt (it did not
+   * run: a paced send waiting for its token hands its worker slot back). It keeps its place in its
+   * group and its priority.
+   */
+  release?(id: string, runAt: number): Promise<void>;
   /** Marks a job failed for good. */
   fail(id: string, error: string): Promise<void>;
   /** A job by id (named so one object can be a store and a queue). */
@@ -120,6 +135,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): Queue {
         runAt: input.runAt ?? now(),
         leaseUntil: undefined,
         seq,
+        priority: input.priority ?? 1,
       });
       byKey.set(k, id);
       return { id, created: true };
@@ -130,16 +146,23 @@ export function memoryQueue(options: MemoryQueueOptions = {}): Queue {
       const busy = new Set(
         all.filter((j) => j.state === 'running' && (j.leaseUntil ?? 0) > t && j.group).map((j) => j.group!),
       );
-      const blocked = new Set<string>();
-      const out: Job[] = [];
+      const held = new Set<string>();
+      const candidates: (Job & { finishedAt?: number })[] = [];
       for (const j of all) {
-        if (out.length >= o.limit) break;
         const open = j.state === 'pending' || (j.state === 'running' && (j.leaseUntil ?? 0) <= t);
         if (!open) continue;
         // The earliest unfinished job of a group holds the group, due or not.
-        if (j.group && (busy.has(j.group) || blocked.has(j.group))) continue;
-        if (j.group) blocked.add(j.group);
-        if (j.runAt > t) continue;
+        if (j.group && (busy.has(j.group) || held.has(j.group))) continue;
+        if (j.group) held.add(j.group);
+        if (j.runAt <= t) candidates.push(j);
+      }
+      candidates.sort(
+        (a, b) =>
+          effectivePriority(a.priority ?? 1, a.runAt, t) - effectivePriority(b.priority ?? 1, b.runAt, t) ||
+          a.seq - b.seq,
+      );
+      const out: Job[] = [];
+      for (const j of candidates.slice(0, o.limit)) {
         j.state = 'running';
         j.attempts++;
         j.leaseUntil = t + o.leaseMs;
@@ -161,6 +184,11 @@ export function memoryQueue(options: MemoryQueueOptions = {}): Queue {
     },
     async fail(id, error) {
       finish(id, { state: 'failed', error });
+    },
+    async release(id, runAt) {
+      const j = jobs.get(id);
+      if (!j || j.state !== 'running') return;
+      Object.assign(j, { state: 'pending', runAt, attempts: Math.max(0, j.attempts - 1), leaseUntil: undefined });
     },
     async job(id) {
       const j = jobs.get(id);

@@ -11,11 +11,11 @@ import type {
   InboundMessage,
   MessageEvent,
   OutboundMessageInput,
-  SendResult,
   StatusEvent,
   SwitchboardEvent,
 } from '../model/schema.js';
 import { textOf } from '../model/schema.js';
+import type { SendHandle } from '../outbound/send-handle.js';
 import type { Store } from '../store/store.js';
 
 /** Options of `ctx.reply`. */
@@ -43,7 +43,7 @@ export interface ContextBase {
   /** Scratch space shared by the middleware handling this event. */
   readonly state: Record<string, unknown>;
   /** Sends any message through the switchboard's outbound pipeline. */
-  send(message: OutboundMessageInput): Promise<SendResult>;
+  send(message: OutboundMessageInput): SendHandle;
 }
 
 /** The context of an inbound message. */
@@ -73,7 +73,7 @@ export interface MessageContext extends ContextBase {
   /** True once anything was sent to this customer while handling the message (`reply`, or `send` to them). */
   readonly replied: boolean;
   /** Replies to the sender, on the same adapter, from the address the customer wrote to. */
-  reply(content: string | ContentInput | readonly ContentInput[], options?: ReplyOptions): Promise<SendResult>;
+  reply(content: string | ContentInput | readonly ContentInput[], options?: ReplyOptions): SendHandle;
 }
 
 /** A consent keyword, as the compliance stage classifies it. */
@@ -105,7 +105,7 @@ export type ActionContext<C extends Context = Context> = Extract<C, { kind: 'mes
 export interface ContextDeps {
   store: Store;
   logger: Logger;
-  send(message: OutboundMessageInput): Promise<SendResult>;
+  send(message: OutboundMessageInput): SendHandle;
 }
 
 /** Builds the context for one event. Used by the switchboard and by test helpers. */

@@ -270,6 +270,12 @@ export const OutboundMessageSchema = z.object({
   replyTo: z.string().optional(),
   /** Makes the send idempotent: the same key never sends twice. Generated when absent. */
   idempotencyKey: z.string().optional(),
+  /**
+   * Which messages a paced sender serves first: `high` for a person's reply, `normal` (the default),
+   * `low` for bulk. Each conversation keeps its order, and a waiting message rises a lane as it ages,
+   * so `low` is never starved.
+   */
+  priority: z.enum(['high', 'normal', 'low']).optional(),
   /** Free-form data for transformers and logs. */
   metadata: z.record(z.string(), z.unknown()).optional(),
 });

@@ -27,6 +27,14 @@ export interface Outbox {
    * failures itself; false (the default) when the strategy retries jobs on its own.
    */
   readonly inline?: boolean;
+  /**
+   * The longest a send may wait for a pacing token while it holds one of the outbox's workers. A
+   * longer wait ends the attempt with a RATE_LIMITED error marked `details.paced`, and the outbox
+   * runs the job again when the token is due without counting an attempt: a slow sender then never
+   * holds every worker, and the job claimed at the token's time is the most urgent one. Unset: sends
+   * wait for their token however long.
+   */
+  readonly pacedWaitMs?: number;
   /** Records (or starts) a send; the handle settles with the provider's result. */
   submit(message: AddressedMessage): SendHandle;
   /** Starts workers in this process: `deliver` sends one message, `onFailure` reports a final failure. */

@@ -3,6 +3,9 @@
  * @module
  */
 import type { Rate } from '../adapter/adapter.js';
+import { SwitchboardError } from '../errors.js';
+import { effectivePriority, PRIORITY_RANK } from '../model/priority.js';
+import type { OutboundMessage } from '../model/schema.js';
 import type { Store } from '../store/store.js';
 import { sleep as defaultSleep } from './retry.js';
 import type { Transformer } from './transformer.js';
@@ -39,6 +42,42 @@ export class TokenBucket {
   }
 }
 
+/** A send waiting for a token. */
+interface Waiter {
+  rank: number;
+  seq: number;
+  since: number;
+  conversation: string;
+  cost: number;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * The waiter to serve next: only the earliest waiter of each conversation may go (its order is
+ * kept), and among those the best aged priority, then the earliest.
+ */
+export function nextWaiter<W extends { rank: number; seq: number; since: number; conversation: string }>(
+  waiters: readonly W[],
+  now: number,
+): W {
+  const firstOf = new Map<string, W>();
+  for (const w of waiters) {
+    const seen = firstOf.get(w.conversation);
+    if (!seen || w.seq < seen.seq) firstOf.set(w.conversation, w);
+  }
+  let best: W | undefined;
+  for (const w of firstOf.values()) {
+    if (!best) {
+      best = w;
+      continue;
+    }
+    const d = effectivePriority(w.rank, w.since, now) - effectivePriority(best.rank, best.since, now);
+    if (d < 0 || (d === 0 && w.seq < best.seq)) best = w;
+  }
+  return best!;
+}
+
 /** Options of {@link rateLimit}. */
 export interface RateLimitOptions {
   /** Per-sender pace by adapter name; `false` turns pacing off for that adapter. Default: the adapter's `capabilities.rateLimit`. */
@@ -51,7 +90,16 @@ export interface RateLimitOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Injectable for tests. */
   now?: () => number;
+  /**
+   * A send that would wait longer than this for its token fails at once with RATE_LIMITED
+   * (`details.paced`, `retryAfterMs` = the wait) instead: for outboxes that hand the job back
+   * (see `Outbox.pacedWaitMs`). Default: wait however long.
+   */
+  maxWaitMs?: number;
 }
+
+/** Marks the RATE_LIMITED error of a send handed back to its outbox until its token is due. */
+export const PACED = 'paced';
 
 /**
  * A transformer that paces sends with token buckets: one per adapter and sender, and one per
@@ -62,17 +110,44 @@ export function rateLimit(options: RateLimitOptions = {}): Transformer {
   const wait = options.sleep ?? defaultSleep;
   const shared = options.store?.takeToken ? options.store : undefined;
 
-  // Waiters for one bucket queue up in this process (first come, first served): one polls the
-  // bucket at a time, instead of every waiter waking together to race for each token.
-  const lines = new Map<string, Promise<void>>();
-  const take = (key: string, rate: Rate, cost: number): Promise<void> => {
-    const turn = (lines.get(key) ?? Promise.resolve()).then(() => acquire(key, rate, cost));
-    const tail = turn.catch(() => undefined);
-    lines.set(key, tail);
-    void tail.then(() => {
-      if (lines.get(key) === tail) lines.delete(key);
+  // Waiters for one bucket queue up in this process: one is served at a time (instead of every
+  // waiter waking together to race for each token), the highest priority first, aged so `low` is
+  // never starved, and never a later message of a conversation before an earlier one.
+  const lines = new Map<string, { waiters: Waiter[]; serving: boolean }>();
+  let arrivals = 0;
+  const take = (key: string, rate: Rate, cost: number, message: OutboundMessage): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      let line = lines.get(key);
+      if (!line) {
+        line = { waiters: [], serving: false };
+        lines.set(key, line);
+      }
+      line.waiters.push({
+        rank: PRIORITY_RANK[message.priority ?? 'normal'],
+        seq: ++arrivals,
+        since: (options.now ?? Date.now)(),
+        conversation: message.to.id,
+        cost,
+        resolve,
+        reject,
+      });
+      if (!line.serving) void serve(key, rate, line);
     });
-    return turn;
+  const serve = async (key: string, rate: Rate, line: { waiters: Waiter[]; serving: boolean }) => {
+    line.serving = true;
+    while (line.waiters.length) {
+      const next = nextWaiter(line.waiters, (options.now ?? Date.now)());
+      try {
+        await acquire(key, rate, next.cost);
+        line.waiters.splice(line.waiters.indexOf(next), 1);
+        next.resolve();
+      } catch (e) {
+        line.waiters.splice(line.waiters.indexOf(next), 1);
+        next.reject(e);
+      }
+    }
+    line.serving = false;
+    if (lines.get(key) === line) lines.delete(key);
   };
   const acquire = async (key: string, rate: Rate, cost: number): Promise<void> => {
     for (;;) {
@@ -92,6 +167,12 @@ export function rateLimit(options: RateLimitOptions = {}): Transformer {
         delay = bucket.take(cost);
       }
       if (delay <= 0) return;
+      if (options.maxWaitMs !== undefined && delay > options.maxWaitMs) {
+        throw new SwitchboardError('RATE_LIMITED', "paced: the sender's next token is not due yet", {
+          retryAfterMs: Math.ceil(delay),
+          details: { [PACED]: true },
+        });
+      }
       // Timers fire a millisecond or so late, and at 80/s that lateness would cost ~8% of the pace:
       // sleep to just short of the token, then yield to the event loop until it is there.
       if (options.sleep) await wait(delay);
@@ -103,9 +184,14 @@ export function rateLimit(options: RateLimitOptions = {}): Transformer {
     const rate = options.rates?.[adapter.name] ?? adapter.capabilities.rateLimit;
     // A message may cost several tokens (SMS segments); a bucket never refuses one larger than its burst forever.
     if (rate)
-      await take(`${adapter.name}:from:${message.from?.id ?? 'default'}`, rate, adapter.sendCost?.(message) ?? 1);
+      await take(
+        `${adapter.name}:from:${message.from?.id ?? 'default'}`,
+        rate,
+        adapter.sendCost?.(message) ?? 1,
+        message,
+      );
     const pair = options.recipientRates?.[adapter.name] ?? adapter.capabilities.recipientRateLimit;
-    if (pair) await take(`${adapter.name}:to:${message.to.id}`, pair, 1);
+    if (pair) await take(`${adapter.name}:to:${message.to.id}`, pair, 1, message);
     return prev(message, adapter);
   };
 }

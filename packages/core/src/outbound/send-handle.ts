@@ -21,24 +21,56 @@ export class SendHandle implements Promise<SendResult> {
   readonly [Symbol.toStringTag] = 'SendHandle';
   /** Settles with the provider's result. */
   readonly result: Promise<SendResult>;
+  /**
+   * Resolves once the delivery strategy holds the message durably (the outbox job is recorded); for
+   * an inline send, once it was sent. A durable handler that awaits this instead of the result does
+   * not hold its inbox worker while a paced sender works through its backlog; failures after that
+   * point are reported as `error` events.
+   */
+  readonly recorded: Promise<void>;
   #jobId: string | undefined;
   #inner: SendHandle | undefined;
 
   /**
    * Starts `run`; it may call `recorded(jobId)` once the message is durably recorded, or hand the
-   * work to another handle with `follow(handle)` (whose job id this one then reports).
+   * work to another handle with `follow(handle)` (whose job id and recording this one then reports).
    * Used by delivery strategies; applications receive handles from `sb.send()`.
    */
   constructor(
     run: (recorded: (jobId: string) => void, follow: (inner: SendHandle) => Promise<SendResult>) => Promise<SendResult>,
   ) {
+    let markRecorded!: () => void;
+    let failRecorded!: (e: unknown) => void;
+    let settled = false;
+    this.recorded = new Promise<void>((resolve, reject) => {
+      markRecorded = () => {
+        settled = true;
+        resolve();
+      };
+      failRecorded = (e) => {
+        settled = true;
+        reject(e);
+      };
+    });
+    // Whoever awaits only the result must not see an unhandled rejection of `recorded`.
+    this.recorded.catch(() => undefined);
     this.result = run(
       (id) => {
         this.#jobId = id;
+        markRecorded();
       },
       (inner) => {
         this.#inner = inner;
+        inner.recorded.then(markRecorded, failRecorded);
         return inner.result;
+      },
+    );
+    this.result.then(
+      () => {
+        if (!settled) markRecorded();
+      },
+      (e: unknown) => {
+        if (!settled) failRecorded(e);
       },
     );
   }
