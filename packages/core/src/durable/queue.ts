@@ -187,7 +187,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): Queue {
     },
     async release(id, runAt) {
       const j = jobs.get(id);
-      if (!j || j.state !== 'running') return;
+      if (j?.state !== 'running') return;
       Object.assign(j, { state: 'pending', runAt, attempts: Math.max(0, j.attempts - 1), leaseUntil: undefined });
     },
     async job(id) {
