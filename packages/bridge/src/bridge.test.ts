@@ -132,6 +132,24 @@ describe('bridge', () => {
     expect(agentTexts().at(-1)).toBe('You are talking to +1 555 000 2222 on SMS.');
   });
 
+  it.each([
+    ['Mexico', '+525512345678', '5215512345678', '+52 55 1234 5678'],
+    ['Brazil', '+5511987654321', '551187654321', '+55 11 98765 4321'],
+  ])(
+    '%s: the SMS number and the WhatsApp id of one customer are one conversation',
+    async (_country, e164, waId, display) => {
+      await openAgentWindow();
+      await sms(e164, 'by SMS');
+      await meta.sendText(waId, 'on WhatsApp', { name: 'Ana' });
+      const mine = (await bridge.conversations.list()).filter((c) => c.display === display);
+      expect(mine.map((c) => c.contactId)).toEqual([e164]);
+      expect(mine[0]!.transcript.map((t) => `${t.channel}:${t.text}`)).toEqual(['sms:by SMS', 'whatsapp:on WhatsApp']);
+      // The reply follows the last channel, to the WhatsApp id the customer wrote from.
+      await agentSays('Hola Ana.', toAgent().at(-1)!.id);
+      expect(meta.messages.at(-1)).toMatchObject({ to: waId, body: { text: { body: 'Hola Ana.' } } });
+    },
+  );
+
   it('a customer switching from SMS to WhatsApp stays one conversation; the reply follows the last channel', async () => {
     await openAgentWindow();
     await sms('+16505551234', 'texting first');
