@@ -19,6 +19,7 @@
  */
 export * from './adapter/adapter.js';
 export * from './adapter/http.js';
+export * from './adapter/kit.js';
 export * from './adapter/text.js';
 export * from './consent/guard.js';
 export * from './consent/ledger.js';

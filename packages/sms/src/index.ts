@@ -15,5 +15,6 @@ export * from './gsm7.js';
 export * from './keywords.js';
 export * from './lookalikes.js';
 export * from './phone.js';
+export * from './render.js';
 export * from './segments.js';
 export * from './transformer.js';

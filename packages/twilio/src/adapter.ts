@@ -137,7 +137,7 @@ export const twilio = defineAdapter({
       },
 
       async send(message: OutboundMessage, options?: { signal?: AbortSignal }): Promise<SendResult> {
-        const rendered = renderTwilio(message);
+        const rendered = renderTwilio(message, meta.name);
         const whatsapp = message.to.channel === 'whatsapp';
         const to = whatsapp ? `whatsapp:${message.to.id.replace(/^whatsapp:/, '')}` : message.to.id;
         const sender = senderFor(message);
@@ -145,7 +145,7 @@ export const twilio = defineAdapter({
         let segments = 0;
         let status: SendResult['status'] = 'queued';
         let raw: unknown;
-        for (const [i, body] of rendered.bodies.entries()) {
+        for (const [i, body] of rendered.texts.entries()) {
           const form = new URLSearchParams({ To: to, ...sender });
           if (body) form.set('Body', body);
           if (i === 0) for (const m of rendered.mediaUrls) form.append('MediaUrl', m);
@@ -159,18 +159,7 @@ export const twilio = defineAdapter({
           status = TWILIO_STATUS[created.status] ?? 'queued';
           raw = created;
         }
-        return {
-          id: ids[0]!,
-          ids,
-          adapter: meta.name,
-          channel: message.to.channel,
-          to: message.to,
-          status,
-          segments,
-          warnings: rendered.warnings,
-          ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}),
-          raw,
-        };
+        return meta.result(message, { ids, status, segments, warnings: rendered.warnings, raw });
       },
     };
   },

@@ -195,7 +195,7 @@ export const vonage = defineAdapter({
       },
 
       async send(message: OutboundMessage, options?: { signal?: AbortSignal }): Promise<SendResult> {
-        const rendered = renderVonage(message);
+        const rendered = renderVonage(message, meta.name);
         const from = (message.from?.id ?? config.from).replace(/^\+/, '');
         const to = message.to.id.replace(/^\+/, '');
         const ids: string[] = [];
@@ -223,18 +223,7 @@ export const vonage = defineAdapter({
           segments += sent.ids.length;
           raw = sent.raw;
         }
-        return {
-          id: ids[0]!,
-          ids,
-          adapter: meta.name,
-          channel: 'sms',
-          to: message.to,
-          status: 'queued',
-          segments,
-          warnings: rendered.warnings,
-          ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}),
-          raw,
-        };
+        return meta.result(message, { ids, segments, warnings: rendered.warnings, raw });
       },
     };
   },

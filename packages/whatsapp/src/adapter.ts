@@ -152,17 +152,7 @@ export const whatsapp = defineAdapter({
           }
           ids.push((raw as { messages: { id: string }[] }).messages[0]!.id);
         }
-        return {
-          id: ids[0]!,
-          ids,
-          adapter: meta.name,
-          channel: 'whatsapp',
-          to: message.to,
-          status: 'queued',
-          warnings: rendered.warnings,
-          ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}),
-          raw,
-        };
+        return meta.result(message, { ids, warnings: rendered.warnings, raw });
       },
     };
   },

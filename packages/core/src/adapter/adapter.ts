@@ -6,16 +6,16 @@ import { z } from 'zod';
 import { SwitchboardError, toSwitchboardError } from '../errors.js';
 import type { Identity } from '../identity/identity.js';
 import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
 import type { Address, Channel, OutboundMessage, SendResult, SwitchboardEvent } from '../model/schema.js';
+import { memoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
+import { createHttpClient } from './http.js';
+import { type AdapterKit, type ProviderOptions, sendResult, withAdapter } from './kit.js';
 
-/** A sending pace: a token bucket of `burst` tokens refilled at `perSecond`. */
-export const RateSchema = z.object({
-  perSecond: z.number().positive(),
-  burst: z.number().int().positive().optional(),
-});
-/** A sending pace. */
-export type Rate = z.infer<typeof RateSchema>;
+import { RateSchema } from './rate.js';
+
+export { type Rate, RateSchema } from './rate.js';
 
 /** What an adapter can carry; middleware reads these, never adapter names. */
 export const CapabilitiesSchema = z.object({
@@ -156,10 +156,13 @@ export interface AdapterDefinition<S extends z.ZodType, X extends object> {
   channels: readonly Channel[] | ((config: z.output<S>) => readonly Channel[]);
   /** What it can carry, possibly depending on config. */
   capabilities: Capabilities | ((config: z.output<S>) => Capabilities);
-  /** Builds the implementation from parsed config. Extra members (`X`) are exposed on the adapter. */
+  /**
+   * Builds the implementation from parsed config and the kit (name, HTTP client, store, logger,
+   * result and error helpers). Extra members (`X`) are exposed on the adapter.
+   */
   create(
     config: z.output<S>,
-    meta: { name: string; channels: readonly Channel[]; capabilities: Capabilities },
+    kit: AdapterKit & { channels: readonly Channel[]; capabilities: Capabilities },
   ): AdapterImplementation & X;
 }
 
@@ -189,7 +192,27 @@ export function defineAdapter<S extends z.ZodType, X extends object = object>(
     const capabilities = CapabilitiesSchema.parse(
       typeof definition.capabilities === 'function' ? definition.capabilities(config) : definition.capabilities,
     );
-    const impl = definition.create(config, { name, channels, capabilities });
+    const shared = config as Partial<ProviderOptions>;
+    let store: Store = memoryStore();
+    let logger: Logger = silentLogger;
+    const kit: AdapterKit & { channels: readonly Channel[]; capabilities: Capabilities } = {
+      name,
+      channels,
+      capabilities,
+      http: createHttpClient({
+        ...(shared.timeoutMs !== undefined ? { timeoutMs: shared.timeoutMs } : {}),
+        ...(shared.fetch ? { fetch: shared.fetch } : {}),
+      }),
+      get store() {
+        return store;
+      },
+      get logger() {
+        return logger;
+      },
+      result: (message, outcome) => sendResult(name, message, outcome),
+      error: (code, message, options = {}) => new SwitchboardError(code, message, { ...options, adapter: name }),
+    };
+    const impl = definition.create(config, kit);
     // Copy descriptors, not values: an implementation's getters must stay live.
     const adapter = Object.defineProperties({}, Object.getOwnPropertyDescriptors(impl));
     Object.assign(adapter, {
@@ -201,15 +224,21 @@ export function defineAdapter<S extends z.ZodType, X extends object = object>(
           return await impl.receive(request);
         } catch (e) {
           // A parser that trips on garbage must surface as MALFORMED, never as a raw TypeError.
-          throw toSwitchboardError(e, 'WEBHOOK_MALFORMED', { adapter: name });
+          throw withAdapter(toSwitchboardError(e, 'WEBHOOK_MALFORMED', { adapter: name }), name);
         }
       },
       async send(message: OutboundMessage, opts?: SendOptions): Promise<SendResult> {
         try {
           return await impl.send(message, opts);
         } catch (e) {
-          throw toSwitchboardError(e, 'INTERNAL', { adapter: name, channel: message.to.channel });
+          throw withAdapter(toSwitchboardError(e, 'INTERNAL', { adapter: name, channel: message.to.channel }), name);
         }
+      },
+      init(runtime: AdapterRuntime) {
+        // The kit's store and logger are the switchboard's from now on.
+        store = runtime.store;
+        logger = runtime.logger;
+        return impl.init?.(runtime);
       },
     });
     return adapter as unknown as Adapter & Omit<X, keyof AdapterImplementation>;
