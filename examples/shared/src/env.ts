@@ -3,6 +3,7 @@
  * not mounted.
  */
 import { type Adapter, SwitchboardError } from '@switchboard/core';
+import { telnyxFromEnv } from '@switchboard/telnyx';
 import { twilio } from '@switchboard/twilio';
 import { vonage } from '@switchboard/vonage';
 import { whatsapp } from '@switchboard/whatsapp';
@@ -60,6 +61,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, defaults: { databa
         ...opt('apiVersion', env.WHATSAPP_API_VERSION),
       }),
     );
+  }
+  if (env.TELNYX_API_KEY) {
+    // TELNYX_API_KEY, TELNYX_PUBLIC_KEY, TELNYX_FROM, TELNYX_API_URL (default: the real API).
+    adapters.push(telnyxFromEnv(env, publicUrl ? { statusWebhookUrl: `${publicUrl}/webhooks/telnyx` } : {}));
   }
   const storeUrl = env.STORE_URL ?? `sqlite:./data/${defaults.database ?? 'switchboard'}.db`;
   if (!/^(memory:|sqlite:.+|rediss?:\/\/.+)$/.test(storeUrl))

@@ -11,6 +11,7 @@ export const ROUTES: Readonly<Record<string, readonly string[]>> = {
   twilio: ['/webhooks/twilio'],
   vonage: ['/webhooks/vonage/inbound', '/webhooks/vonage/status'],
   whatsapp: ['/webhooks/whatsapp'],
+  telnyx: ['/webhooks/telnyx'],
 };
 
 /** Builds the server for a switchboard (not yet listening). */

@@ -17,6 +17,7 @@ export * from './queue-contract.js';
 export * from './services.js';
 export * from './simulators/meta.js';
 export * from './simulators/server.js';
+export * from './simulators/telnyx.js';
 export * from './simulators/twilio.js';
 export * from './simulators/vonage.js';
 export * from './store-contract.js';
