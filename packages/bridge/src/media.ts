@@ -3,8 +3,8 @@
  * the app (never a public permanent link), so Twilio can fetch a WhatsApp image as MMS.
  * @module
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Store } from '@switchboard/core';
+import { createHmac, randomBytes } from 'node:crypto';
+import { type Store, safeEqual } from '@switchboard/core';
 
 /** Options of {@link MediaVault}. */
 export interface MediaVaultOptions {
@@ -55,14 +55,8 @@ export class MediaVault {
     const url = new URL(request.url);
     const id = url.pathname.slice(this.path.length + 1);
     const expires = Number(url.searchParams.get('expires'));
-    const sig = Buffer.from(url.searchParams.get('sig') ?? '');
-    const expected = Buffer.from(this.sign(id, expires));
-    if (
-      !Number.isFinite(expires) ||
-      expires < Date.now() ||
-      sig.length !== expected.length ||
-      !timingSafeEqual(sig, expected)
-    )
+    const sig = url.searchParams.get('sig') ?? '';
+    if (!Number.isFinite(expires) || expires < Date.now() || !safeEqual(sig, this.sign(id, expires)))
       return new Response('forbidden', { status: 403 });
     const m = await this.store.get<{ data: string; mimeType: string; filename: string }>(`bridge:media:${id}`);
     if (!m) return new Response('not found', { status: 404 });

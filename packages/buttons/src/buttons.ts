@@ -17,7 +17,7 @@ import {
 } from '@switchboard/core';
 import { z } from 'zod';
 import { type Choice, match, numberOf, offer, type PendingPrompt, pendingKey } from './choices.js';
-import { buttonsAsList, LIST_ROW_DESCRIPTION, LIST_ROW_TITLE, linkLines, numberedText, shorten } from './render.js';
+import { buttonsAsList, linkLines, listLimitsOf, numberedText, shorten } from './render.js';
 
 /** Options of {@link buttons}. */
 export const ButtonsOptionsSchema = z.object({
@@ -51,7 +51,8 @@ export function renderChoices(parts: readonly Content[], adapter: Adapter, listB
   const out: Content[] = [];
   const warnings: Warning[] = [];
   let choices: Choice[] | undefined;
-  const maxRows = caps.lists ? (caps.maxListRows ?? 10) : 0;
+  const maxRows = caps.lists ? (caps.maxListRows ?? Number.POSITIVE_INFINITY) : 0;
+  const limits = listLimitsOf(caps);
 
   parts.forEach((part, i) => {
     if (part.type === 'buttons') {
@@ -78,10 +79,16 @@ export function renderChoices(parts: readonly Content[], adapter: Adapter, listB
       if (replies.length <= caps.maxButtons && replies.every((b) => [...b.title].length <= maxTitle)) {
         out.push(links.length ? { ...part, buttons: replies } : part);
       } else if (replies.length <= maxRows) {
-        const { list, shortened } = buttonsAsList(part.text, offered, listButton, {
-          ...(part.header ? { header: part.header } : {}),
-          ...(part.footer ? { footer: part.footer } : {}),
-        });
+        const { list, shortened } = buttonsAsList(
+          part.text,
+          offered,
+          listButton,
+          {
+            ...(part.header ? { header: part.header } : {}),
+            ...(part.footer ? { footer: part.footer } : {}),
+          },
+          limits,
+        );
         out.push(list);
         warnings.push({
           code: 'buttons-as-list',
@@ -111,7 +118,7 @@ export function renderChoices(parts: readonly Content[], adapter: Adapter, listB
       const offered = rows.map((r, k) => ({ n: k + 1, id: r.id, title: r.title }));
       choices = offered;
       if (rows.length <= maxRows) {
-        const long = rows.filter((r) => [...r.title].length > LIST_ROW_TITLE);
+        const long = rows.filter((r) => [...r.title].length > limits.rowTitle);
         if (!long.length) {
           out.push(part);
           return;
@@ -121,14 +128,14 @@ export function renderChoices(parts: readonly Content[], adapter: Adapter, listB
           sections: part.sections.map((s) => ({
             ...s,
             rows: s.rows.map((r) =>
-              [...r.title].length <= LIST_ROW_TITLE
+              [...r.title].length <= limits.rowTitle
                 ? r
                 : {
                     id: r.id,
-                    title: shorten(r.title, LIST_ROW_TITLE),
+                    title: shorten(r.title, limits.rowTitle),
                     description: shorten(
                       r.description ? `${r.title}: ${r.description}` : r.title,
-                      LIST_ROW_DESCRIPTION,
+                      limits.rowDescription,
                     ),
                   },
             ),

@@ -2,15 +2,27 @@
  * Laying out choices for channels that cannot show them as asked.
  * @module
  */
-import type { Button, ListPart } from '@switchboard/core';
+import type { Button, Capabilities, ListPart } from '@switchboard/core';
 import type { Choice } from './choices.js';
 
-/** WhatsApp's list row title limit; a longer title is shortened and kept whole in the description. */
-export const LIST_ROW_TITLE = 24;
-/** WhatsApp's list row description limit. */
-export const LIST_ROW_DESCRIPTION = 72;
-/** WhatsApp's list button label limit. */
-export const LIST_BUTTON_LABEL = 20;
+/**
+ * The list limits of the adapter a message leaves through (from its capabilities: this package knows
+ * no provider's numbers). A title over `rowTitle` is shortened and kept whole in the description.
+ */
+export interface ListLimits {
+  rowTitle: number;
+  rowDescription: number;
+  button: number;
+}
+
+/** The limits an adapter's capabilities declare; none declared means none enforced here. */
+export function listLimitsOf(caps: Capabilities): ListLimits {
+  return {
+    rowTitle: caps.maxListRowTitleLength ?? Number.POSITIVE_INFINITY,
+    rowDescription: caps.maxListRowDescriptionLength ?? Number.POSITIVE_INFINITY,
+    button: caps.maxListButtonLength ?? Number.POSITIVE_INFINITY,
+  };
+}
 
 /** Shortens to `max` characters with `...` (ASCII, so GSM-7 stays GSM-7). */
 export function shorten(text: string, max: number): string {
@@ -47,18 +59,19 @@ export function buttonsAsList(
   choices: readonly Choice[],
   label: string,
   extra: { header?: string; footer?: string },
+  limits: ListLimits,
 ): { list: ListPart; shortened: string[] } {
   const shortened: string[] = [];
   const rows = choices.map((c) => {
-    if ([...c.title].length <= LIST_ROW_TITLE) return { id: c.id, title: c.title };
+    if ([...c.title].length <= limits.rowTitle) return { id: c.id, title: c.title };
     shortened.push(c.title);
-    return { id: c.id, title: shorten(c.title, LIST_ROW_TITLE), description: shorten(c.title, LIST_ROW_DESCRIPTION) };
+    return { id: c.id, title: shorten(c.title, limits.rowTitle), description: shorten(c.title, limits.rowDescription) };
   });
   return {
     list: {
       type: 'list',
       text: body,
-      button: shorten(label, LIST_BUTTON_LABEL),
+      button: shorten(label, limits.button),
       sections: [{ rows }],
       ...(extra.header ? { header: extra.header } : {}),
       ...(extra.footer ? { footer: extra.footer } : {}),

@@ -42,7 +42,7 @@ export * from './model/schema.js';
 export * from './model/serialize.js';
 export * from './outbound/idempotency.js';
 export type { AddressedMessage, DeliverFn, FailureFn, Outbox } from './outbound/outbox.js';
-export { type RateLimitOptions, rateLimit } from './outbound/rate-limit.js';
+export { type BucketState, type RateLimitOptions, rateLimit, takeFromBucket } from './outbound/rate-limit.js';
 export * from './outbound/retry.js';
 export * from './outbound/send-handle.js';
 export * from './outbound/transformer.js';

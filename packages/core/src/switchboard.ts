@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { Adapter } from './adapter/adapter.js';
+import { zodReason } from './adapter/kit.js';
 import { consentGuard } from './consent/guard.js';
 import { ConsentLedger } from './consent/ledger.js';
 import { queueInbox } from './durable/inbox.js';
@@ -312,7 +313,7 @@ export class Switchboard extends Composer<Context> {
   send(input: OutboundMessageInput): SendHandle {
     const parsed = OutboundMessageSchema.safeParse(input);
     if (!parsed.success) {
-      const reason = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      const reason = zodReason(parsed.error, '(message)');
       return rejected(
         new SwitchboardError('INVALID_MESSAGE', `invalid outbound message: ${reason}`, { cause: parsed.error }),
       );

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  backoffDelay,
   deserializeError,
   type OutboundMessage,
   type Outbox,
@@ -115,7 +116,7 @@ export function bullmqOutbox(options: BullmqOutboxOptions = {}): Outbox & { read
                   onFailure(err, job.data);
                   throw new UnrecoverableError(serializeError(err));
                 }
-                const delay = err.retryAfterMs ?? Math.round(Math.random() * Math.min(max, base * 2 ** (attempt - 1)));
+                const delay = backoffDelay(attempt - 1, err.retryAfterMs, { baseDelayMs: base, maxDelayMs: max });
                 await new Promise((r) => setTimeout(r, delay));
               }
             }

@@ -31,6 +31,8 @@ local at = tonumber(b[2])
 if tokens == nil then tokens = burst; at = now end
 tokens = math.min(burst, tokens + ((now - at) / 1000) * rate)
 local wait = 0
+-- core's takeFromBucket rule, rounded up to whole ms: a Lua number comes back as an integer, and
+-- 0.5 would arrive as 0, which means granted.
 if tokens >= cost then tokens = tokens - cost else wait = math.max(1, math.ceil(((cost - tokens) / rate) * 1000)) end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil((burst / rate) * 1000) + 60000)

@@ -14,6 +14,7 @@ import {
   PRIORITY_AGING_MS,
   type Queue,
   type Store,
+  takeFromBucket,
 } from '@switchboard/core';
 import Database from 'better-sqlite3';
 import { SCHEMA } from './schema.js';
@@ -161,14 +162,11 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     return next;
   });
   const takeToken = db.transaction((key: string, perSecond: number, burst: number, cost: number) => {
+    // The same rule as every other store (core's takeFromBucket), inside one write transaction.
     const t = now();
-    const b = q.bucket.get(key);
-    let tokens = b ? Math.min(burst, b.tokens + ((t - b.at) / 1000) * perSecond) : burst;
-    let wait = 0;
-    if (tokens >= cost) tokens -= cost;
-    else wait = Math.max(1, Math.ceil(((cost - tokens) / perSecond) * 1000));
-    q.putBucket.run(key, tokens, t);
-    return wait;
+    const taken = takeFromBucket(q.bucket.get(key), { perSecond, burst }, cost, t);
+    q.putBucket.run(key, taken.state.tokens, t);
+    return taken.waitMs;
   });
   const claim = db.transaction((queue: string, leaseMs: number, limit: number) => {
     const t = now();

@@ -3,7 +3,7 @@
  * and lets tests script provider failures.
  * @module
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import {
   type Capabilities,
   type Content,
@@ -12,6 +12,8 @@ import {
   type SendResult,
   SwitchboardError,
   type SwitchboardEvent,
+  safeEqual,
+  zodReason,
 } from '@switchboard/core';
 import { z } from 'zod';
 
@@ -33,6 +35,9 @@ export const FAKE_CAPABILITIES: Capabilities = {
   reactions: true,
   maxTextLength: 4096,
   maxButtonTitleLength: 20,
+  maxListRowTitleLength: 24,
+  maxListRowDescriptionLength: 72,
+  maxListButtonLength: 20,
 };
 
 /** The fake adapter's options schema. */
@@ -163,7 +168,7 @@ export const fakeAdapter = defineAdapter({
         const expected = Buffer.from(signFake(config.secret, raw), 'hex');
         const given = Buffer.from(signature, 'hex');
         // Verify before parsing: a forged body must never reach the parser.
-        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        if (!safeEqual(given, expected)) {
           throw new SwitchboardError('WEBHOOK_UNVERIFIED', 'bad or missing x-fake-signature', { adapter: meta.name });
         }
         let json: unknown;
@@ -174,11 +179,7 @@ export const fakeAdapter = defineAdapter({
         }
         const parsed = FakeWebhookSchema.safeParse(json);
         if (!parsed.success) {
-          throw new SwitchboardError(
-            'WEBHOOK_MALFORMED',
-            parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-            { adapter: meta.name },
-          );
+          throw new SwitchboardError('WEBHOOK_MALFORMED', zodReason(parsed.error), { adapter: meta.name });
         }
         const events: SwitchboardEvent[] = parsed.data.events.map((e) => {
           if (e.type === 'status') {

@@ -3,7 +3,6 @@
  * @module
  */
 import {
-  createHttpClient,
   defineAdapter,
   type OutboundMessage,
   type SendResult,
@@ -50,7 +49,7 @@ export const twilio = defineAdapter({
     rateLimit: c.rateLimit,
   }),
   create(config, meta) {
-    const http = createHttpClient({ timeoutMs: config.timeoutMs, ...(config.fetch ? { fetch: config.fetch } : {}) });
+    const http = meta.http;
 
     const senderFor = (message: OutboundMessage): Record<string, string> => {
       const whatsapp = message.to.channel === 'whatsapp';

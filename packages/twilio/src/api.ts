@@ -2,7 +2,7 @@
  * The Messages API: create a message, validate the answer, map errors.
  * @module
  */
-import { type HttpClient, parseRetryAfter, SwitchboardError } from '@switchboard/core';
+import { type HttpClient, jsonOf, parseRetryAfter, SwitchboardError } from '@switchboard/core';
 import { z } from 'zod';
 import type { TwilioConfig } from './config.js';
 import { twilioError } from './errors.js';
@@ -49,12 +49,7 @@ export async function createMessage(
     timeoutMs: config.timeoutMs,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  let json: unknown;
-  try {
-    json = JSON.parse(res.text);
-  } catch {
-    json = undefined;
-  }
+  const json = jsonOf(res);
   if (res.status >= 200 && res.status < 300) {
     const parsed = MessageResourceSchema.safeParse(json);
     if (!parsed.success) {

@@ -2,7 +2,7 @@
  * The Twilio adapter's options.
  * @module
  */
-import type { FetchLike, Rate } from '@switchboard/core';
+import { ProviderOptionsSchema, type Rate } from '@switchboard/core';
 import { z } from 'zod';
 
 /** Twilio's REST API host. */
@@ -15,52 +15,47 @@ export const TWILIO_MAX_MEDIA = 10;
 export const TWILIO_LONG_CODE_RATE: Rate = { perSecond: 1, burst: 1 };
 
 /** The options of `twilio()`. */
-export const TwilioConfigSchema = z
-  .object({
-    /** The account SID (`AC...`). */
-    accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be an account SID: AC followed by 32 hex digits'),
-    /** The auth token: signs webhooks, and authenticates API calls unless an API key is given. */
-    authToken: z.string().min(1),
-    /** An API key SID (`SK...`) and secret to call the API with instead of the auth token. */
-    apiKeySid: z
-      .string()
-      .regex(/^SK[0-9a-fA-F]{32}$/)
-      .optional(),
-    /** The secret of `apiKeySid`. */
-    apiKeySecret: z.string().min(1).optional(),
-    /** The default sender number (E.164). Replies leave from the number the customer texted. */
-    from: z.string().min(1).optional(),
-    /** A Messaging Service (`MG...`) to send through when no sender number applies. */
-    messagingServiceSid: z
-      .string()
-      .regex(/^MG[0-9a-fA-F]{32}$/)
-      .optional(),
-    /** The Twilio WhatsApp sender (E.164); when set the adapter also serves the `whatsapp` channel. */
-    whatsappFrom: z.string().min(1).optional(),
-    /**
-     * The exact public URL Twilio calls (as configured in the console), or a function of the request.
-     * Needed behind a proxy, tunnel or load balancer, where the request URL is not what Twilio signed.
-     */
-    webhookUrl: z
-      .union([z.string().url(), z.custom<(request: Request) => string>((v) => typeof v === 'function')])
-      .optional(),
-    /** The public origin (`https://bot.example.com`); the request's path and query are appended. */
-    publicUrl: z.string().url().optional(),
-    /** Where Twilio posts delivery statuses for messages we send. */
-    statusCallback: z.string().url().optional(),
-    /** The REST API base URL (tests and the demo point it at the simulator). */
-    baseUrl: z.string().url().default(TWILIO_API_URL),
-    /** A `fetch` to call the API with; default: undici's pooled client. */
-    fetch: z.custom<FetchLike>((v) => typeof v === 'function').optional(),
-    /** Per-request timeout. Default 15 s. */
-    timeoutMs: z.number().int().positive().default(15_000),
-    /** Sending pace per sender, in segments per second. Default: the long-code pace. */
-    rateLimit: z
-      .object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() })
-      .default(TWILIO_LONG_CODE_RATE),
-    /** Country for national numbers in inbound `From` (rarely needed: Twilio sends E.164). */
-    defaultCountry: z.string().length(2).optional(),
-  })
+export const TwilioConfigSchema = ProviderOptionsSchema.extend({
+  /** The account SID (`AC...`). */
+  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be an account SID: AC followed by 32 hex digits'),
+  /** The auth token: signs webhooks, and authenticates API calls unless an API key is given. */
+  authToken: z.string().min(1),
+  /** An API key SID (`SK...`) and secret to call the API with instead of the auth token. */
+  apiKeySid: z
+    .string()
+    .regex(/^SK[0-9a-fA-F]{32}$/)
+    .optional(),
+  /** The secret of `apiKeySid`. */
+  apiKeySecret: z.string().min(1).optional(),
+  /** The default sender number (E.164). Replies leave from the number the customer texted. */
+  from: z.string().min(1).optional(),
+  /** A Messaging Service (`MG...`) to send through when no sender number applies. */
+  messagingServiceSid: z
+    .string()
+    .regex(/^MG[0-9a-fA-F]{32}$/)
+    .optional(),
+  /** The Twilio WhatsApp sender (E.164); when set the adapter also serves the `whatsapp` channel. */
+  whatsappFrom: z.string().min(1).optional(),
+  /**
+   * The exact public URL Twilio calls (as configured in the console), or a function of the request.
+   * Needed behind a proxy, tunnel or load balancer, where the request URL is not what Twilio signed.
+   */
+  webhookUrl: z
+    .union([z.string().url(), z.custom<(request: Request) => string>((v) => typeof v === 'function')])
+    .optional(),
+  /** The public origin (`https://bot.example.com`); the request's path and query are appended. */
+  publicUrl: z.string().url().optional(),
+  /** Where Twilio posts delivery statuses for messages we send. */
+  statusCallback: z.string().url().optional(),
+  /** The REST API base URL (tests and the demo point it at the simulator). */
+  baseUrl: z.string().url().default(TWILIO_API_URL),
+  /** Sending pace per sender, in segments per second. Default: the long-code pace. */
+  rateLimit: z
+    .object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() })
+    .default(TWILIO_LONG_CODE_RATE),
+  /** Country for national numbers in inbound `From` (rarely needed: Twilio sends E.164). */
+  defaultCountry: z.string().length(2).optional(),
+})
   .refine((c) => c.from || c.messagingServiceSid || c.whatsappFrom, {
     message: 'give from, messagingServiceSid or whatsappFrom',
     path: ['from'],

@@ -4,7 +4,6 @@
  */
 import {
   type AdapterRuntime,
-  createHttpClient,
   defineAdapter,
   type Logger,
   memoryStore,
@@ -86,7 +85,7 @@ export const vonage = defineAdapter({
     rateLimit: c.rateLimit,
   }),
   create(config, meta) {
-    const http = createHttpClient({ timeoutMs: config.timeoutMs, ...(config.fetch ? { fetch: config.fetch } : {}) });
+    const http = meta.http;
     let store: Store = memoryStore();
     let logger: Logger = silentLogger;
     let dispatch: AdapterRuntime['dispatch'] | undefined;

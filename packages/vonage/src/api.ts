@@ -4,7 +4,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { type HttpClient, parseRetryAfter, SwitchboardError } from '@switchboard/core';
+import { type HttpClient, jsonOf, parseRetryAfter, SwitchboardError } from '@switchboard/core';
 import { z } from 'zod';
 import type { VonageConfig } from './config.js';
 import { vonageSendError } from './errors.js';
@@ -94,12 +94,7 @@ export async function sendSms(
       channel: 'sms',
       status: res.status,
     });
-  let json: unknown;
-  try {
-    json = JSON.parse(res.text);
-  } catch {
-    json = undefined;
-  }
+  const json = jsonOf(res);
   const parsed = SmsResponseSchema.safeParse(json);
   if (!parsed.success) {
     throw new SwitchboardError('PROVIDER_UNAVAILABLE', `Vonage answered ${res.status} with an unexpected body`, {

@@ -2,7 +2,7 @@
  * The Vonage adapter's options.
  * @module
  */
-import type { FetchLike } from '@switchboard/core';
+import { ProviderOptionsSchema } from '@switchboard/core';
 import { z } from 'zod';
 
 /** Vonage's SMS API host. */
@@ -38,7 +38,7 @@ export const SignatureMethodSchema = z.preprocess(
 );
 
 /** The options of `vonage()`. */
-export const VonageConfigSchema = z.object({
+export const VonageConfigSchema = ProviderOptionsSchema.extend({
   /** The account API key. */
   apiKey: z.string().min(1),
   /** The account API secret. */
@@ -59,10 +59,6 @@ export const VonageConfigSchema = z.object({
   callback: z.string().url().optional(),
   /** The SMS API base URL (tests and the demo point it at the simulator). */
   baseUrl: z.string().url().default(VONAGE_API_URL),
-  /** A `fetch` to call the API with; default: undici's pooled client. */
-  fetch: z.custom<FetchLike>((v) => typeof v === 'function').optional(),
-  /** Per-request timeout. Default 15 s. */
-  timeoutMs: z.number().int().positive().default(15_000),
   /** API pace. Default 30 requests per second. */
   rateLimit: z
     .object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() })

@@ -4,7 +4,6 @@
  */
 import {
   type Address,
-  createHttpClient,
   defineAdapter,
   memoryStore,
   type OutboundMessage,
@@ -14,7 +13,16 @@ import {
 } from '@switchboard/core';
 import { GraphApi } from './api.js';
 import { WhatsAppConfigSchema } from './config.js';
-import { MAX_BUTTON_TITLE, MAX_LIST_ROWS, MAX_REPLY_BUTTONS, MAX_TEXT_LENGTH, SESSION_WINDOW_MS } from './limits.js';
+import {
+  MAX_BUTTON_TITLE,
+  MAX_LIST_BUTTON,
+  MAX_LIST_ROWS,
+  MAX_REPLY_BUTTONS,
+  MAX_ROW_DESCRIPTION,
+  MAX_ROW_TITLE,
+  MAX_TEXT_LENGTH,
+  SESSION_WINDOW_MS,
+} from './limits.js';
 import { renderWhatsApp } from './render.js';
 import { parseWhatsAppWebhook } from './webhook/parse.js';
 import { answerHandshake, SIGNATURE_HEADER, verifyMetaSignature } from './webhook/verify.js';
@@ -49,15 +57,15 @@ export const whatsapp = defineAdapter({
     urlButtons: true,
     maxTextLength: MAX_TEXT_LENGTH,
     maxButtonTitleLength: MAX_BUTTON_TITLE,
+    maxListRowTitleLength: MAX_ROW_TITLE,
+    maxListRowDescriptionLength: MAX_ROW_DESCRIPTION,
+    maxListButtonLength: MAX_LIST_BUTTON,
     sessionWindowMs: SESSION_WINDOW_MS,
     rateLimit: c.rateLimit,
     recipientRateLimit: c.recipientRateLimit,
   }),
   create(config, meta) {
-    const api = new GraphApi(
-      createHttpClient({ timeoutMs: config.timeoutMs, ...(config.fetch ? { fetch: config.fetch } : {}) }),
-      config,
-    );
+    const api = new GraphApi(meta.http, config);
     // Until a switchboard hands over its store, windows live in memory (an adapter used on its own).
     let store: Store = memoryStore();
     let windows = new WindowTracker(store);

@@ -4,7 +4,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { type HttpClient, type HttpResponse, parseRetryAfter, SwitchboardError } from '@switchboard/core';
+import { type HttpClient, type HttpResponse, jsonOf, parseRetryAfter, SwitchboardError } from '@switchboard/core';
 import { z } from 'zod';
 import type { WhatsAppConfig } from './config.js';
 import { metaError } from './errors.js';
@@ -54,12 +54,7 @@ export class GraphApi {
   }
 
   private fail(res: HttpResponse): never {
-    let json: unknown;
-    try {
-      json = JSON.parse(res.text);
-    } catch {
-      json = undefined;
-    }
+    const json = jsonOf(res);
     const parsed = GraphErrorSchema.safeParse(json);
     const retryAfter = parseRetryAfter(res.header('retry-after'));
     if (!parsed.success)

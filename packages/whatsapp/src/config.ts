@@ -2,14 +2,14 @@
  * The WhatsApp adapter's options.
  * @module
  */
-import type { FetchLike } from '@switchboard/core';
+import { ProviderOptionsSchema } from '@switchboard/core';
 import { z } from 'zod';
 import { DEFAULT_API_VERSION, DEFAULT_THROUGHPUT, GRAPH_API_URL, PAIR_RATE } from './limits.js';
 
 const rate = z.object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() });
 
 /** The options of `whatsapp()`. */
-export const WhatsAppConfigSchema = z.object({
+export const WhatsAppConfigSchema = ProviderOptionsSchema.extend({
   /** A system-user access token with `whatsapp_business_messaging`. */
   accessToken: z.string().min(1),
   /** The app secret: verifies `X-Hub-Signature-256`. */
@@ -25,10 +25,6 @@ export const WhatsAppConfigSchema = z.object({
     .default(DEFAULT_API_VERSION),
   /** Graph API base URL (tests and the demo point it at the simulator). */
   baseUrl: z.string().url().default(GRAPH_API_URL),
-  /** A `fetch` to call the API with; default: undici's pooled client. */
-  fetch: z.custom<FetchLike>((v) => typeof v === 'function').optional(),
-  /** Per-request timeout. Default 15 s. */
-  timeoutMs: z.number().int().positive().default(15_000),
   /** Sending pace per phone number. Default 80 messages/s. */
   rateLimit: rate.default({ perSecond: DEFAULT_THROUGHPUT, burst: DEFAULT_THROUGHPUT }),
   /** Pace per recipient (Meta's pair rate limit). Default one per 6 s with bursts of 45. */

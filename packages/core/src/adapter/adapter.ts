@@ -11,7 +11,7 @@ import type { Address, Channel, OutboundMessage, SendResult, SwitchboardEvent } 
 import { memoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
 import { createHttpClient } from './http.js';
-import { type AdapterKit, type ProviderOptions, sendResult, withAdapter } from './kit.js';
+import { type AdapterKit, type ProviderOptions, sendResult, withAdapter, zodReason } from './kit.js';
 
 import { RateSchema } from './rate.js';
 
@@ -37,6 +37,12 @@ export const CapabilitiesSchema = z.object({
   maxTextLength: z.number().int().positive(),
   /** Longest reply-button title, where buttons exist. */
   maxButtonTitleLength: z.number().int().positive().optional(),
+  /** Longest list row title, where lists exist (middleware shortens longer ones, keeping the full text in the description). */
+  maxListRowTitleLength: z.number().int().positive().optional(),
+  /** Longest list row description, where lists exist. */
+  maxListRowDescriptionLength: z.number().int().positive().optional(),
+  /** Longest label of the button that opens a list, where lists exist. */
+  maxListButtonLength: z.number().int().positive().optional(),
   /** The customer-service window: free-form sends are allowed this long after the customer's last message. */
   sessionWindowMs: z.number().int().positive().optional(),
   /** The provider's default pace per sender. */
@@ -252,8 +258,7 @@ export function defineAdapter<S extends z.ZodType, X extends object = object>(
 export function parseConfig<S extends z.ZodType>(schema: S, options: unknown, owner: string): z.output<S> {
   const result = schema.safeParse(options ?? {});
   if (result.success) return result.data;
-  const fields = result.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`);
-  throw new SwitchboardError('CONFIG_INVALID', `${owner}: invalid options: ${fields.join('; ')}`, {
+  throw new SwitchboardError('CONFIG_INVALID', `${owner}: invalid options: ${zodReason(result.error, '(options)')}`, {
     cause: result.error,
     details: { fields: result.error.issues.map((i) => i.path.join('.')) },
   });

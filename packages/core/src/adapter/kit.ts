@@ -124,9 +124,9 @@ export function safeEqual(a: string | Uint8Array, b: string | Uint8Array): boole
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** A zod error as one readable reason: `field.path: message; other: message`. */
-export function zodReason(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+/** A zod error as one readable reason: `field.path: message; other: message` (`root` names the whole value). */
+export function zodReason(error: z.ZodError, root = '(body)'): string {
+  return error.issues.map((i) => `${i.path.join('.') || root}: ${i.message}`).join('; ');
 }
 
 /** A response body as JSON, or `undefined` when it is not JSON. */

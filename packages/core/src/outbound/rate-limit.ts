@@ -10,10 +10,32 @@ import type { Store } from '../store/store.js';
 import { sleep as defaultSleep } from './retry.js';
 import type { Transformer } from './transformer.js';
 
+/** A token bucket's state: tokens left, and when they were counted (ms). */
+export interface BucketState {
+  tokens: number;
+  at: number;
+}
+
+/**
+ * The one token-bucket rule every store uses: refill at `perSecond` up to `burst`, take `cost`.
+ * Returns the new state and 0 when granted, or the milliseconds until the tokens are there. Not
+ * rounded up: a whole-millisecond ceiling, paid at every wait, slows a fast pace by several percent
+ * (a store whose protocol only carries integers rounds up itself, and says so).
+ */
+export function takeFromBucket(
+  state: BucketState | undefined,
+  rate: { perSecond: number; burst: number },
+  cost: number,
+  now: number,
+): { state: BucketState; waitMs: number } {
+  const tokens = state ? Math.min(rate.burst, state.tokens + ((now - state.at) / 1000) * rate.perSecond) : rate.burst;
+  if (tokens >= cost) return { state: { tokens: tokens - cost, at: now }, waitMs: 0 };
+  return { state: { tokens, at: now }, waitMs: Math.max(0.5, ((cost - tokens) / rate.perSecond) * 1000) };
+}
+
 /** A token bucket kept in this process. */
 export class TokenBucket {
-  private tokens: number;
-  private at: number;
+  private state: BucketState | undefined;
   private readonly burst: number;
 
   /** A full bucket of `rate.burst` (default 1) tokens refilled at `rate.perSecond`. */
@@ -22,23 +44,19 @@ export class TokenBucket {
     private readonly now: () => number = Date.now,
   ) {
     this.burst = rate.burst ?? 1;
-    this.tokens = this.burst;
-    this.at = now();
   }
 
   /** Takes `cost` tokens: 0 when granted, else the milliseconds to wait before asking again. */
   take(cost = 1): number {
-    const t = this.now();
     // A cost above the burst could never be granted: let it drain the full bucket instead.
-    cost = Math.min(cost, this.burst);
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.at) / 1000) * this.rate.perSecond);
-    this.at = t;
-    if (this.tokens >= cost) {
-      this.tokens -= cost;
-      return 0;
-    }
-    // Not rounded up: a whole-millisecond ceiling, paid at every wait, slows a fast pace by several percent.
-    return Math.max(0.5, ((cost - this.tokens) / this.rate.perSecond) * 1000);
+    const taken = takeFromBucket(
+      this.state,
+      { perSecond: this.rate.perSecond, burst: this.burst },
+      Math.min(cost, this.burst),
+      this.now(),
+    );
+    this.state = taken.state;
+    return taken.waitMs;
   }
 }
 

@@ -2,6 +2,7 @@
  * The in-memory store, for tests and examples that ask for it. Not shared across processes.
  * @module
  */
+import { type BucketState, takeFromBucket } from '../outbound/rate-limit.js';
 import type { Store } from './store.js';
 
 interface Entry {
@@ -29,7 +30,7 @@ export interface MemoryStoreOptions {
 export function memoryStore(options: MemoryStoreOptions = {}): Store & { readonly size: number } {
   const now = options.now ?? Date.now;
   const map = new Map<string, Entry>();
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const buckets = new Map<string, BucketState>();
 
   const live = (key: string): Entry | undefined => {
     const e = map.get(key);
@@ -86,17 +87,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & { readonl
       return next;
     },
     async takeToken(key, rate, cost = 1) {
-      const t = now();
-      const b = buckets.get(key) ?? { tokens: rate.burst, at: t };
-      b.tokens = Math.min(rate.burst, b.tokens + ((t - b.at) / 1000) * rate.perSecond);
-      b.at = t;
-      buckets.set(key, b);
-      if (b.tokens >= cost) {
-        b.tokens -= cost;
-        return 0;
-      }
-      // Not rounded up: a whole-millisecond ceiling, paid at every wait, slows a fast pace by several percent.
-      return Math.max(0.5, ((cost - b.tokens) / rate.perSecond) * 1000);
+      const taken = takeFromBucket(buckets.get(key), rate, cost, now());
+      buckets.set(key, taken.state);
+      return taken.waitMs;
     },
     async close() {
       clearInterval(sweep);

@@ -12,6 +12,7 @@ import {
   type Status,
   SwitchboardError,
   type SwitchboardEvent,
+  zodReason,
 } from '@switchboard/core';
 import { toE164 } from '@switchboard/sms';
 import { z } from 'zod';
@@ -95,10 +96,7 @@ function fallbackId(params: TwilioParams): string {
   return `twilio-${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
 }
 
-const fail = (error: z.ZodError) =>
-  new SwitchboardError('WEBHOOK_MALFORMED', error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), {
-    adapter: 'twilio',
-  });
+const fail = (error: z.ZodError) => new SwitchboardError('WEBHOOK_MALFORMED', zodReason(error), { adapter: 'twilio' });
 
 /** Turns one webhook's parameters into events (one message, or one status). */
 export function parseTwilioParams(params: TwilioParams, adapter: string, defaultCountry?: string): SwitchboardEvent[] {

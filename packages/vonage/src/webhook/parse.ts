@@ -3,7 +3,7 @@
  * Messages API's inbound SMS and status webhooks.
  * @module
  */
-import { type Address, type Status, type StatusEvent, SwitchboardError } from '@switchboard/core';
+import { type Address, type Status, type StatusEvent, SwitchboardError, zodReason } from '@switchboard/core';
 import { toE164 } from '@switchboard/sms';
 import { z } from 'zod';
 import { VONAGE_DLR_ERROR } from '../errors.js';
@@ -82,11 +82,7 @@ export const MessagesStatusSchema = z.object({
 });
 
 const malformed = (error: z.ZodError) =>
-  new SwitchboardError(
-    'WEBHOOK_MALFORMED',
-    error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
-    { adapter: 'vonage' },
-  );
+  new SwitchboardError('WEBHOOK_MALFORMED', zodReason(error), { adapter: 'vonage' });
 
 /** Vonage numbers come without `+`: an address in E.164, or verbatim for alphanumeric senders. */
 export function vonageAddress(raw: string, channel = 'sms', defaultCountry?: string): Address {

@@ -2,8 +2,8 @@
  * Vonage's signed webhooks: the `sig` parameter (SMS API) and the JWT of the Messages API.
  * @module
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { SwitchboardError } from '@switchboard/core';
+import { createHash, createHmac } from 'node:crypto';
+import { SwitchboardError, safeEqual } from '@switchboard/core';
 import { verifySignature as verifyJwtSignature } from '@vonage/jwt';
 import type { SignatureMethod } from '../config.js';
 
@@ -43,8 +43,7 @@ export function verifyVonageSig(
   if (!sig) throw unverified('missing sig parameter (a signature secret is configured)');
   const expected = Buffer.from(vonageSignature(params, secret, method), 'hex');
   const given = /^[0-9a-f]+$/i.test(sig) && sig.length % 2 === 0 ? Buffer.from(sig, 'hex') : Buffer.alloc(0);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    throw unverified('sig does not match the parameters');
+  if (!safeEqual(given, expected)) throw unverified('sig does not match the parameters');
   const ts = Number(params.timestamp);
   if (!Number.isFinite(ts)) throw unverified('signed webhook without a timestamp');
   if (Math.abs(now - ts * 1000) > windowMs)
@@ -81,8 +80,7 @@ export function verifyVonageJwt(
   if (!verifyJwtSignature(token, secret)) throw unverified('JWT signature does not verify with the signature secret');
   const hash = createHash('sha256').update(rawBody).digest('hex');
   const given = Buffer.from(String(claims.payload_hash ?? ''));
-  if (given.length !== hash.length || !timingSafeEqual(given, Buffer.from(hash)))
-    throw unverified('JWT payload_hash does not match the body');
+  if (!safeEqual(given, hash)) throw unverified('JWT payload_hash does not match the body');
   if (typeof claims.iat !== 'number' || Math.abs(now - claims.iat * 1000) > windowMs)
     throw unverified('JWT iat is outside the window (a replay?)');
 }

@@ -10,6 +10,7 @@ import {
   type Status,
   SwitchboardError,
   type SwitchboardEvent,
+  zodReason,
 } from '@switchboard/core';
 import type { z } from 'zod';
 import { metaError } from '../errors.js';
@@ -28,11 +29,7 @@ export const META_STATUS: Readonly<Record<string, Status>> = {
 };
 
 const malformed = (error: z.ZodError, where: string) =>
-  new SwitchboardError(
-    'WEBHOOK_MALFORMED',
-    `${where}: ${error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    { adapter: 'whatsapp' },
-  );
+  new SwitchboardError('WEBHOOK_MALFORMED', `${where}: ${zodReason(error)}`, { adapter: 'whatsapp' });
 
 /** What a parsed webhook yields besides events: the last inbound time per contact, for the window. */
 export interface ParsedWebhook {

@@ -2,8 +2,8 @@
  * `X-Hub-Signature-256` and the subscription handshake.
  * @module
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { SwitchboardError } from '@switchboard/core';
+import { createHmac } from 'node:crypto';
+import { SwitchboardError, safeEqual } from '@switchboard/core';
 
 /** The header Meta signs webhook bodies with. */
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
@@ -26,7 +26,7 @@ export function verifyMetaSignature(appSecret: string, raw: Uint8Array, header: 
     });
   const expected = createHmac('sha256', appSecret).update(raw).digest();
   const given = Buffer.from(match[1]!, 'hex');
-  if (!timingSafeEqual(given, expected))
+  if (!safeEqual(given, expected))
     throw new SwitchboardError('WEBHOOK_UNVERIFIED', 'X-Hub-Signature-256 does not match the body', {
       status: 401,
       adapter: 'whatsapp',
@@ -41,10 +41,7 @@ export function answerHandshake(url: URL, verifyToken: string): Response {
   const mode = url.searchParams.get('hub.mode');
   const token = url.searchParams.get('hub.verify_token') ?? '';
   const challenge = url.searchParams.get('hub.challenge');
-  const expected = Buffer.from(verifyToken);
-  const given = Buffer.from(token);
-  const ok =
-    mode === 'subscribe' && challenge !== null && given.length === expected.length && timingSafeEqual(given, expected);
+  const ok = mode === 'subscribe' && challenge !== null && safeEqual(token, verifyToken);
   if (!ok)
     throw new SwitchboardError(
       'WEBHOOK_UNVERIFIED',
