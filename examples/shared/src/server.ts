@@ -6,25 +6,16 @@ import { createServer, type Server } from 'node:http';
 import { type Logger, type Switchboard, toNodeHandler } from '@switchboard/core';
 import type { ExampleEnv } from './env.js';
 
-/** The routes each adapter answers on. */
-export const ROUTES: Readonly<Record<string, readonly string[]>> = {
-  twilio: ['/webhooks/twilio'],
-  vonage: ['/webhooks/vonage/inbound', '/webhooks/vonage/status'],
-  whatsapp: ['/webhooks/whatsapp'],
-  telnyx: ['/webhooks/telnyx'],
-};
-
-/** Builds the server for a switchboard (not yet listening). */
+/**
+ * Builds the server for a switchboard (not yet listening): every adapter's webhooks under
+ * `/webhooks/<adapter>` through `sb.fetch`, `/healthz`, and the app's own `extra` routes by prefix.
+ */
 export function createAppServer(
   sb: Switchboard,
   env: ExampleEnv,
   extra: Record<string, ReturnType<typeof toNodeHandler>> = {},
 ): Server {
-  const handlers = new Map<string, ReturnType<typeof toNodeHandler>>();
-  for (const adapter of sb.adapters.values()) {
-    const handler = toNodeHandler(sb.webhook(adapter.name), env.publicUrl ? { publicUrl: env.publicUrl } : {});
-    for (const path of ROUTES[adapter.name] ?? []) handlers.set(path, handler);
-  }
+  const webhooks = toNodeHandler(sb.fetch, env.publicUrl ? { publicUrl: env.publicUrl } : {});
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz') {
@@ -33,7 +24,8 @@ export function createAppServer(
         .end(JSON.stringify({ ok: true, adapters: [...sb.adapters.keys()] }));
       return;
     }
-    const handler = handlers.get(path) ?? Object.entries(extra).find(([prefix]) => path.startsWith(prefix))?.[1];
+    if (path.startsWith('/webhooks/')) return webhooks(req, res);
+    const handler = Object.entries(extra).find(([prefix]) => path.startsWith(prefix))?.[1];
     if (handler) return handler(req, res);
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   });

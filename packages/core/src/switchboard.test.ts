@@ -2,7 +2,7 @@ import { fakeAdapter, messageEvent, statusEvent } from '@switchboard/testing';
 import { describe, expect, it } from 'vitest';
 import { SwitchboardError } from './errors.js';
 import { memoryStore } from './store/memory-store.js';
-import { createSwitchboard } from './switchboard.js';
+import { createSwitchboard, type Switchboard } from './switchboard.js';
 
 const to = { channel: 'fake', id: '+15550001111' };
 
@@ -88,7 +88,8 @@ describe('webhooks', () => {
   });
 
   it('throws CONFIG_INVALID for an unknown adapter name', () => {
-    const sb = createSwitchboard({ adapters: [fakeAdapter({ secret: 's' })] });
+    // Names typed as plain strings (adapters built from configuration) are checked at run time.
+    const sb: Switchboard = createSwitchboard({ adapters: [fakeAdapter({ secret: 's' })] });
     expect(() => sb.webhook('nope')).toThrow(/no adapter named "nope"/);
   });
 });
@@ -354,5 +355,25 @@ describe('core v2 wiring', () => {
     await expect(sb.send({ to, parts: [{ type: 'text', text: 'x' }] })).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
     });
+  });
+});
+
+describe('sb.fetch: every webhook behind one handler', () => {
+  it('routes <prefix>/<adapter> and anything below it; 404 for the rest', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const other = fakeAdapter({ secret: 's', name: 'other' });
+    const sb = createSwitchboard({ adapters: [fake, other], rateLimit: false });
+    const seen: string[] = [];
+    sb.on('message', (ctx) => void seen.push(`${ctx.adapter.name}:${ctx.text}`));
+    const at = (path: string, request: Request) => new Request(`https://bot.example.com${path}`, request);
+    expect((await sb.fetch(at('/webhooks/fake', fake.inbound('one')))).status).toBe(200);
+    expect((await sb.fetch(at('/webhooks/other/inbound', other.inbound('two')))).status).toBe(200);
+    expect((await sb.fetch(at('/webhooks/nobody', fake.inbound('three')))).status).toBe(404);
+    expect((await sb.fetch(at('/elsewhere/fake', fake.inbound('four')))).status).toBe(404);
+    // A forged request through the router is refused like one to the adapter's own handler.
+    expect((await sb.fetch(at('/webhooks/fake', fake.request({ events: [] }, { secret: 'wrong' })))).status).toBe(401);
+    expect(seen).toEqual(['fake:one', 'other:two']);
+    const custom = createSwitchboard({ adapters: [fakeAdapter({ secret: 's' })], webhookPrefix: '/hooks/' });
+    expect((await custom.fetch(at('/hooks/fake', fake.inbound('five')))).status).toBe(200);
   });
 });

@@ -84,6 +84,8 @@ export interface SwitchboardOptions {
    * handlers go on after the answer. Default 5 s (Twilio gives up at 15 s).
    */
   webhookBudgetMs?: number;
+  /** Where `sb.fetch` expects webhooks: `<webhookPrefix>/<adapter name>`. Default `/webhooks`. */
+  webhookPrefix?: string;
   /**
    * A durable queue: turns on the inbox (webhooks acknowledged once their events are recorded,
    * handlers run after, leftovers of a crash run at start) and the outbox (every send a job, retried
@@ -109,7 +111,7 @@ export interface SwitchboardOptions {
  * A switchboard: receives webhooks from every adapter, routes events through the plugins' stages and
  * your routes, and sends through one pipeline. Routing methods come from {@link Composer}.
  */
-export class Switchboard extends Composer<Context> {
+export class Switchboard<Names extends string = string> extends Composer<Context> {
   /** Typed events (`received`, `status`, `sent`, `error`, `duplicate`). */
   readonly events: EventEmitter<SwitchboardEvents> = new EventEmitter<SwitchboardEvents>();
   /** The store every feature uses. */
@@ -142,6 +144,8 @@ export class Switchboard extends Composer<Context> {
   private readonly outbox: Outbox;
   private readonly budgetMs: number;
   private errorHandler: ((error: SwitchboardError, ctx: Context) => unknown) | undefined;
+  private readonly webhookPrefix: string;
+  private readonly handlers = new Map<string, (request: Request) => Promise<Response>>();
   // Handling that went on after its webhook was answered: `close` waits for it (bounded).
   private readonly inflight = new Set<Promise<void>>();
   private readonly ready: Promise<void>;
@@ -163,6 +167,7 @@ export class Switchboard extends Composer<Context> {
     this.queue = options.queue ?? options.inbox;
     this.dedupeTtlMs = options.dedupeTtlMs ?? 24 * 60 * 60 * 1000;
     this.budgetMs = options.webhookBudgetMs ?? DEFAULT_WEBHOOK_BUDGET_MS;
+    this.webhookPrefix = `/${(options.webhookPrefix ?? '/webhooks').replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
     for (const adapter of options.adapters) {
       if (this.adapterMap.has(adapter.name)) {
         throw new SwitchboardError(
@@ -176,7 +181,7 @@ export class Switchboard extends Composer<Context> {
     const settings = durableSettings(options.durable);
     const inboxHost: InboxHost = {
       // With a queue a failing handler rejects, so its job is retried and, in the end, dead-lettered.
-      run: (event, adapter) => this.runEvent(event, this.adapter(adapter), !!inboxQueue),
+      run: (event, adapter) => this.runEvent(event, this.adapterNamed(adapter), !!inboxQueue),
       duplicate: (event, adapter) => this.events.emit('duplicate', event, adapter),
       deadLettered: (event, adapter, error) =>
         this.events.emit(
@@ -256,7 +261,12 @@ export class Switchboard extends Composer<Context> {
   }
 
   /** The adapter named `name`; throws CONFIG_INVALID when there is none. */
-  adapter(name: string): Adapter {
+  adapter(name: Names): Adapter {
+    return this.adapterNamed(name);
+  }
+
+  // Names from events, jobs and messages are plain strings: checked at run time.
+  private adapterNamed(name: string): Adapter {
     const a = this.adapterMap.get(name);
     if (!a) {
       throw new SwitchboardError(
@@ -366,7 +376,7 @@ export class Switchboard extends Composer<Context> {
    */
   async handle(event: SwitchboardEvent, adapterName: string): Promise<boolean> {
     await this.ready;
-    const adapter = this.adapter(adapterName);
+    const adapter = this.adapterNamed(adapterName);
     const fresh = await this.recorder.record([event], adapter.name);
     if (!fresh.length) return false;
     if (this.recorder.inline) await this.runEvent(event, adapter);
@@ -427,11 +437,11 @@ export class Switchboard extends Composer<Context> {
    * http.createServer(toNodeHandler(handler)).listen(3000);
    * ```
    */
-  webhook(adapterName: string): (request: Request) => Promise<Response> {
-    return webhookHandler(this.adapter(adapterName), {
+  webhook(adapterName: Names): (request: Request) => Promise<Response> {
+    return webhookHandler(this.adapterNamed(adapterName), {
       ready: this.ready,
       inbox: this.recorder,
-      run: (event, adapter) => this.runEvent(event, this.adapter(adapter)),
+      run: (event, adapter) => this.runEvent(event, this.adapterNamed(adapter)),
       reject: (error, adapter) => this.events.emit('error', error, { adapter }),
       track: (work) => {
         this.inflight.add(work);
@@ -441,6 +451,34 @@ export class Switchboard extends Composer<Context> {
       budgetMs: this.budgetMs,
     });
   }
+
+  /**
+   * One Fetch-API handler for every adapter: a request to `<webhookPrefix>/<adapter name>` or below it
+   * (Vonage's `/webhooks/vonage/inbound` and `/status`) goes to that adapter's webhook; anything else
+   * is answered 404. Mount it once, under the prefix, in any framework.
+   *
+   * @example
+   * ```ts
+   * http.createServer(toNodeHandler(sb.fetch)).listen(3000); // POST /webhooks/twilio, /webhooks/telnyx...
+   * app.all('/webhooks/*', (c) => sb.fetch(c.req.raw)); // Hono
+   * ```
+   */
+  readonly fetch = (request: Request): Promise<Response> => {
+    const path = new URL(request.url).pathname;
+    const prefix = this.webhookPrefix;
+    if (path.startsWith(`${prefix}/`)) {
+      const name = decodeURIComponent(path.slice(prefix.length + 1).split('/')[0] ?? '');
+      if (this.adapterMap.has(name)) {
+        let handler = this.handlers.get(name);
+        if (!handler) {
+          handler = this.webhook(name as Names);
+          this.handlers.set(name, handler);
+        }
+        return handler(request);
+      }
+    }
+    return Promise.resolve(new Response('not found', { status: 404, headers: { 'content-type': 'text/plain' } }));
+  };
 
   /**
    * Stops taking events, waits (up to `webhookBudgetMs`) for handlers that outlived their webhook,
@@ -469,7 +507,7 @@ export class Switchboard extends Composer<Context> {
 
   /** The adapter a message goes through: the one it names, else the first serving its channel. */
   resolveAdapter(message: Pick<OutboundMessage, 'adapter' | 'to'>): Adapter {
-    if (message.adapter) return this.adapter(message.adapter);
+    if (message.adapter) return this.adapterNamed(message.adapter);
     for (const a of this.adapterMap.values()) if (a.channels.includes(message.to.channel)) return a;
     throw new SwitchboardError('NOT_SUPPORTED', `no adapter serves channel "${message.to.channel}"`, {
       channel: message.to.channel,
@@ -481,7 +519,7 @@ export class Switchboard extends Composer<Context> {
       store: this.store,
       logger: this.logger.child({ plugin }),
       adapters: this.adapterMap,
-      adapter: (name) => this.adapter(name),
+      adapter: (name) => this.adapterNamed(name),
       identity: this.identity,
       consent: this.consent,
       resolveAdapter: (message) => this.resolveAdapter(message),
@@ -503,6 +541,8 @@ const rejected = (error: SwitchboardError) => new SendHandle(() => Promise.rejec
  * sb.on('status', (ctx) => ctx.logger.info(ctx.status.status));
  * ```
  */
-export function createSwitchboard(options: SwitchboardOptions): Switchboard {
-  return new Switchboard(options);
+export function createSwitchboard<const N extends string>(
+  options: Omit<SwitchboardOptions, 'adapters'> & { adapters: readonly (Adapter & { readonly name: N })[] },
+): Switchboard<N> {
+  return new Switchboard<N>(options);
 }

@@ -187,10 +187,12 @@ export interface AdapterDefinition<S extends z.ZodType, X extends object> {
  * const adapter = echo({ token: 'secret' });
  * ```
  */
-export function defineAdapter<S extends z.ZodType, X extends object = object>(
-  definition: AdapterDefinition<S, X>,
-): (options: z.input<S> & { name?: string }) => Adapter & Omit<X, keyof AdapterImplementation> {
-  return (options) => {
+export function defineAdapter<const N extends string, S extends z.ZodType, X extends object = object>(
+  definition: AdapterDefinition<S, X> & { name: N },
+): <const M extends string = N>(
+  options: z.input<S> & { name?: M },
+) => Adapter & { readonly name: M } & Omit<X, keyof AdapterImplementation> {
+  return <const M extends string = N>(options: z.input<S> & { name?: M }) => {
     const config = parseConfig(definition.config, options, definition.name);
     const name =
       typeof options === 'object' && options && typeof options.name === 'string' ? options.name : definition.name;
@@ -247,7 +249,7 @@ export function defineAdapter<S extends z.ZodType, X extends object = object>(
         return impl.init?.(runtime);
       },
     });
-    return adapter as unknown as Adapter & Omit<X, keyof AdapterImplementation>;
+    return adapter as unknown as Adapter & { readonly name: M } & Omit<X, keyof AdapterImplementation>;
   };
 }
 
