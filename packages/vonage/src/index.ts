@@ -16,6 +16,7 @@ export * from './adapter.js';
 export * from './api.js';
 export * from './concat.js';
 export * from './config.js';
+export * from './env.js';
 export * from './errors.js';
 export * from './render.js';
 export * from './webhook/parse.js';

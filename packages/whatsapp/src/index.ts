@@ -15,6 +15,7 @@
 export * from './adapter.js';
 export * from './api.js';
 export * from './config.js';
+export * from './env.js';
 export * from './errors.js';
 export * from './limits.js';
 export * from './render.js';

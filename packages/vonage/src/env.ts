@@ -1,0 +1,45 @@
+/**
+ * The adapter from environment variables, with the names the examples and the docs use.
+ * @module
+ */
+import { SwitchboardError } from '@switchboard/core';
+import { vonage } from './adapter.js';
+import type { VonageOptions } from './config.js';
+
+/** The variables {@link vonageFromEnv} reads. */
+export const VONAGE_ENV = {
+  apiKey: 'VONAGE_API_KEY',
+  apiSecret: 'VONAGE_API_SECRET',
+  from: 'VONAGE_FROM',
+  signatureSecret: 'VONAGE_SIGNATURE_SECRET',
+  signatureMethod: 'VONAGE_SIGNATURE_METHOD',
+  baseUrl: 'VONAGE_API_URL',
+} as const;
+
+/**
+ * A Vonage adapter from `VONAGE_API_KEY`, `VONAGE_API_SECRET`, `VONAGE_FROM`,
+ * `VONAGE_SIGNATURE_SECRET` and `VONAGE_SIGNATURE_METHOD` (the dashboard's setting) and
+ * `VONAGE_API_URL` (default: the real API). Throws CONFIG_INVALID naming what is missing.
+ *
+ * @example
+ * ```ts
+ * const sb = createSwitchboard({ adapters: [vonageFromEnv()] });
+ * ```
+ */
+export function vonageFromEnv(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<VonageOptions> = {},
+): ReturnType<typeof vonage> {
+  const missing: string[] = [VONAGE_ENV.apiKey, VONAGE_ENV.apiSecret, VONAGE_ENV.from].filter((k) => !env[k]);
+  if (missing.length) throw new SwitchboardError('CONFIG_INVALID', `vonage: set ${missing.join(', ')}`);
+  const set = (field: keyof typeof VONAGE_ENV) => (env[VONAGE_ENV[field]] ? { [field]: env[VONAGE_ENV[field]] } : {});
+  return vonage({
+    apiKey: env[VONAGE_ENV.apiKey]!,
+    apiSecret: env[VONAGE_ENV.apiSecret]!,
+    from: env[VONAGE_ENV.from]!,
+    ...set('signatureSecret'),
+    ...set('signatureMethod'),
+    ...set('baseUrl'),
+    ...overrides,
+  } as VonageOptions);
+}
