@@ -173,6 +173,18 @@ export function adapterContract(name: string, options: AdapterContractOptions): 
       }
     });
 
+    it('stamps its configured name on errors and results (two accounts side by side)', async () => {
+      const renamed = options.factory({ ...options.validConfig, name: 'renamed-account' });
+      expect(renamed.name).toBe('renamed-account');
+      const [garbage] = await fx.malformed();
+      const error = await renamed.receive(garbage!).then(
+        () => new Error('garbage was accepted'),
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(SwitchboardError);
+      expect((error as SwitchboardError).adapter).toBe('renamed-account');
+    });
+
     it('sends every part its capabilities claim', async () => {
       for (const { label, part } of supportedParts(fx.adapter)) {
         const result: SendResult = await fx.adapter.send({

@@ -1,0 +1,133 @@
+/**
+ * The adapter kit: what every provider adapter needs and none should write again — the shared
+ * provider options, reading a webhook body within a limit, timing-safe comparison, readable zod
+ * reasons, provider HTTP errors mapped to codes, and send results stamped with the adapter's name.
+ * `defineAdapter` hands an implementation these through its `kit` argument.
+ * @module
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { parseRetryAfter, SwitchboardError } from '../errors.js';
+import { RateSchema } from './rate.js';
+/** How long a provider request may take by default. */
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 15_000;
+/** The largest webhook body read by default: providers send kilobytes; anything near this is hostile. */
+export const DEFAULT_WEBHOOK_BODY_LIMIT = 1024 * 1024;
+/**
+ * The options every adapter takes; each adapter's schema extends it (`ProviderOptionsSchema.extend({...})`).
+ */
+export const ProviderOptionsSchema = z.object({
+  /** The adapter's name (default: the provider's), to run two accounts side by side. */
+  name: z.string().min(1).optional(),
+  /** The provider API's base URL: the real one by default, a simulator in tests. */
+  baseUrl: z.string().url().optional(),
+  /** A `fetch` to use instead of the pooled HTTP client (proxies, edge runtimes, tests). */
+  fetch: z.custom((v) => typeof v === 'function', 'expected a fetch function').optional(),
+  /** Gives up on a provider request after this long. */
+  timeoutMs: z.number().int().positive().default(DEFAULT_PROVIDER_TIMEOUT_MS),
+  /** The sender's pace, overriding the provider's default. */
+  rateLimit: RateSchema.optional(),
+});
+/** Builds the `SendResult` every adapter returns (see {@link AdapterKit.result}). */
+export function sendResult(adapter, message, outcome) {
+  return {
+    id: outcome.ids[0],
+    ids: [...outcome.ids],
+    adapter,
+    channel: message.to.channel,
+    to: message.to,
+    status: outcome.status ?? 'queued',
+    ...(outcome.segments !== undefined ? { segments: outcome.segments } : {}),
+    warnings: [...(outcome.warnings ?? [])],
+    ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}),
+    ...(outcome.raw !== undefined ? { raw: outcome.raw } : {}),
+  };
+}
+/**
+ * Reads a webhook's raw body, refusing one over `limit` bytes with WEBHOOK_MALFORMED (status 413)
+ * before it is all in memory. Signatures are checked over exactly these bytes.
+ */
+export async function readBody(request, adapter, limit = DEFAULT_WEBHOOK_BODY_LIMIT) {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  const tooLarge = () =>
+    new SwitchboardError('WEBHOOK_MALFORMED', `body larger than ${limit} bytes`, { adapter, status: 413 });
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (!request.body) return new Uint8Array();
+  const chunks = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+/** Compares two secrets in time that does not depend on where they differ. */
+export function safeEqual(a, b) {
+  const x = typeof a === 'string' ? Buffer.from(a) : Buffer.from(a);
+  const y = typeof b === 'string' ? Buffer.from(b) : Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+/** A zod error as one readable reason: `field.path: message; other: message` (`root` names the whole value). */
+export function zodReason(error, root = '(body)') {
+  return error.issues.map((i) => `${i.path.join('.') || root}: ${i.message}`).join('; ');
+}
+/** A response body as JSON, or `undefined` when it is not JSON. */
+export function jsonOf(res) {
+  try {
+    return JSON.parse(res.text);
+  } catch {
+    return undefined;
+  }
+}
+/**
+ * A failed provider response as a `SwitchboardError`: the provider's own table first (`facts`), then
+ * the HTTP status — 401/403 CONFIG_INVALID (credentials), 429 RATE_LIMITED with `Retry-After`, 5xx
+ * PROVIDER_UNAVAILABLE (retryable), anything else PROVIDER_REJECTED.
+ */
+export function providerError(res, adapter, facts = {}, channel) {
+  const byStatus =
+    res.status === 401 || res.status === 403
+      ? 'CONFIG_INVALID'
+      : res.status === 429
+        ? 'RATE_LIMITED'
+        : res.status >= 500
+          ? 'PROVIDER_UNAVAILABLE'
+          : 'PROVIDER_REJECTED';
+  const retryAfterMs = parseRetryAfter(res.header('retry-after'));
+  return new SwitchboardError(facts.code ?? byStatus, facts.message ?? `the provider answered ${res.status}`, {
+    adapter,
+    status: res.status,
+    ...(channel ? { channel } : {}),
+    ...(facts.providerCode !== undefined ? { providerCode: facts.providerCode } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
+}
+/** The same error carrying `adapter` as its adapter (an implementation may have named the provider). */
+export function withAdapter(error, adapter) {
+  if (error.adapter === adapter) return error;
+  const copy = new SwitchboardError(error.code, error.message, {
+    adapter,
+    ...(error.channel ? { channel: error.channel } : {}),
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    ...(error.providerCode !== undefined ? { providerCode: error.providerCode } : {}),
+    ...(error.details ? { details: error.details } : {}),
+    retryable: error.retryable,
+    cause: error.cause,
+  });
+  copy.stack = error.stack;
+  return copy;
+}

@@ -1,0 +1,51 @@
+/**
+ * `@switchboard/core`: the channel-agnostic message model, the router, the outbound pipeline, typed
+ * events, the plugin, adapter, store and queue contracts, the one error type, and the in-memory store.
+ *
+ * The folders follow one message: `inbound/` (webhook, inbox, context, routing) -> `plugin.ts` (stages)
+ * -> `outbound/` (delivery strategies, the send pipeline) -> `adapter/`; `durable/` holds the queue
+ * contract and the queue-backed inbox and outbox; `store/` the store contract; `model/` the types.
+ *
+ * @example
+ * ```ts
+ * import { createSwitchboard, memoryStore } from '@switchboard/core';
+ * import { twilio } from '@switchboard/twilio';
+ *
+ * const sb = createSwitchboard({ adapters: [twilio({ accountSid, authToken, from })], store: memoryStore() });
+ * sb.hears(/^hi/i, (ctx) => ctx.reply('Hello! Reply MENU for options.'));
+ * sb.action('track-order', (ctx) => ctx.reply('Please send your order number.'));
+ * ```
+ * @module
+ */
+export * from './adapter/adapter.js';
+export * from './adapter/http.js';
+export * from './adapter/kit.js';
+export * from './adapter/text.js';
+export * from './consent/guard.js';
+export * from './consent/ledger.js';
+export * from './durable/queue.js';
+export * from './errors.js';
+export * from './identity/contact-key.js';
+export * from './identity/identity.js';
+export * from './inbound/compose.js';
+export * from './inbound/composer.js';
+export * from './inbound/context.js';
+export * from './inbound/node.js';
+export { webhookErrorResponse } from './inbound/responses.js';
+export { DEFAULT_WEBHOOK_BUDGET_MS } from './inbound/webhook.js';
+export * from './logger.js';
+export * from './model/events.js';
+export * from './model/priority.js';
+export * from './model/schema.js';
+export * from './model/serialize.js';
+export * from './outbound/idempotency.js';
+export { rateLimit, takeFromBucket } from './outbound/rate-limit.js';
+export * from './outbound/retry.js';
+export * from './outbound/send-handle.js';
+export * from './outbound/transformer.js';
+export { INBOUND_STAGES, isPlugin, OUTBOUND_STAGES } from './plugin.js';
+export * from './store/held.js';
+export * from './store/memory-store.js';
+export * from './store/store.js';
+export * from './store/store-log.js';
+export * from './switchboard.js';

@@ -1,0 +1,236 @@
+/**
+ * The channel-agnostic message model: zod schemas at every boundary, with the inferred types.
+ * @module
+ */
+import { z } from 'zod';
+import { SwitchboardError } from '../errors.js';
+/** A channel name. The built-in ones are `sms`, `mms` and `whatsapp`; adapters may add their own. */
+export const ChannelSchema = z.string().min(1);
+/** Where a message comes from or goes to: E.164 for SMS/MMS, the `wa_id` (digits) for WhatsApp. */
+export const AddressSchema = z.object({
+  channel: ChannelSchema,
+  id: z.string().min(1),
+  /** A display name when the provider gives one (WhatsApp profile name). */
+  name: z.string().optional(),
+});
+/** Plain text. */
+export const TextPartSchema = z.object({ type: z.literal('text'), text: z.string() });
+/** The kinds of media a part can carry. */
+export const MediaKindSchema = z.enum(['image', 'audio', 'video', 'document', 'sticker']);
+/** An image, audio clip, video, document or sticker, by URL or by a provider's media id. */
+export const MediaPartSchema = z
+  .object({
+    type: z.literal('media'),
+    kind: MediaKindSchema,
+    url: z.string().url().optional(),
+    mediaId: z.string().optional(),
+    mimeType: z.string().optional(),
+    caption: z.string().optional(),
+    filename: z.string().optional(),
+  })
+  .refine((p) => p.url !== undefined || p.mediaId !== undefined, { message: 'media needs a url or a mediaId' });
+/** A point on the map. */
+export const LocationPartSchema = z.object({
+  type: z.literal('location'),
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  name: z.string().optional(),
+  address: z.string().optional(),
+});
+/** One shared contact card. */
+export const ContactCardSchema = z.object({
+  name: z.string(),
+  phones: z
+    .array(z.object({ phone: z.string(), type: z.string().optional(), waId: z.string().optional() }))
+    .default([]),
+  emails: z.array(z.object({ email: z.string(), type: z.string().optional() })).default([]),
+  organization: z.string().optional(),
+});
+/** One or more contact cards. */
+export const ContactsPartSchema = z.object({
+  type: z.literal('contacts'),
+  contacts: z.array(ContactCardSchema).min(1),
+});
+/** A button: a quick reply with an id (the default), or a URL or phone call button. */
+export const ButtonSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('reply'), id: z.string().min(1), title: z.string().min(1) }),
+  z.object({ kind: z.literal('url'), title: z.string().min(1), url: z.string().url() }),
+  z.object({ kind: z.literal('call'), title: z.string().min(1), phone: z.string().min(1) }),
+]);
+/** Input form of a button: `kind` may be left out for a reply button. */
+export const ButtonInputSchema = z.preprocess(
+  (b) => (b && typeof b === 'object' && !('kind' in b) ? { ...b, kind: 'reply' } : b),
+  ButtonSchema,
+);
+/** A body text with buttons under it. */
+export const ButtonsPartSchema = z.object({
+  type: z.literal('buttons'),
+  text: z.string().min(1),
+  buttons: z.array(ButtonInputSchema).min(1),
+  header: z.string().optional(),
+  footer: z.string().optional(),
+});
+/** One row of a list. */
+export const ListRowSchema = z.object({
+  id: z.string().min(1),
+  title: z.string().min(1),
+  description: z.string().optional(),
+});
+/** A body text with a button that opens a list of choices in sections. */
+export const ListPartSchema = z.object({
+  type: z.literal('list'),
+  text: z.string().min(1),
+  button: z.string().min(1),
+  sections: z.array(z.object({ title: z.string().optional(), rows: z.array(ListRowSchema).min(1) })).min(1),
+  header: z.string().optional(),
+  footer: z.string().optional(),
+});
+/** A named, pre-approved template with its parameters (positional or named). */
+export const TemplatePartSchema = z.object({
+  type: z.literal('template'),
+  name: z.string().min(1),
+  language: z.string().min(1),
+  params: z.union([z.array(z.string()), z.record(z.string(), z.string())]).optional(),
+  /** Provider-specific components (WhatsApp header/button parameters), passed through as given. */
+  components: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** The words of the template filled in, for channels that can only send text. */
+  fallbackText: z.string().optional(),
+});
+/** An emoji reaction to an earlier message (an empty emoji removes it). */
+export const ReactionPartSchema = z.object({
+  type: z.literal('reaction'),
+  messageId: z.string().min(1),
+  emoji: z.string(),
+});
+/** Inbound content this version does not understand; kept so a handler never crashes on it. */
+export const UnsupportedPartSchema = z.object({
+  type: z.literal('unsupported'),
+  providerType: z.string(),
+  description: z.string().optional(),
+});
+/** Any content part. */
+export const ContentSchema = z.union([
+  TextPartSchema,
+  MediaPartSchema,
+  LocationPartSchema,
+  ContactsPartSchema,
+  ButtonsPartSchema,
+  ListPartSchema,
+  TemplatePartSchema,
+  ReactionPartSchema,
+  UnsupportedPartSchema,
+]);
+/** What the customer chose: a pressed button or a chosen list row. */
+export const ActionSchema = z.object({
+  id: z.string().min(1),
+  title: z.string().optional(),
+  /** Where it came from: a native button tap, a list row, or a typed reply mapped back. */
+  source: z.enum(['button', 'list', 'template-button', 'text']).optional(),
+});
+/** A message a customer sent. */
+export const InboundMessageSchema = z.object({
+  id: z.string().min(1),
+  adapter: z.string().min(1),
+  from: AddressSchema,
+  to: AddressSchema,
+  parts: z.array(ContentSchema),
+  action: ActionSchema.optional(),
+  replyTo: z.string().optional(),
+  /** How this message arrived short of perfect (e.g. a multipart SMS delivered without a missing part). */
+  warnings: z.array(z.lazy(() => WarningSchema)).optional(),
+  /** A compliance keyword the provider itself recognised (Twilio `OptOutType`), when it says so. */
+  compliance: z.enum(['opt-out', 'opt-in', 'help']).optional(),
+  timestamp: z.date(),
+  raw: z.unknown(),
+});
+/** Every delivery status a provider reports, normalised. */
+export const StatusSchema = z.enum(['queued', 'sent', 'delivered', 'read', 'failed', 'undelivered']);
+/** The order statuses advance in; a late `sent` after `delivered` must not move a message back. */
+export const STATUS_RANK = {
+  queued: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+  failed: 4,
+  undelivered: 4,
+};
+/** A delivery status event for a message we sent. */
+export const StatusEventSchema = z.object({
+  kind: z.literal('status'),
+  adapter: z.string().min(1),
+  messageId: z.string().min(1),
+  status: StatusSchema,
+  to: AddressSchema.optional(),
+  from: AddressSchema.optional(),
+  error: z.instanceof(SwitchboardError).optional(),
+  /**
+   * Set by the switchboard when a status arrives after a later one for the same message (callbacks
+   * can arrive out of order): handlers see it, but should not move the message back.
+   */
+  stale: z.boolean().optional(),
+  timestamp: z.date(),
+  raw: z.unknown(),
+});
+/** An inbound message event. */
+export const MessageEventSchema = z.object({ kind: z.literal('message'), message: InboundMessageSchema });
+/** Everything an adapter can turn a webhook into. */
+export const SwitchboardEventSchema = z.discriminatedUnion('kind', [MessageEventSchema, StatusEventSchema]);
+/** A message to send. */
+export const OutboundMessageSchema = z.object({
+  /** The adapter to send through; defaults to the first adapter serving `to.channel`. */
+  adapter: z.string().optional(),
+  to: AddressSchema,
+  /** The sender (a number or a WhatsApp phone number id); defaults to the adapter's configured one. */
+  from: AddressSchema.optional(),
+  parts: z.array(ContentSchema).min(1),
+  /** The provider id of the message this one answers (WhatsApp context). */
+  replyTo: z.string().optional(),
+  /** Makes the send idempotent: the same key never sends twice. Generated when absent. */
+  idempotencyKey: z.string().optional(),
+  /**
+   * Which messages a paced sender serves first: `high` for a person's reply, `normal` (the default),
+   * `low` for bulk. Each conversation keeps its order, and a waiting message rises a lane as it ages,
+   * so `low` is never starved.
+   */
+  priority: z.enum(['high', 'normal', 'low']).optional(),
+  /** Free-form data for transformers and logs. */
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+/** Something about a send that did not go exactly as asked: content degraded, split, re-encoded. */
+export const WarningSchema = z.object({
+  code: z.string().min(1),
+  message: z.string().min(1),
+  /** The index of the part concerned, when one is. */
+  part: z.number().int().nonnegative().optional(),
+});
+/** What a successful send returns. */
+export const SendResultSchema = z.object({
+  /** The provider's id of the (first) message created. */
+  id: z.string().min(1),
+  /** Every provider message id, when the send created several (split text, several parts). */
+  ids: z.array(z.string().min(1)).min(1),
+  adapter: z.string().min(1),
+  channel: ChannelSchema,
+  to: AddressSchema,
+  status: StatusSchema,
+  /** SMS segments billed, where known. */
+  segments: z.number().int().positive().optional(),
+  warnings: z.array(WarningSchema),
+  idempotencyKey: z.string().optional(),
+  raw: z.unknown().optional(),
+});
+/** The text of a message: its text parts joined, or a caption, or `undefined`. */
+export function textOf(parts) {
+  const texts = [];
+  for (const p of parts) {
+    if (p.type === 'text') texts.push(p.text);
+    else if (p.type === 'media' && p.caption) texts.push(p.caption);
+  }
+  return texts.length ? texts.join('\n') : undefined;
+}
+/** Normalises what a caller passes to `reply`/`send` into content parts. */
+export function toParts(content) {
+  const list =
+    typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? content : [content];
+  return list.map((p) => ContentSchema.parse(p));
+}

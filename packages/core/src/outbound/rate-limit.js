@@ -1,0 +1,154 @@
+import { SwitchboardError } from '../errors.js';
+import { effectivePriority, PRIORITY_RANK } from '../model/priority.js';
+import { sleep as defaultSleep } from './retry.js';
+/**
+ * The one token-bucket rule every store uses: refill at `perSecond` up to `burst`, take `cost`.
+ * Returns the new state and 0 when granted, or the milliseconds until the tokens are there. Not
+ * rounded up: a whole-millisecond ceiling, paid at every wait, slows a fast pace by several percent
+ * (a store whose protocol only carries integers rounds up itself, and says so).
+ */
+export function takeFromBucket(state, rate, cost, now) {
+  const tokens = state ? Math.min(rate.burst, state.tokens + ((now - state.at) / 1000) * rate.perSecond) : rate.burst;
+  if (tokens >= cost) return { state: { tokens: tokens - cost, at: now }, waitMs: 0 };
+  return { state: { tokens, at: now }, waitMs: Math.max(0.5, ((cost - tokens) / rate.perSecond) * 1000) };
+}
+/** A token bucket kept in this process. */
+export class TokenBucket {
+  rate;
+  now;
+  state;
+  burst;
+  /** A full bucket of `rate.burst` (default 1) tokens refilled at `rate.perSecond`. */
+  constructor(rate, now = Date.now) {
+    this.rate = rate;
+    this.now = now;
+    this.burst = rate.burst ?? 1;
+  }
+  /** Takes `cost` tokens: 0 when granted, else the milliseconds to wait before asking again. */
+  take(cost = 1) {
+    // A cost above the burst could never be granted: let it drain the full bucket instead.
+    const taken = takeFromBucket(
+      this.state,
+      { perSecond: this.rate.perSecond, burst: this.burst },
+      Math.min(cost, this.burst),
+      this.now(),
+    );
+    this.state = taken.state;
+    return taken.waitMs;
+  }
+}
+/**
+ * The waiter to serve next: only the earliest waiter of each conversation may go (its order is
+ * kept), and among those the best aged priority, then the earliest.
+ */
+export function nextWaiter(waiters, now) {
+  const firstOf = new Map();
+  for (const w of waiters) {
+    const seen = firstOf.get(w.conversation);
+    if (!seen || w.seq < seen.seq) firstOf.set(w.conversation, w);
+  }
+  let best;
+  for (const w of firstOf.values()) {
+    if (!best) {
+      best = w;
+      continue;
+    }
+    const d = effectivePriority(w.rank, w.since, now) - effectivePriority(best.rank, best.since, now);
+    if (d < 0 || (d === 0 && w.seq < best.seq)) best = w;
+  }
+  return best;
+}
+/** Marks the RATE_LIMITED error of a send handed back to its outbox until its token is due. */
+export const PACED = 'paced';
+/**
+ * A transformer that paces sends with token buckets: one per adapter and sender, and one per
+ * recipient where the adapter declares a recipient limit. It waits rather than fails.
+ */
+export function rateLimit(options = {}) {
+  const buckets = new Map();
+  const wait = options.sleep ?? defaultSleep;
+  const shared = options.store?.takeToken ? options.store : undefined;
+  // Waiters for one bucket queue up in this process: one is served at a time (instead of every
+  // waiter waking together to race for each token), the highest priority first, aged so `low` is
+  // never starved, and never a later message of a conversation before an earlier one.
+  const lines = new Map();
+  let arrivals = 0;
+  const take = (key, rate, cost, message) =>
+    new Promise((resolve, reject) => {
+      let line = lines.get(key);
+      if (!line) {
+        line = { waiters: [], serving: false };
+        lines.set(key, line);
+      }
+      line.waiters.push({
+        rank: PRIORITY_RANK[message.priority ?? 'normal'],
+        seq: ++arrivals,
+        since: (options.now ?? Date.now)(),
+        conversation: message.to.id,
+        cost,
+        resolve,
+        reject,
+      });
+      if (!line.serving) void serve(key, rate, line);
+    });
+  const serve = async (key, rate, line) => {
+    line.serving = true;
+    while (line.waiters.length) {
+      const next = nextWaiter(line.waiters, (options.now ?? Date.now)());
+      try {
+        await acquire(key, rate, next.cost);
+        line.waiters.splice(line.waiters.indexOf(next), 1);
+        next.resolve();
+      } catch (e) {
+        line.waiters.splice(line.waiters.indexOf(next), 1);
+        next.reject(e);
+      }
+    }
+    line.serving = false;
+    if (lines.get(key) === line) lines.delete(key);
+  };
+  const acquire = async (key, rate, cost) => {
+    for (;;) {
+      let delay;
+      if (shared?.takeToken) {
+        delay = await shared.takeToken(
+          `ratelimit:${key}`,
+          { perSecond: rate.perSecond, burst: Math.max(rate.burst ?? 1, cost) },
+          cost,
+        );
+      } else {
+        let bucket = buckets.get(key);
+        if (!bucket) {
+          bucket = new TokenBucket(rate, options.now);
+          buckets.set(key, bucket);
+        }
+        delay = bucket.take(cost);
+      }
+      if (delay <= 0) return;
+      if (options.maxWaitMs !== undefined && delay > options.maxWaitMs) {
+        throw new SwitchboardError('RATE_LIMITED', "paced: the sender's next token is not due yet", {
+          retryAfterMs: Math.ceil(delay),
+          details: { [PACED]: true },
+        });
+      }
+      // Timers fire a millisecond or so late, and at 80/s that lateness would cost ~8% of the pace:
+      // sleep to just short of the token, then yield to the event loop until it is there.
+      if (options.sleep) await wait(delay);
+      else await (delay > 2 ? wait(delay - 1.5) : new Promise((r) => setImmediate(r)));
+    }
+  };
+  return async function rateLimitTransformer(prev, message, adapter) {
+    const rate = options.rates?.[adapter.name] ?? adapter.capabilities.rateLimit;
+    // A message may cost several tokens (SMS segments); a bucket never refuses one larger than its burst forever.
+    if (rate)
+      await take(
+        `${adapter.name}:from:${message.from?.id ?? 'default'}`,
+        rate,
+        adapter.sendCost?.(message) ?? 1,
+        message,
+      );
+    const pair = options.recipientRates?.[adapter.name] ?? adapter.capabilities.recipientRateLimit;
+    if (pair) await take(`${adapter.name}:to:${message.to.id}`, pair, 1, message);
+    return prev(message, adapter);
+  };
+}

@@ -1,0 +1,444 @@
+/**
+ * The switchboard: wiring. Inbound, a webhook goes `inbound/webhook.ts` -> the inbox
+ * (`inbound/inbox.ts` or `durable/inbox.ts`) -> the plugins' stages and your routes
+ * (`plugin.ts`, `inbound/composer.ts`). Outbound, `send` goes to the delivery strategy
+ * (`outbound/outbox.ts`, `durable/outbox.ts`) -> the one send pipeline (`outbound/pipeline.ts`) -> the adapter.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import { zodReason } from './adapter/kit.js';
+import { consentGuard } from './consent/guard.js';
+import { ConsentLedger } from './consent/ledger.js';
+import { queueInbox } from './durable/inbox.js';
+import { queueOutbox } from './durable/outbox.js';
+import { durableSettings } from './durable/worker.js';
+import { SwitchboardError, toSwitchboardError } from './errors.js';
+import { Identity } from './identity/identity.js';
+import { Composer } from './inbound/composer.js';
+import { createContext } from './inbound/context.js';
+import { storeInbox } from './inbound/inbox.js';
+import { isStale } from './inbound/stale.js';
+import { DEFAULT_WEBHOOK_BUDGET_MS, webhookHandler } from './inbound/webhook.js';
+import { silentLogger } from './logger.js';
+import { eventId } from './model/events.js';
+import { OutboundMessageSchema } from './model/schema.js';
+import { idempotency } from './outbound/idempotency.js';
+import { inlineOutbox } from './outbound/outbox.js';
+import { buildSendPipeline } from './outbound/pipeline.js';
+import { rateLimit } from './outbound/rate-limit.js';
+import { retry } from './outbound/retry.js';
+import { SendHandle } from './outbound/send-handle.js';
+import { isPlugin, PluginSet } from './plugin.js';
+import { memoryStore } from './store/memory-store.js';
+/**
+ * A switchboard: receives webhooks from every adapter, routes events through the plugins' stages and
+ * your routes, and sends through one pipeline. Routing methods come from {@link Composer}.
+ */
+export class Switchboard extends Composer {
+  /** Typed events (`received`, `status`, `sent`, `error`, `duplicate`). */
+  events = new EventEmitter();
+  /** The store every feature uses. */
+  store;
+  /** The logger. */
+  logger;
+  /** Who a contact is across channels: `contactOf(address)`, `link(address, contactId)`. */
+  identity;
+  /** Who may be messaged: the consent ledger every send is checked against. */
+  consent;
+  /**
+   * The durable inbox's dead letters: events whose handlers failed on every attempt (`failed()`), and
+   * `replay(id)` to run one again. Empty without a queue (handlers then run once, with their webhook).
+   */
+  inbox;
+  /** The durable queue of the inbox, when one was given (`queue` or `inbox`). */
+  queue;
+  adapterMap = new Map();
+  plugins = new PluginSet();
+  dedupeTtlMs;
+  builtIn;
+  pipeline;
+  recorder;
+  outbox;
+  budgetMs;
+  errorHandler;
+  webhookPrefix;
+  handlers = new Map();
+  // Handling that went on after its webhook was answered: `close` waits for it (bounded).
+  inflight = new Set();
+  ready;
+  /** Prefer {@link createSwitchboard}. */
+  constructor(options) {
+    super();
+    if (options.queue && (options.outbox || options.inbox)) {
+      throw new SwitchboardError(
+        'CONFIG_INVALID',
+        `give \`queue\` alone (the inbox and the outbox on it), or \`inbox\` and \`outbox\` separately, not \`queue\` with \`${options.outbox ? 'outbox' : 'inbox'}\`: one of them would silently win`,
+      );
+    }
+    const inboxQueue = options.queue ?? options.inbox;
+    this.store = options.store ?? memoryStore();
+    this.logger = options.logger ?? silentLogger;
+    this.identity = new Identity(this.store);
+    this.consent = new ConsentLedger(this.store);
+    this.queue = options.queue ?? options.inbox;
+    this.dedupeTtlMs = options.dedupeTtlMs ?? 24 * 60 * 60 * 1000;
+    this.budgetMs = options.webhookBudgetMs ?? DEFAULT_WEBHOOK_BUDGET_MS;
+    this.webhookPrefix = `/${(options.webhookPrefix ?? '/webhooks').replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
+    for (const adapter of options.adapters) {
+      if (this.adapterMap.has(adapter.name)) {
+        throw new SwitchboardError(
+          'CONFIG_INVALID',
+          `two adapters are named "${adapter.name}"; give one a distinct \`name\``,
+        );
+      }
+      this.adapterMap.set(adapter.name, adapter);
+    }
+    const settings = durableSettings(options.durable);
+    const inboxHost = {
+      // With a queue a failing handler rejects, so its job is retried and, in the end, dead-lettered.
+      run: (event, adapter) => this.runEvent(event, this.adapterNamed(adapter), !!inboxQueue),
+      duplicate: (event, adapter) => this.events.emit('duplicate', event, adapter),
+      deadLettered: (event, adapter, error) =>
+        this.events.emit(
+          'error',
+          new SwitchboardError(error.code, `gave up after every attempt (see sb.inbox.failed()): ${error.message}`, {
+            adapter,
+            cause: error,
+            details: { deadLetter: true },
+          }),
+          { adapter, event },
+        ),
+      logger: this.logger,
+    };
+    this.recorder = inboxQueue
+      ? queueInbox(inboxQueue, this.store, settings, inboxHost)
+      : storeInbox(this.store, this.dedupeTtlMs, inboxHost);
+    this.inbox = { failed: () => this.recorder.failed(), replay: (id) => this.recorder.replay(id) };
+    this.outbox =
+      options.outbox ?? (options.queue ? queueOutbox(options.queue, settings, this.logger) : inlineOutbox());
+    // Inline sends retry in the pipeline; queued ones are retried as jobs by their outbox.
+    this.builtIn = {
+      consent: consentGuard(this.consent),
+      idempotency: idempotency({ store: this.store, ttlMs: options.idempotencyTtlMs }),
+      retry:
+        this.outbox.inline && options.retry !== false ? retry({ logger: this.logger, ...options.retry }) : undefined,
+      pacing:
+        options.rateLimit === false
+          ? []
+          : [
+              rateLimit({
+                ...options.rateLimit,
+                store: this.store,
+                ...(this.outbox.pacedWaitMs !== undefined ? { maxWaitMs: this.outbox.pacedWaitMs } : {}),
+              }),
+            ],
+    };
+    if (options.transformers?.length) this.plugins.addTransformers('render', options.transformers);
+    this.ready = Promise.all(
+      options.adapters.map((a) =>
+        a.init?.({
+          store: this.store,
+          logger: this.logger.child({ adapter: a.name }),
+          dispatch: async (event) => void (await this.handle(event, a.name)),
+          identity: this.identity,
+        }),
+      ),
+    ).then(() => undefined);
+    // An unhandled rejection here would crash the process before anyone awaits `ready`.
+    this.ready.catch(() => {});
+    const startOutbox = () =>
+      this.outbox.start(
+        (message) => this.deliver(message),
+        (error, message) =>
+          this.events.emit('error', error, { ...(message.adapter ? { adapter: message.adapter } : {}), message }),
+      );
+    const startFailed = (e) => {
+      const err = toSwitchboardError(e, 'INTERNAL');
+      this.logger.error('the outbox could not start', { code: err.code, message: err.message });
+      this.events.emit('error', err, {});
+    };
+    // Inline delivery has no workers (and `deliver` awaits `ready` itself): it takes sends at once.
+    if (this.outbox.inline) Promise.resolve(startOutbox()).catch(startFailed);
+    // Workers start once adapters are ready; jobs a crash left behind run then.
+    void this.ready.then(
+      async () => {
+        this.recorder.start();
+        if (!this.outbox.inline) await Promise.resolve(startOutbox()).catch(startFailed);
+      },
+      () => undefined,
+    );
+  }
+  /** The adapters, by name. */
+  get adapters() {
+    return this.adapterMap;
+  }
+  /** The adapter named `name`; throws CONFIG_INVALID when there is none. */
+  adapter(name) {
+    return this.adapterNamed(name);
+  }
+  // Names from events, jobs and messages are plain strings: checked at run time.
+  adapterNamed(name) {
+    const a = this.adapterMap.get(name);
+    if (!a) {
+      throw new SwitchboardError(
+        'CONFIG_INVALID',
+        `no adapter named "${name}" (have: ${[...this.adapterMap.keys()].join(', ')})`,
+      );
+    }
+    return a;
+  }
+  /**
+   * Adds middleware (your routes, run after every plugin stage) or plugins (their parts run at their
+   * declared stages, whatever the order of `use` calls).
+   *
+   * @example
+   * ```ts
+   * sb.use(buttons(), autoReply({ fallback: { reply: 'Reply MENU for options.' } }));
+   * sb.use(async (ctx, next) => { ctx.logger.info('event'); await next(); });
+   * ```
+   */
+  use(...items) {
+    const middleware = [];
+    for (const item of items) {
+      if (isPlugin(item)) {
+        this.plugins.add(item, this.hostFor(item.name));
+        this.pipeline = undefined;
+      } else middleware.push(item);
+    }
+    return middleware.length ? super.use(...middleware) : this;
+  }
+  /** Adds outbound transformers at the `render` stage (after routing chose the adapter); the first added runs first. */
+  transform(...transformers) {
+    this.plugins.addTransformers('render', transformers);
+    this.pipeline = undefined;
+    return this;
+  }
+  /** Sets the one handler for errors thrown by middleware (they are also emitted as `error`). */
+  catch(handler) {
+    this.errorHandler = handler;
+    return this;
+  }
+  /**
+   * Sends a message: validated, given an idempotency key, then handed to the delivery strategy, which
+   * runs it through the transformers, idempotency, retries and pacing to its adapter.
+   *
+   * @example
+   * ```ts
+   * await sb.send({ to: { channel: 'sms', id: '+15550001111' }, parts: [{ type: 'text', text: 'Your order shipped' }] });
+   * ```
+   */
+  send(input) {
+    const parsed = OutboundMessageSchema.safeParse(input);
+    if (!parsed.success) {
+      const reason = zodReason(parsed.error, '(message)');
+      return rejected(
+        new SwitchboardError('INVALID_MESSAGE', `invalid outbound message: ${reason}`, { cause: parsed.error }),
+      );
+    }
+    const message = { ...parsed.data, idempotencyKey: parsed.data.idempotencyKey ?? randomUUID() };
+    let adapter;
+    try {
+      adapter = this.resolveAdapter(message);
+    } catch (e) {
+      return rejected(toSwitchboardError(e));
+    }
+    const addressed = { ...message, adapter: adapter.name };
+    if (this.outbox.inline) return this.outbox.submit(addressed);
+    // A queued send waits for the adapters too: if one fails to start, the handle rejects with that
+    // error instead of waiting for a worker that never comes.
+    return new SendHandle(async (_recorded, follow) => {
+      await this.ready;
+      return follow(this.outbox.submit(addressed));
+    });
+  }
+  // The one way a message reaches an adapter, whichever strategy delivers it.
+  async deliver(message) {
+    await this.ready;
+    const adapter = this.resolveAdapter(message);
+    this.pipeline ??= buildSendPipeline({
+      transformers: this.plugins.transformers(),
+      consent: this.builtIn.consent,
+      idempotency: this.builtIn.idempotency,
+      retry: this.builtIn.retry,
+      pacing: this.builtIn.pacing,
+    });
+    try {
+      const result = await this.pipeline(message, adapter);
+      this.events.emit('sent', result, message);
+      return result;
+    } catch (e) {
+      const err = toSwitchboardError(e, 'INTERNAL', { adapter: adapter.name, channel: message.to.channel });
+      // Queued sends are logged by their outbox once they failed for good, not at every attempt.
+      if (this.outbox.inline)
+        this.logger.warn('send failed', { adapter: adapter.name, code: err.code, message: err.message });
+      throw err;
+    }
+  }
+  /**
+   * Handles one event as if it had arrived by webhook: the inbox drops a repeat, then the stages and
+   * routes run (here without a queue, by a worker with one). Returns false when the event was a
+   * duplicate. Errors in middleware go to `catch` and `error`.
+   */
+  async handle(event, adapterName) {
+    await this.ready;
+    const adapter = this.adapterNamed(adapterName);
+    const fresh = await this.recorder.record([event], adapter.name);
+    if (!fresh.length) return false;
+    if (this.recorder.inline) await this.runEvent(event, adapter);
+    return true;
+  }
+  // Routes one event through the stages and routes; errors go to `catch` and `error`, and up only
+  // when `rethrow` (the durable inbox retries the job).
+  async runEvent(event, adapter, rethrow = false) {
+    if (event.kind === 'status' && (await isStale(this.store, adapter.name, event, this.dedupeTtlMs))) {
+      event = { ...event, stale: true };
+    }
+    this.events.emit('received', event, adapter.name);
+    if (event.kind === 'message' && (event.message.compliance === 'opt-out' || event.message.compliance === 'opt-in')) {
+      // The provider handled a STOP or START itself (Twilio Advanced Opt-Out): record it, plugins or not.
+      await this.consent.record(event.message.from, {
+        state: event.message.compliance === 'opt-out' ? 'opted-out' : 'opted-in',
+        source: `provider:${adapter.name}`,
+      });
+    }
+    if (event.kind === 'status') {
+      this.events.emit('status', event);
+      // The provider refused a message because the recipient opted out: the ledger must know.
+      if (event.error?.code === 'OPTED_OUT' && event.to) {
+        await this.consent.record(event.to, { state: 'opted-out', source: `status:${adapter.name}` });
+      }
+    }
+    const ctx = createContext(event, adapter, {
+      store: this.store,
+      logger: this.logger.child({ adapter: adapter.name, event: eventId(event) }),
+      send: (m) => this.send(m),
+    });
+    try {
+      await this.plugins.inboundChain(this.run)(ctx);
+    } catch (e) {
+      const err =
+        e instanceof SwitchboardError
+          ? e
+          : new SwitchboardError('HANDLER_FAILED', `handler failed: ${e instanceof Error ? e.message : String(e)}`, {
+              cause: e,
+              adapter: adapter.name,
+            });
+      this.logger.error('handler failed', { error: err });
+      this.events.emit('error', err, { adapter: adapter.name, event });
+      if (this.errorHandler) await this.errorHandler(err, ctx);
+      if (rethrow) throw err;
+    }
+  }
+  /**
+   * A Fetch-API webhook handler for one adapter: verifies, parses, records in the inbox, runs the
+   * handlers and answers the way the provider expects, within `webhookBudgetMs`. Forged requests get
+   * 401/403 and reach no handler; malformed ones get 400 with a reason.
+   *
+   * @example
+   * ```ts
+   * const handler = sb.webhook('twilio');
+   * http.createServer(toNodeHandler(handler)).listen(3000);
+   * ```
+   */
+  webhook(adapterName) {
+    return webhookHandler(this.adapterNamed(adapterName), {
+      ready: this.ready,
+      inbox: this.recorder,
+      run: (event, adapter) => this.runEvent(event, this.adapterNamed(adapter)),
+      reject: (error, adapter) => this.events.emit('error', error, { adapter }),
+      track: (work) => {
+        this.inflight.add(work);
+        void work.finally(() => this.inflight.delete(work));
+      },
+      logger: this.logger,
+      budgetMs: this.budgetMs,
+    });
+  }
+  /**
+   * One Fetch-API handler for every adapter: a request to `<webhookPrefix>/<adapter name>` or below it
+   * (Vonage's `/webhooks/vonage/inbound` and `/status`) goes to that adapter's webhook; anything else
+   * is answered 404. Mount it once, under the prefix, in any framework.
+   *
+   * @example
+   * ```ts
+   * http.createServer(toNodeHandler(sb.fetch)).listen(3000); // POST /webhooks/twilio, /webhooks/telnyx...
+   * app.all('/webhooks/*', (c) => sb.fetch(c.req.raw)); // Hono
+   * ```
+   */
+  fetch = (request) => {
+    const path = new URL(request.url).pathname;
+    const prefix = this.webhookPrefix;
+    if (path.startsWith(`${prefix}/`)) {
+      const name = decodeURIComponent(path.slice(prefix.length + 1).split('/')[0] ?? '');
+      if (this.adapterMap.has(name)) {
+        let handler = this.handlers.get(name);
+        if (!handler) {
+          handler = this.webhook(name);
+          this.handlers.set(name, handler);
+        }
+        return handler(request);
+      }
+    }
+    return Promise.resolve(new Response('not found', { status: 404, headers: { 'content-type': 'text/plain' } }));
+  };
+  /**
+   * Stops taking events, waits (up to `webhookBudgetMs`) for handlers that outlived their webhook,
+   * closes plugins (last added first, so their timers send nothing more), stops the outbox, then
+   * closes adapters, the queue and the store.
+   */
+  async close() {
+    await this.recorder.stop();
+    if (this.inflight.size) {
+      let timer;
+      await Promise.race([
+        Promise.allSettled([...this.inflight]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, Math.min(this.budgetMs, 2 ** 31 - 1));
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    await this.plugins.close();
+    await this.outbox.stop();
+    await Promise.all([...this.adapterMap.values()].map((a) => a.close?.()));
+    await this.queue?.close?.();
+    await this.store.close?.();
+    this.events.removeAllListeners();
+  }
+  /** The adapter a message goes through: the one it names, else the first serving its channel. */
+  resolveAdapter(message) {
+    if (message.adapter) return this.adapterNamed(message.adapter);
+    for (const a of this.adapterMap.values()) if (a.channels.includes(message.to.channel)) return a;
+    throw new SwitchboardError('NOT_SUPPORTED', `no adapter serves channel "${message.to.channel}"`, {
+      channel: message.to.channel,
+    });
+  }
+  hostFor(plugin) {
+    return {
+      store: this.store,
+      logger: this.logger.child({ plugin }),
+      adapters: this.adapterMap,
+      adapter: (name) => this.adapterNamed(name),
+      identity: this.identity,
+      consent: this.consent,
+      resolveAdapter: (message) => this.resolveAdapter(message),
+      send: (message) => this.send(message),
+    };
+  }
+}
+// A handle that failed before delivery started (invalid message, unknown adapter).
+const rejected = (error) => new SendHandle(() => Promise.reject(error));
+/**
+ * Creates a switchboard.
+ *
+ * @example
+ * ```ts
+ * const sb = createSwitchboard({ adapters: [twilio({ ... })], store: memoryStore() });
+ * sb.hears('hi', (ctx) => ctx.reply('Hello!'));
+ * sb.on('status', (ctx) => ctx.logger.info(ctx.status.status));
+ * ```
+ */
+export function createSwitchboard(options) {
+  return new Switchboard(options);
+}
