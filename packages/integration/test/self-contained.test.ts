@@ -73,6 +73,10 @@ describe('the repository stands on its own', () => {
     ).toEqual(['.: link:../shared']);
   });
 
+  it('holds no compiled JavaScript beside the TypeScript sources', () => {
+    expect(files.filter((f) => /^(packages|examples)\/[^/]+\/src\/.*\.js$/.test(f))).toEqual([]);
+  });
+
   it('ships the provider fixtures with @switchboard/testing', () => {
     const pkg = JSON.parse(readFileSync(resolve(root, 'packages/testing/package.json'), 'utf8')) as { files: string[] };
     expect(pkg.files).toContain('fixtures');

@@ -5,6 +5,7 @@
 import {
   defineAdapter,
   type OutboundMessage,
+  readBody,
   type SendResult,
   SwitchboardError,
   type SwitchboardEvent,
@@ -106,7 +107,7 @@ export const twilio = defineAdapter({
           verifyTwilioSignature({ authToken: config.authToken, signature, url, params: {}, json: false });
           params = paramsOf(new URL(request.url).searchParams);
         } else if (request.method === 'POST') {
-          const raw = await request.text();
+          const raw = new TextDecoder().decode(await readBody(request, meta.name));
           const json = contentType.includes('application/json');
           const form = json ? {} : paramsOf(new URLSearchParams(raw));
           // Verify first: nothing of a forged body is parsed past what the signature needs.

@@ -8,6 +8,7 @@ import {
   type Logger,
   memoryStore,
   type OutboundMessage,
+  readBody,
   type SendResult,
   type Store,
   SwitchboardError,
@@ -41,7 +42,8 @@ async function readParams(request: Request): Promise<{ params: Record<string, st
     throw new SwitchboardError('WEBHOOK_MALFORMED', `method ${request.method} is not a Vonage webhook`, {
       adapter: 'vonage',
     });
-  const raw = await request.text();
+  // Within the kit's size limit: a signed body is still only ever a few kilobytes.
+  const raw = new TextDecoder().decode(await readBody(request, 'vonage'));
   const type = request.headers.get('content-type') ?? '';
   if (type.includes('application/json')) {
     let json: unknown;

@@ -7,6 +7,7 @@ import {
   defineAdapter,
   memoryStore,
   type OutboundMessage,
+  readBody,
   type SendResult,
   type Store,
   SwitchboardError,
@@ -113,7 +114,7 @@ export const whatsapp = defineAdapter({
           throw new SwitchboardError('WEBHOOK_MALFORMED', `method ${request.method} is not a WhatsApp webhook`, {
             adapter: meta.name,
           });
-        const raw = new Uint8Array(await request.arrayBuffer());
+        const raw = await readBody(request, meta.name);
         // The raw bytes, before any parsing: Meta signs exactly what it sent.
         verifyMetaSignature(config.appSecret, raw, request.headers.get(SIGNATURE_HEADER));
         let body: unknown;
