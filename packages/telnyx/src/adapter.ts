@@ -3,7 +3,7 @@
  * webhook parse, API call, error table); the kit does the rest.
  * @module
  */
-import { defineAdapter, readBody, SwitchboardError } from '@switchboard/core';
+import { defineAdapter, readBody, SwitchboardError, textOf } from '@switchboard/core';
 import { analyzeSms, renderSms } from '@switchboard/sms';
 import { createMessage } from './api.js';
 import { TELNYX_MAX_MEDIA, TELNYX_MAX_TEXT, TELNYX_NUMBER_RATES, TelnyxConfigSchema } from './config.js';
@@ -64,8 +64,8 @@ export const telnyx = defineAdapter({
 
       /** Segments of the text: carriers pace long codes per segment. */
       sendCost(message) {
-        const text = message.parts.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
-        return Math.max(1, analyzeSms(text).segments);
+        const text = textOf(message.parts);
+        return text ? analyzeSms(text).segments : 1;
       },
 
       async send(message, options) {

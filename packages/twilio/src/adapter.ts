@@ -9,6 +9,7 @@ import {
   type SendResult,
   SwitchboardError,
   type SwitchboardEvent,
+  textOf,
 } from '@switchboard/core';
 import { analyzeSms } from '@switchboard/sms';
 import { createMessage } from './api.js';
@@ -91,9 +92,7 @@ export const twilio = defineAdapter({
 
       /** Segments of the text: the long-code pace is per segment. */
       sendCost(message: OutboundMessage): number {
-        const text = message.parts
-          .map((p) => (p.type === 'text' ? p.text : p.type === 'media' ? (p.caption ?? '') : ''))
-          .join('\n');
+        const text = textOf(message.parts);
         return text ? analyzeSms(text).segments : 1;
       },
 
