@@ -22,17 +22,10 @@ const peer = JSON.parse(readFileSync(new URL('./fixtures/peer/chat-sdk-webhooks.
 };
 const all = [...peer.payloads, ...peer.whatsappMessageElements];
 
-// Payloads our adapters refuse today, and why. Each is a customer message a business would lose; the
-// issue that fixes it removes the entry (the test below then demands 2xx and a handled message).
-const NO_PHONE = 'refused until WhatsApp user ids without a phone number are supported (issue 16)';
-const KNOWN_GAPS: Record<string, string> = {
-  'wa-sample-system-message-user-changed-user-id': NO_PHONE,
-  'wa-test-bsuid-username-without-phone': NO_PHONE,
-  'wa-test-new-bsuid-username-only': NO_PHONE,
-  'wa-test-old-bsuid-username-only': NO_PHONE,
-  'wa-test-no-sender': NO_PHONE,
-  'wa-el-bsuid-only': NO_PHONE,
-};
+// Payloads our adapters refuse today, and why: each would be a customer message a business loses, so
+// the list is empty and a new entry needs the issue that will fix it. (Issue 16 emptied it: WhatsApp
+// users known only by a business-scoped user id.)
+const KNOWN_GAPS: Record<string, string> = {};
 
 function build() {
   const messages: MessageEvent[] = [];

@@ -3,14 +3,17 @@
  * @module
  */
 import {
+  type AdapterRuntime,
   type Address,
   defineAdapter,
+  type Identity,
   memoryStore,
   type OutboundMessage,
   readBody,
   type SendResult,
   type Store,
   SwitchboardError,
+  WHATSAPP_USER_ID,
 } from '@switchboard/core';
 import { GraphApi } from './api.js';
 import { WhatsAppConfigSchema } from './config.js';
@@ -71,14 +74,17 @@ export const whatsapp = defineAdapter({
     let store: Store = memoryStore();
     let windows = new WindowTracker(store);
     const sender = (from: Address | undefined) => (from?.id ? waId(from.id) : config.phoneNumberId);
+    // Until a switchboard hands over its contact book, what Meta reveals about identities is not kept.
+    let identity: Identity | undefined;
 
     return {
       /** The Graph API client (media upload and download, mark as read). */
       api,
 
-      init(runtime: { store: Store }) {
+      init(runtime: AdapterRuntime) {
         store = runtime.store;
         windows = new WindowTracker(store);
+        identity = runtime.identity;
       },
 
       /** The 24-hour customer-service window, per business number and customer. */
@@ -123,8 +129,15 @@ export const whatsapp = defineAdapter({
         } catch (e) {
           throw new SwitchboardError('WEBHOOK_MALFORMED', 'body is not UTF-8 JSON', { cause: e, adapter: meta.name });
         }
-        const { events, inbound } = parseWhatsAppWebhook(body, meta.name);
+        const { events, inbound, links } = parseWhatsAppWebhook(body, meta.name);
         for (const [phoneNumberId, contact, at] of inbound) await windows.recordInbound(phoneNumberId, contact, at);
+        // A BSUID beside a number, a new number or user id: one contact in core's identity.
+        if (identity) {
+          for (const [alias, of] of links) {
+            const contact = await identity.contactOf({ channel: 'whatsapp', id: of });
+            await identity.link({ channel: 'whatsapp', id: alias }, contact);
+          }
+        }
         return { events, response: new Response('OK', { status: 200, headers: { 'content-type': 'text/plain' } }) };
       },
 
@@ -132,6 +145,9 @@ export const whatsapp = defineAdapter({
         const rendered = renderWhatsApp(message);
         const from = sender(message.from);
         const to = message.to.id;
+        // A username-only user is addressed by their BSUID, in `recipient` instead of `to`; a phone
+        // number goes as the caller wrote it (Meta accepts it with or without `+`).
+        const address = WHATSAPP_USER_ID.test(waId(to)) ? { recipient: waId(to) } : { to };
         if (config.enforceWindow && !rendered.templateOnly && !(await windows.isOpen(from, to))) {
           throw new SwitchboardError(
             'WINDOW_CLOSED',
@@ -148,7 +164,7 @@ export const whatsapp = defineAdapter({
           const body = {
             messaging_product: 'whatsapp',
             recipient_type: 'individual',
-            to,
+            ...address,
             ...(message.replyTo && payload.type !== 'reaction' ? { context: { message_id: message.replyTo } } : {}),
             ...payload,
           };

@@ -12,7 +12,10 @@ import { metaError } from './errors.js';
 /** The answer to a send. */
 export const SendResponseSchema = z.object({
   messaging_product: z.literal('whatsapp'),
-  contacts: z.array(z.object({ input: z.string(), wa_id: z.string() })).optional(),
+  // `wa_id` for a phone number, `user_id` for a username-only recipient (2026).
+  contacts: z
+    .array(z.object({ input: z.string(), wa_id: z.string().optional(), user_id: z.string().optional() }))
+    .optional(),
   messages: z.array(z.object({ id: z.string().min(1), message_status: z.string().optional() })).min(1),
 });
 

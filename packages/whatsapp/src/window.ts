@@ -2,11 +2,17 @@
  * The 24-hour customer service window, tracked in the store so every process agrees.
  * @module
  */
-import type { Store } from '@switchboard/core';
+import { type Store, WHATSAPP_USER_ID } from '@switchboard/core';
 import { SESSION_WINDOW_MS } from './limits.js';
 
-/** Digits only: `+1 650-555-1234`, `16505551234` and `whatsapp:+16505551234` are one contact. */
-export const waId = (id: string): string => id.replace(/\D/g, '');
+/**
+ * The id Meta knows a user by: a phone number's digits (`+1 650-555-1234`, `16505551234` and
+ * `whatsapp:+16505551234` are one), or a business-scoped user id as it is.
+ */
+export const waId = (id: string): string => {
+  const bare = id.replace(/^whatsapp:/i, '');
+  return WHATSAPP_USER_ID.test(bare) ? bare : id.replace(/\D/g, '');
+};
 
 /** Tracks the last inbound message time per business number and contact. */
 export class WindowTracker {

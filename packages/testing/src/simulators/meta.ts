@@ -6,6 +6,7 @@
  * @module
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { WHATSAPP_USER_ID } from '@switchboard/core';
 import { type DeliveredWebhook, type RecordedRequest, type SimResponse, SimulatorServer } from './server.js';
 
 /** A message the simulator accepted. */
@@ -74,7 +75,11 @@ const len = (s: unknown) => (typeof s === 'string' ? [...s].length : 0);
 /** The documented limits, checked on every request body. Returns a reason, or undefined when valid. */
 export function validateMetaMessage(body: Record<string, unknown>): string | undefined {
   if (body.messaging_product !== 'whatsapp') return 'messaging_product must be "whatsapp"';
-  if (typeof body.to !== 'string' || !/^\+?\d{6,15}$/.test(body.to)) return 'to must be a phone number';
+  // A phone number in `to`, or a business-scoped user id (a username-only user) in `recipient`.
+  const byUserId = typeof body.recipient === 'string' && WHATSAPP_USER_ID.test(body.recipient);
+  if (!byUserId && (typeof body.to !== 'string' || !/^\+?\d{6,15}$/.test(body.to)))
+    return 'to must be a phone number (or recipient a user id)';
+  if (byUserId && body.to !== undefined) return 'give to or recipient, not both';
   const type = body.type as string;
   // biome-ignore lint/suspicious/noExplicitAny: the validator walks arbitrary request JSON, checking each field it reads.
   const content = body[type] as Record<string, any> | undefined;
@@ -286,6 +291,32 @@ export class MetaSimulator extends SimulatorServer {
     return { id, delivered };
   }
 
+  /**
+   * A text from a user who adopted a username and shows Meta no phone number (2026): the webhook
+   * carries only their business-scoped user id (`from_user_id`, `contacts[].user_id`) and username.
+   */
+  async sendTextAsUsername(
+    userId: string,
+    text: string,
+    options: { username?: string; name?: string; phoneNumberId?: string } = {},
+  ): Promise<{ id: string; delivered: DeliveredWebhook }> {
+    const id = wamid();
+    const ts = Date.now();
+    this.lastInbound.set(userId, ts);
+    const delivered = await this.deliverValue(
+      {
+        contacts: [
+          { profile: { name: options.name ?? 'Customer', username: options.username ?? 'customer' }, user_id: userId },
+        ],
+        messages: [
+          { from_user_id: userId, id, timestamp: String(Math.floor(ts / 1000)), type: 'text', text: { body: text } },
+        ],
+      },
+      options.phoneNumberId ? { phoneNumberId: options.phoneNumberId } : {},
+    );
+    return { id, delivered };
+  }
+
   /** A customer's text. */
   sendText(
     from: string,
@@ -383,7 +414,7 @@ export class MetaSimulator extends SimulatorServer {
     const invalid = validateMetaMessage(body);
     if (invalid) return graphError(400, 100, 'Invalid parameter', invalid);
     const phoneNumberId = req.params.phoneNumberId!;
-    const to = String(body.to).replace(/\D/g, '');
+    const to = typeof body.recipient === 'string' ? body.recipient : String(body.to).replace(/\D/g, '');
     if (this.options.throughputPerSecond) {
       const now = Date.now();
       const times = (this.sendTimes.get(phoneNumberId) ?? []).filter((t) => now - t < 1000);
@@ -407,11 +438,22 @@ export class MetaSimulator extends SimulatorServer {
       }
     }
     const id = wamid();
-    this.messages.push({ id, phoneNumberId, to: String(body.to), type: String(body.type), body, at: Date.now() });
+    this.messages.push({
+      id,
+      phoneNumberId,
+      to: String(body.to ?? body.recipient),
+      type: String(body.type),
+      body,
+      at: Date.now(),
+    });
     this.track(this.sendStatuses(id, phoneNumberId, to));
     return {
       status: 200,
-      body: { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: to }], messages: [{ id }] },
+      body: {
+        messaging_product: 'whatsapp',
+        contacts: [WHATSAPP_USER_ID.test(to) ? { input: to, user_id: to } : { input: body.to, wa_id: to }],
+        messages: [{ id }],
+      },
     };
   }
 
@@ -430,7 +472,8 @@ export class MetaSimulator extends SimulatorServer {
         id,
         status,
         timestamp: String(Math.floor(Date.now() / 1000)),
-        recipient_id: to,
+        // A username-only recipient has no phone number: Meta reports the user id instead.
+        ...(WHATSAPP_USER_ID.test(to) ? { recipient_user_id: to } : { recipient_id: to }),
       };
       if (failure)
         s.errors = [

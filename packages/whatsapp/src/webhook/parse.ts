@@ -31,12 +31,21 @@ export const META_STATUS: Readonly<Record<string, Status>> = {
 const malformed = (error: z.ZodError, where: string) =>
   new SwitchboardError('WEBHOOK_MALFORMED', `${where}: ${zodReason(error)}`, { adapter: 'whatsapp' });
 
-/** What a parsed webhook yields besides events: the last inbound time per contact, for the window. */
+/** What a parsed webhook yields besides events: the window's inbound times, and identity facts. */
 export interface ParsedWebhook {
   events: SwitchboardEvent[];
-  /** `[phoneNumberId, waId, timestampMs]` for every inbound message. */
+  /** `[phoneNumberId, sender, timestampMs]` for every inbound message (sender: `wa_id` or BSUID). */
   inbound: [string, string, number][];
+  /**
+   * `[alias, of]`: WhatsApp ids that belong to one person — a BSUID seen beside the phone number, a
+   * parent BSUID, a new number after `user_changed_number`, a new BSUID after `user_changed_user_id`.
+   * The adapter links `alias` to the contact `of` belongs to.
+   */
+  links: [string, string][];
 }
+
+// "User A changed from US.1349... to US.2481..." (the old id is only in the text of this system message).
+const CHANGED = /changed from (\S+) to (\S+)/;
 
 function partsOf(m: WaMessage): { parts: Content[]; action?: Action } {
   if (m.type === 'text' && m.text) return { parts: [{ type: 'text', text: m.text.body }] };
@@ -122,6 +131,7 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
   if (!parsed.success) throw malformed(parsed.error, 'not a WhatsApp Business Account webhook');
   const events: SwitchboardEvent[] = [];
   const inbound: [string, string, number][] = [];
+  const links: [string, string][] = [];
   for (const entry of parsed.data.entry) {
     for (const change of entry.changes) {
       // Other fields (templates, account updates...) carry no messages: nothing to route.
@@ -131,18 +141,43 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
       const value = v.data;
       const phoneNumberId = value.metadata.phone_number_id;
       const business: Address = { channel: 'whatsapp', id: phoneNumberId, name: value.metadata.display_phone_number };
-      const names = new Map((value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name]));
+      // Contacts are keyed by whichever id Meta gave (phone `wa_id`, BSUID, or both).
+      const contacts = value.contacts ?? [];
+      const contactOf = (m: WaMessage) =>
+        contacts.find((c) => (m.from && c.wa_id === m.from) || (m.from_user_id && c.user_id === m.from_user_id)) ??
+        (contacts.length === 1 ? contacts[0] : undefined);
+      for (const c of contacts) {
+        // One person: the phone number, the BSUID and the parent BSUID are aliases of each other.
+        if (c.wa_id && c.user_id) links.push([c.user_id, c.wa_id]);
+        if (c.parent_user_id && (c.user_id ?? c.wa_id)) links.push([c.parent_user_id, (c.user_id ?? c.wa_id)!]);
+      }
       for (const m of value.messages ?? []) {
+        if (m.type === 'system' && m.system) {
+          // Identity changes move aliases; they are not a customer's message.
+          const sys = m.system;
+          const newNumber = sys.new_wa_id ?? sys.wa_id;
+          if (sys.type === 'user_changed_number' && newNumber && m.from) links.push([newNumber, m.from]);
+          if (sys.type === 'user_changed_user_id' && sys.user_id) {
+            const old = m.from_user_id ?? m.from ?? CHANGED.exec(sys.body ?? '')?.[1];
+            if (old && old !== sys.user_id) links.push([sys.user_id, old]);
+          }
+          continue;
+        }
+        // A username-only user has no phone number: their BSUID is who wrote.
+        const sender = m.from ?? m.from_user_id;
+        if (!sender) continue; // nobody to answer or attribute it to: acknowledged, nothing to route
+        if (m.from && m.from_user_id) links.push([m.from_user_id, m.from]);
         const { parts, action } = partsOf(m);
-        const name = names.get(m.from);
+        const contact = contactOf(m);
+        const name = contact?.profile?.name || contact?.profile?.username;
         const timestamp = new Date(Number(m.timestamp) * 1000);
-        inbound.push([phoneNumberId, m.from, timestamp.getTime()]);
+        inbound.push([phoneNumberId, sender, timestamp.getTime()]);
         events.push({
           kind: 'message',
           message: {
             id: m.id,
             adapter,
-            from: { channel: 'whatsapp', id: m.from, ...(name ? { name } : {}) },
+            from: { channel: 'whatsapp', id: sender, ...(name ? { name } : {}) },
             to: business,
             parts,
             ...(action ? { action } : {}),
@@ -161,7 +196,9 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
           adapter,
           messageId: s.id,
           status,
-          to: { channel: 'whatsapp', id: s.recipient_id },
+          ...(s.recipient_id || s.recipient_user_id
+            ? { to: { channel: 'whatsapp', id: (s.recipient_id ?? s.recipient_user_id)! } }
+            : {}),
           from: business,
           ...(err
             ? {
@@ -176,5 +213,5 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
       }
     }
   }
-  return { events, inbound };
+  return { events, inbound, links };
 }

@@ -15,7 +15,12 @@ const media = z.object({
 /** One inbound message. Unknown types pass (`passthrough`) and become an `unsupported` part. */
 export const WaMessageSchema = z
   .object({
-    from: z.string().min(1),
+    /** The sender's phone number (`wa_id`); absent for a user known only by a username (2026). */
+    from: z.string().min(1).optional(),
+    /** The sender's business-scoped user id (BSUID), present since 2026. */
+    from_user_id: z.string().min(1).optional(),
+    /** The sender's parent BSUID (across a business portfolio), where Meta sends one. */
+    from_parent_user_id: z.string().min(1).optional(),
     id: z.string().min(1),
     timestamp: z.string().regex(/^\d+$/),
     type: z.string().min(1),
@@ -57,6 +62,17 @@ export const WaMessageSchema = z
       .optional(),
     button: z.object({ payload: z.string().optional(), text: z.string() }).optional(),
     reaction: z.object({ message_id: z.string(), emoji: z.string().optional() }).optional(),
+    /** `user_changed_number` (with the new `wa_id`) and `user_changed_user_id` (with the new `user_id`). */
+    system: z
+      .object({
+        body: z.string().optional(),
+        type: z.string().optional(),
+        wa_id: z.string().optional(),
+        new_wa_id: z.string().optional(),
+        user_id: z.string().optional(),
+        customer: z.string().optional(),
+      })
+      .optional(),
     errors: z
       .array(z.object({ code: z.number().optional(), title: z.string().optional(), message: z.string().optional() }))
       .optional(),
@@ -70,7 +86,9 @@ export const WaStatusSchema = z.object({
   id: z.string().min(1),
   status: z.string().min(1),
   timestamp: z.string().regex(/^\d+$/),
-  recipient_id: z.string().min(1),
+  /** The recipient's phone number; absent for a username-only user, who has `recipient_user_id`. */
+  recipient_id: z.string().min(1).optional(),
+  recipient_user_id: z.string().min(1).optional(),
   errors: z
     .array(
       z.object({
@@ -87,7 +105,16 @@ export const WaStatusSchema = z.object({
 export const WaValueSchema = z.object({
   messaging_product: z.literal('whatsapp'),
   metadata: z.object({ display_phone_number: z.string(), phone_number_id: z.string().min(1) }),
-  contacts: z.array(z.object({ profile: z.object({ name: z.string() }).optional(), wa_id: z.string() })).optional(),
+  contacts: z
+    .array(
+      z.object({
+        profile: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
+        wa_id: z.string().optional(),
+        user_id: z.string().optional(),
+        parent_user_id: z.string().optional(),
+      }),
+    )
+    .optional(),
   messages: z.array(WaMessageSchema).optional(),
   statuses: z.array(WaStatusSchema).optional(),
   errors: z
