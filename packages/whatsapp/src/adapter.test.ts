@@ -351,7 +351,7 @@ describe('whatsapp outbound', () => {
       fx.sendContextualReply.body,
     ]);
     expect(sim.requests[0]!.headers.authorization).toBe(`Bearer ${SIM_META.accessToken}`);
-    expect(sim.requests[0]!.path).toBe(`/v25.0/${SIM_META.phoneNumberId}/messages`);
+    expect(sim.requests[0]!.path).toBe(`/v26.0/${SIM_META.phoneNumberId}/messages`);
   });
 
   it('renders reply buttons as documented (body, footer, action)', async () => {

@@ -18,6 +18,9 @@ import {
 import { GraphApi } from './api.js';
 import { WhatsAppConfigSchema } from './config.js';
 import {
+  API_VERSION_WARNING_DAYS,
+  DEFAULT_API_VERSION,
+  GRAPH_API_EXPIRY,
   MAX_BUTTON_TITLE,
   MAX_LIST_BUTTON,
   MAX_LIST_ROWS,
@@ -82,6 +85,15 @@ export const whatsapp = defineAdapter({
       api,
 
       init(runtime: AdapterRuntime) {
+        const expiry = GRAPH_API_EXPIRY[config.apiVersion];
+        const left = expiry ? (Date.parse(expiry) - Date.now()) / 86_400_000 : Number.POSITIVE_INFINITY;
+        if (left <= API_VERSION_WARNING_DAYS) {
+          runtime.logger.warn('the Graph API version expires soon: set apiVersion to the current one', {
+            apiVersion: config.apiVersion,
+            expires: expiry,
+            current: DEFAULT_API_VERSION,
+          });
+        }
         store = runtime.store;
         windows = new WindowTracker(store);
         identity = runtime.identity;

@@ -42,6 +42,14 @@ export const DEFAULT_THROUGHPUT = 80;
 /** Pair rate limit: about one message per 6 seconds to the same user, with bursts (about 45). */
 export const PAIR_RATE = { perSecond: 1 / 6, burst: 45 } as const;
 /** Graph API version used unless configured. */
-export const DEFAULT_API_VERSION = 'v25.0';
+export const DEFAULT_API_VERSION = 'v26.0';
+
+/**
+ * When Graph API versions stop working, as Meta publishes them: a configured version that expires
+ * within {@link API_VERSION_WARNING_DAYS} is warned about at start-up.
+ */
+export const GRAPH_API_EXPIRY: Readonly<Record<string, string>> = { 'v21.0': '2027-01-21' };
+/** How far ahead an expiring Graph API version is warned about. */
+export const API_VERSION_WARNING_DAYS = 90;
 /** The Graph API host. */
 export const GRAPH_API_URL = 'https://graph.facebook.com';

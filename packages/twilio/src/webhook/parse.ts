@@ -27,6 +27,8 @@ export const TWILIO_STATUS: Readonly<Record<string, Status>> = {
   sending: 'queued',
   sent: 'sent',
   delivered: 'delivered',
+  // A message to several recipients that reached some of them.
+  partially_delivered: 'delivered',
   read: 'read',
   undelivered: 'undelivered',
   failed: 'failed',
@@ -50,6 +52,9 @@ export const InboundSchema = z.object({
   WaId: optional,
   ButtonPayload: optional,
   ButtonText: optional,
+  // A WhatsApp list reply through Twilio.
+  ListId: optional,
+  ListTitle: optional,
   OptOutType: optional,
   OriginalRepliedMessageSid: optional,
   Latitude: optional,
@@ -195,7 +200,9 @@ export function parseTwilioParams(params: TwilioParams, adapter: string, default
                 source: 'button' as const,
               },
             }
-          : {}),
+          : p.ListId
+            ? { action: { id: p.ListId, ...(p.ListTitle ? { title: p.ListTitle } : {}), source: 'list' as const } }
+            : {}),
         ...(p.OriginalRepliedMessageSid ? { replyTo: p.OriginalRepliedMessageSid } : {}),
         ...(compliance ? { compliance } : {}),
         timestamp: new Date(),

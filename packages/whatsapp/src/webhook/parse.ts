@@ -24,7 +24,9 @@ export const META_STATUS: Readonly<Record<string, Status>> = {
   delivered: 'delivered',
   read: 'read',
   failed: 'failed',
-  deleted: 'failed',
+  // A voice message the user played has been read; one they deleted had been delivered: neither failed.
+  played: 'read',
+  deleted: 'delivered',
   warning: 'sent',
 };
 

@@ -1,0 +1,131 @@
+import { createSwitchboard, type Logger, type MessageEvent, type StatusEvent } from '@switchboard/core';
+import { metaSignature, SIM_META, SIM_TWILIO_ACCOUNT, twilioSignature } from '@switchboard/testing';
+import { twilio } from '@switchboard/twilio';
+import { parseWhatsAppWebhook, whatsapp } from '@switchboard/whatsapp';
+import { describe, expect, it } from 'vitest';
+
+// What the providers send in 2026, as they document it.
+
+const wa = (options: { apiVersion?: string } = {}) =>
+  whatsapp({
+    accessToken: SIM_META.accessToken,
+    appSecret: SIM_META.appSecret,
+    verifyToken: SIM_META.verifyToken,
+    phoneNumberId: SIM_META.phoneNumberId,
+    baseUrl: 'http://127.0.0.1:9',
+    ...options,
+  });
+
+const statusBody = (status: string) => ({
+  object: 'whatsapp_business_account',
+  entry: [
+    {
+      id: '1',
+      changes: [
+        {
+          field: 'messages',
+          value: {
+            messaging_product: 'whatsapp',
+            metadata: { display_phone_number: '15550000000', phone_number_id: SIM_META.phoneNumberId },
+            statuses: [{ id: 'wamid.x', status, timestamp: '1770000000', recipient_id: '16505551234' }],
+          },
+        },
+      ],
+    },
+  ],
+});
+
+describe('WhatsApp in 2026', () => {
+  it('defaults to Graph API v26.0 and warns at start-up about a version that expires within 90 days', async () => {
+    expect(wa().capabilities).toBeDefined();
+    const warnings: { message: string; fields: unknown }[] = [];
+    const logger: Logger = {
+      child: () => logger,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message, fields) => void warnings.push({ message, fields }),
+      error: () => undefined,
+    };
+    const current = createSwitchboard({ adapters: [wa()], logger });
+    await current.close();
+    expect(warnings).toEqual([]);
+    // v21.0 stops working on 2027-01-21 (Meta's published date): within 90 days of today.
+    const old = createSwitchboard({ adapters: [wa({ apiVersion: 'v21.0' })], logger });
+    await old.close();
+    expect(warnings).toEqual([
+      {
+        message: 'the Graph API version expires soon: set apiVersion to the current one',
+        fields: { apiVersion: 'v21.0', expires: '2027-01-21', current: 'v26.0' },
+      },
+    ]);
+  });
+
+  it('a played voice message is read, a deleted one had been delivered (neither failed)', () => {
+    const statusOf = (s: string) => (parseWhatsAppWebhook(statusBody(s), 'whatsapp').events[0] as StatusEvent).status;
+    expect(statusOf('played')).toBe('read');
+    expect(statusOf('deleted')).toBe('delivered');
+  });
+
+  it('a signed status for a username-only recipient is a status event', async () => {
+    const body = statusBody('delivered');
+    const s = body.entry[0]!.changes[0]!.value.statuses[0]! as Record<string, unknown>;
+    delete s.recipient_id;
+    s.recipient_user_id = 'US.13491208655302741918';
+    const raw = JSON.stringify(body);
+    const { events } = await wa().receive(
+      new Request('https://bot.example.com/webhooks/whatsapp', {
+        method: 'POST',
+        headers: { 'x-hub-signature-256': metaSignature(SIM_META.appSecret, raw) },
+        body: raw,
+      }),
+    );
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'status',
+        status: 'delivered',
+        to: { channel: 'whatsapp', id: 'US.13491208655302741918' },
+      }),
+    ]);
+  });
+});
+
+describe('Twilio in 2026', () => {
+  const adapter = twilio({ ...SIM_TWILIO_ACCOUNT, from: '+15550009999', baseUrl: 'http://127.0.0.1:9' });
+  const post = (params: Record<string, string>) =>
+    adapter.receive(
+      new Request('https://bot.example.com/webhooks/twilio', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilioSignature(
+            SIM_TWILIO_ACCOUNT.authToken,
+            'https://bot.example.com/webhooks/twilio',
+            params,
+          ),
+        },
+        body: new URLSearchParams(params).toString(),
+      }),
+    );
+
+  it('accepts MessageStatus=partially_delivered (Twilio records a failed callback on a 400)', async () => {
+    const { events } = await post({
+      MessageSid: `SM${'1'.repeat(32)}`,
+      MessageStatus: 'partially_delivered',
+      To: '+15550001111',
+    });
+    expect((events[0] as StatusEvent).status).toBe('delivered');
+  });
+
+  it('a WhatsApp list reply through Twilio carries its action', async () => {
+    const { events } = await post({
+      MessageSid: `SM${'2'.repeat(32)}`,
+      AccountSid: SIM_TWILIO_ACCOUNT.accountSid,
+      From: 'whatsapp:+16505551234',
+      To: 'whatsapp:+15550009999',
+      Body: 'A return',
+      ListId: 'return',
+      ListTitle: 'A return',
+    });
+    expect((events[0] as MessageEvent).message.action).toEqual({ id: 'return', title: 'A return', source: 'list' });
+  });
+});
