@@ -31,6 +31,7 @@ export * from './identity/identity.js';
 export * from './inbound/compose.js';
 export * from './inbound/composer.js';
 export * from './inbound/context.js';
+export * from './inbound/costs.js';
 export type { FailedEvent, Inbox } from './inbound/inbox.js';
 export * from './inbound/node.js';
 export { webhookErrorResponse } from './inbound/responses.js';

@@ -20,6 +20,7 @@ import { Identity } from './identity/identity.js';
 import type { Middleware } from './inbound/compose.js';
 import { Composer } from './inbound/composer.js';
 import { type Context, createContext } from './inbound/context.js';
+import { CostCounter } from './inbound/costs.js';
 import { type Inbox, type InboxHost, storeInbox } from './inbound/inbox.js';
 import { isStale } from './inbound/stale.js';
 import { DEFAULT_WEBHOOK_BUDGET_MS, webhookHandler } from './inbound/webhook.js';
@@ -122,6 +123,8 @@ export class Switchboard<Names extends string = string> extends Composer<Context
   readonly identity: Identity;
   /** Who may be messaged: the consent ledger every send is checked against. */
   readonly consent: ConsentLedger;
+  /** What messages cost, per adapter and pricing category, from the statuses that say (`report()`). */
+  readonly costs: CostCounter;
   /**
    * The durable inbox's dead letters: events whose handlers failed on every attempt (`failed()`), and
    * `replay(id)` to run one again. Empty without a queue (handlers then run once, with their webhook).
@@ -164,6 +167,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     this.logger = options.logger ?? silentLogger;
     this.identity = new Identity(this.store);
     this.consent = new ConsentLedger(this.store);
+    this.costs = new CostCounter(this.store);
     this.queue = options.queue ?? options.inbox;
     this.dedupeTtlMs = options.dedupeTtlMs ?? 24 * 60 * 60 * 1000;
     this.budgetMs = options.webhookBudgetMs ?? DEFAULT_WEBHOOK_BUDGET_MS;
@@ -399,6 +403,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     }
     if (event.kind === 'status') {
       this.events.emit('status', event);
+      await this.costs.record(event);
       // The provider refused a message because the recipient opted out: the ledger must know.
       if (event.error?.code === 'OPTED_OUT' && event.to) {
         await this.consent.record(event.to, { state: 'opted-out', source: `status:${adapter.name}` });

@@ -76,3 +76,20 @@ describe('API reference', () => {
     expect(out).not.toMatch(/warning|error/i);
   }, 120_000);
 });
+
+describe('changesets', () => {
+  it('every changeset has front matter naming published packages (formatters must not rewrite it)', () => {
+    const names = new Set(published.map((p) => p.pkg.name));
+    const dir = `${root}.changeset`;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.md') && f !== 'README.md')) {
+      const text = readFileSync(`${dir}/${file}`, 'utf8');
+      const front = /^---\n([\s\S]*?)\n---\n/.exec(text);
+      expect(front, file).not.toBeNull();
+      for (const line of front![1]!.split('\n').filter(Boolean)) {
+        const m = /^['"](@switchboard\/[a-z-]+)['"]: (major|minor|patch)$/.exec(line);
+        expect(m, `${file}: ${line}`).not.toBeNull();
+        expect(names.has(m![1]!), `${file}: ${m![1]} is not a published package`).toBe(true);
+      }
+    }
+  });
+});

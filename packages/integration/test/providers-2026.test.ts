@@ -129,3 +129,86 @@ describe('Twilio in 2026', () => {
     expect((events[0] as MessageEvent).message.action).toEqual({ id: 'return', title: 'A return', source: 'list' });
   });
 });
+
+describe('what messages cost', () => {
+  it('WhatsApp pricing on statuses becomes a cost, counted once per message per category', async () => {
+    const sb = createSwitchboard({ adapters: [wa()] });
+    const costs: unknown[] = [];
+    sb.on('status', (ctx) => void costs.push(ctx.status.cost));
+    const priced = (id: string, status: string, category: string) => {
+      const body = statusBody(status);
+      Object.assign(body.entry[0]!.changes[0]!.value.statuses[0]!, {
+        id,
+        pricing: { billable: category !== 'service', pricing_model: 'PMP', category, type: 'regular' },
+      });
+      const raw = JSON.stringify(body);
+      return sb.webhook('whatsapp')(
+        new Request('https://bot.example.com/webhooks/whatsapp', {
+          method: 'POST',
+          headers: { 'x-hub-signature-256': metaSignature(SIM_META.appSecret, raw) },
+          body: raw,
+        }),
+      );
+    };
+    await priced('wamid.1', 'sent', 'marketing');
+    await priced('wamid.1', 'delivered', 'marketing');
+    await priced('wamid.2', 'sent', 'marketing');
+    await priced('wamid.3', 'sent', 'service');
+    expect(costs[0]).toEqual({ billable: true, category: 'marketing' });
+    expect(await sb.costs.report()).toEqual([
+      { adapter: 'whatsapp', category: 'marketing', messages: 2, billable: 2, amount: 0 },
+      { adapter: 'whatsapp', category: 'service', messages: 1, billable: 0, amount: 0 },
+    ]);
+    await sb.close();
+  });
+
+  it('Twilio prices on status callbacks become a cost with its currency', async () => {
+    const adapter = twilio({ ...SIM_TWILIO_ACCOUNT, from: '+15550009999', baseUrl: 'http://127.0.0.1:9' });
+    const params = {
+      MessageSid: `SM${'3'.repeat(32)}`,
+      MessageStatus: 'delivered',
+      To: '+15550001111',
+      Price: '-0.00790',
+      PriceUnit: 'USD',
+    };
+    const { events } = await adapter.receive(
+      new Request('https://bot.example.com/webhooks/twilio', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilioSignature(
+            SIM_TWILIO_ACCOUNT.authToken,
+            'https://bot.example.com/webhooks/twilio',
+            params,
+          ),
+        },
+        body: new URLSearchParams(params).toString(),
+      }),
+    );
+    expect((events[0] as StatusEvent).cost).toEqual({
+      billable: true,
+      category: 'sms',
+      amount: 0.0079,
+      currency: 'USD',
+    });
+  });
+});
+
+describe('Vonage receipts', () => {
+  it('carry the price of the part (in the account currency)', async () => {
+    const { parseReceipt } = await import('@switchboard/vonage');
+    const status = parseReceipt(
+      {
+        messageId: '0A0000001234567B',
+        msisdn: '447700900123',
+        to: 'ACME',
+        status: 'delivered',
+        'err-code': '0',
+        price: '0.03330000',
+        scts: '2001011400',
+      },
+      'vonage',
+    );
+    expect(status.cost).toEqual({ billable: true, category: 'sms', amount: 0.0333 });
+  });
+});

@@ -237,3 +237,28 @@ describe('telnyx adapter on the simulator', () => {
     await sb.close();
   });
 });
+
+describe('telnyx costs', () => {
+  it('a finalized message carries its cost', async () => {
+    const { parseTelnyxWebhook } = await import('./webhook/parse.js');
+    const [event] = parseTelnyxWebhook(
+      {
+        data: {
+          event_type: 'message.finalized',
+          payload: {
+            id: 'm-9',
+            type: 'SMS',
+            to: [{ phone_number: '+15550001111', status: 'delivered' }],
+            cost: { amount: '0.0051', currency: 'USD' },
+          },
+        },
+      },
+      'telnyx',
+    );
+    expect(event).toMatchObject({
+      kind: 'status',
+      status: 'delivered',
+      cost: { billable: true, category: 'sms', amount: 0.0051, currency: 'USD' },
+    });
+  });
+});

@@ -235,6 +235,19 @@ export const StatusEventSchema = z.object({
   to: AddressSchema.optional(),
   from: AddressSchema.optional(),
   error: z.instanceof(SwitchboardError).optional(),
+  /** What the message cost, as far as the provider says on this status. */
+  cost: z
+    .object({
+      /** Whether the provider bills it (WhatsApp's `pricing.billable`). */
+      billable: z.boolean().optional(),
+      /** The provider's pricing category (`marketing`, `utility`, `authentication`, `service`, `sms`...). */
+      category: z.string().optional(),
+      /** The price, where the provider gives one. */
+      amount: z.number().optional(),
+      /** ISO 4217, where the provider says (Vonage bills in the account's currency and does not). */
+      currency: z.string().optional(),
+    })
+    .optional(),
   /**
    * Set by the switchboard when a status arrives after a later one for the same message (callbacks
    * can arrive out of order): handlers see it, but should not move the message back.

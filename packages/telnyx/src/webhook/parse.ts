@@ -47,6 +47,8 @@ const ReceivedSchema = z.object({
 
 const DeliverySchema = z.object({
   id: z.string().min(1),
+  type: z.string().optional(),
+  cost: z.object({ amount: z.string().nullish(), currency: z.string().nullish() }).nullish(),
   from: PhoneSchema.partial().optional(),
   to: z.array(PhoneSchema).min(1),
   errors: z.array(ErrorSchema).nullish(),
@@ -135,6 +137,7 @@ export function parseTelnyxWebhook(body: unknown, adapter: string, defaultCountr
     const status = type === 'message.sent' ? 'sent' : (TELNYX_STATUS[recipient.status ?? ''] ?? 'sent');
     const firstError = d.errors?.[0];
     const to = addressOf(recipient.phone_number, defaultCountry);
+    const amount = d.cost?.amount != null ? Number(d.cost.amount) : undefined;
     return [
       {
         kind: 'status',
@@ -142,6 +145,16 @@ export function parseTelnyxWebhook(body: unknown, adapter: string, defaultCountr
         messageId: d.id,
         status,
         to,
+        ...(amount !== undefined && Number.isFinite(amount)
+          ? {
+              cost: {
+                billable: true,
+                category: (d.type ?? 'sms').toLowerCase(),
+                amount,
+                ...(d.cost?.currency ? { currency: d.cost.currency } : {}),
+              },
+            }
+          : {}),
         ...(d.from?.phone_number ? { from: addressOf(d.from.phone_number, defaultCountry) } : {}),
         ...(firstError && (status === 'failed' || status === 'undelivered')
           ? {

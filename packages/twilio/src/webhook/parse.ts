@@ -71,6 +71,9 @@ export const StatusSchema = z.object({
   From: optional,
   ErrorCode: optional,
   ErrorMessage: optional,
+  // Present on callbacks once Twilio has priced the message (negative: a charge).
+  Price: optional,
+  PriceUnit: optional,
 });
 
 const mediaKind = (mime: string | undefined): MediaKind => {
@@ -127,6 +130,16 @@ export function parseTwilioParams(params: TwilioParams, adapter: string, default
         status,
         ...(to ? { to } : {}),
         ...(p.From ? { from: addressOf(p.From, defaultCountry) } : {}),
+        ...(p.Price && Number.isFinite(Number(p.Price))
+          ? {
+              cost: {
+                billable: true,
+                category: to?.channel ?? 'sms',
+                amount: Math.abs(Number(p.Price)),
+                ...(p.PriceUnit ? { currency: p.PriceUnit } : {}),
+              },
+            }
+          : {}),
         ...(code !== undefined && !Number.isNaN(code)
           ? {
               error: twilioError(code, p.ErrorMessage ?? `delivery ${p.MessageStatus}`, {

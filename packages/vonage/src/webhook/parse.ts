@@ -55,6 +55,8 @@ export const DeliveryReceiptSchema = z.object({
   'client-ref': z.string().optional(),
   scts: z.string().optional(),
   'message-timestamp': z.string().optional(),
+  /** What the part cost, in the account's currency. */
+  price: z.string().optional(),
 });
 
 /** A Messages API inbound message. */
@@ -135,6 +137,9 @@ export function parseReceipt(params: Record<string, string>, adapter: string, de
     messageId: r.messageId,
     status,
     to: vonageAddress(r.msisdn, 'sms', defaultCountry),
+    ...(r.price !== undefined && Number.isFinite(Number(r.price))
+      ? { cost: { billable: true, category: 'sms', amount: Number(r.price) } }
+      : {}),
     ...(failed && errCode && errCode !== '0'
       ? {
           error: new SwitchboardError(

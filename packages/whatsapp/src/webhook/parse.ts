@@ -198,6 +198,14 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
           adapter,
           messageId: s.id,
           status,
+          ...(s.pricing
+            ? {
+                cost: {
+                  ...(s.pricing.billable !== undefined ? { billable: s.pricing.billable } : {}),
+                  ...(s.pricing.category ? { category: s.pricing.category } : {}),
+                },
+              }
+            : {}),
           ...(s.recipient_id || s.recipient_user_id
             ? { to: { channel: 'whatsapp', id: (s.recipient_id ?? s.recipient_user_id)! } }
             : {}),

@@ -89,6 +89,15 @@ export const WaStatusSchema = z.object({
   /** The recipient's phone number; absent for a username-only user, who has `recipient_user_id`. */
   recipient_id: z.string().min(1).optional(),
   recipient_user_id: z.string().min(1).optional(),
+  /** What Meta bills for the conversation or message (per-message pricing since 2025). */
+  pricing: z
+    .object({
+      billable: z.boolean().optional(),
+      category: z.string().optional(),
+      type: z.string().optional(),
+      pricing_model: z.string().optional(),
+    })
+    .optional(),
   errors: z
     .array(
       z.object({
