@@ -116,4 +116,27 @@ describe('WhatsApp users known only by a username', () => {
     expect(meta.messages.at(-1)!.body).toMatchObject({ recipient: USER, text: { body: 'It ships today.' } });
     expect((await bridge.conversations.list()).map((c) => c.contactId)).toEqual([`wa-user:${USER}`]);
   });
+
+  it("ctx.typing() shows the typing indicator once per 25 s; Meta's webhook-level errors are error events", async () => {
+    let calls = 0;
+    sb.on('message', async (ctx) => {
+      await ctx.typing();
+      await ctx.typing(); // within Meta's 25 s: nothing more is sent
+      calls++;
+    });
+    const { id } = await meta.sendText('16505551234', 'hi');
+    expect(calls).toBe(1);
+    const typing = meta.requests.filter((r) => r.body.includes('typing_indicator'));
+    expect(typing).toHaveLength(1);
+    expect(JSON.parse(typing[0]!.body)).toMatchObject({
+      status: 'read',
+      message_id: id,
+      typing_indicator: { type: 'text' },
+    });
+
+    const errors: { code: string; providerCode: unknown }[] = [];
+    sb.events.on('error', (e) => void errors.push({ code: e.code, providerCode: e.providerCode }));
+    await meta.deliverValue({ errors: [{ code: 131056, title: 'Pair rate limit hit' }] });
+    expect(errors).toEqual([{ code: 'RATE_LIMITED', providerCode: 131056 }]);
+  });
 });

@@ -7,6 +7,7 @@ import {
   type Address,
   defineAdapter,
   type Identity,
+  type InboundMessage,
   memoryStore,
   type OutboundMessage,
   readBody,
@@ -120,6 +121,11 @@ export const whatsapp = defineAdapter({
           api.uploadMedia(config.phoneNumberId, bytes, mimeType, filename),
       },
 
+      /** The typing indicator: marks the customer's message read and shows "typing..." (up to 25 s). */
+      typing(message: InboundMessage): Promise<void> {
+        return api.markAsRead(waId(message.to.id) || config.phoneNumberId, message.id, { typing: true });
+      },
+
       /** Marks an inbound message as read. */
       markAsRead(messageId: string, options: { from?: string; typing?: boolean } = {}): Promise<void> {
         return api.markAsRead(options.from ?? config.phoneNumberId, messageId, options.typing ? { typing: true } : {});
@@ -141,7 +147,7 @@ export const whatsapp = defineAdapter({
         } catch (e) {
           throw new SwitchboardError('WEBHOOK_MALFORMED', 'body is not UTF-8 JSON', { cause: e, adapter: meta.name });
         }
-        const { events, inbound, links } = parseWhatsAppWebhook(body, meta.name);
+        const { events, inbound, links, problems } = parseWhatsAppWebhook(body, meta.name);
         for (const [phoneNumberId, contact, at] of inbound) await windows.recordInbound(phoneNumberId, contact, at);
         // A BSUID beside a number, a new number or user id: one contact in core's identity.
         if (identity) {
@@ -150,7 +156,11 @@ export const whatsapp = defineAdapter({
             await identity.link({ channel: 'whatsapp', id: alias }, contact);
           }
         }
-        return { events, response: new Response('OK', { status: 200, headers: { 'content-type': 'text/plain' } }) };
+        return {
+          events,
+          problems,
+          response: new Response('OK', { status: 200, headers: { 'content-type': 'text/plain' } }),
+        };
       },
 
       async send(message: OutboundMessage, options?: { signal?: AbortSignal }): Promise<SendResult> {

@@ -7,7 +7,14 @@ import { SwitchboardError, toSwitchboardError } from '../errors.js';
 import type { Identity } from '../identity/identity.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import type { Address, Channel, OutboundMessage, SendResult, SwitchboardEvent } from '../model/schema.js';
+import type {
+  Address,
+  Channel,
+  InboundMessage,
+  OutboundMessage,
+  SendResult,
+  SwitchboardEvent,
+} from '../model/schema.js';
 import { memoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
 import { createHttpClient } from './http.js';
@@ -59,6 +66,8 @@ export interface ReceiveResult {
   events: SwitchboardEvent[];
   /** The answer the provider expects (empty TwiML, `200 OK`, a challenge...). */
   response: Response;
+  /** Errors the provider reported inside a verified webhook (Meta's `value.errors`): emitted as `error` events. */
+  problems?: SwitchboardError[];
 }
 
 /** Per-call options of `send`. */
@@ -132,6 +141,11 @@ export interface Adapter {
   readonly window?: WindowFacet;
   /** Media download (and upload), where the provider stores media. */
   readonly media?: MediaFacet;
+  /**
+   * Shows the customer that an answer is being written, in reply to `message` (WhatsApp's typing
+   * indicator: shown until the reply or for 25 s). Absent where the channel has none.
+   */
+  typing?(message: InboundMessage): Promise<void>;
 }
 
 /** The part of an adapter its author writes; {@link defineAdapter} adds the rest. */
@@ -150,6 +164,8 @@ export interface AdapterImplementation {
   window?: WindowFacet;
   /** See {@link Adapter.media}. */
   media?: MediaFacet;
+  /** See {@link Adapter.typing}. */
+  typing?(message: InboundMessage): Promise<void>;
 }
 
 /** The description {@link defineAdapter} builds an adapter factory from. */

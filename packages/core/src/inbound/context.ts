@@ -18,6 +18,9 @@ import { textOf } from '../model/schema.js';
 import type { SendHandle } from '../outbound/send-handle.js';
 import type { Store } from '../store/store.js';
 
+/** How long WhatsApp shows a typing indicator, unless the reply comes first. */
+export const TYPING_SHOWN_MS = 25_000;
+
 /** Options of `ctx.reply`. */
 export interface ReplyOptions {
   /** Quote the customer's message (WhatsApp context); ignored where the channel cannot. */
@@ -72,6 +75,11 @@ export interface MessageContext extends ContextBase {
   staff: boolean;
   /** True once anything was sent to this customer while handling the message (`reply`, or `send` to them). */
   readonly replied: boolean;
+  /**
+   * Shows the customer an answer is being written (WhatsApp's typing indicator, which Meta shows until
+   * the reply or for 25 s; calling again within that time does nothing). A no-op on channels without one.
+   */
+  typing(): Promise<void>;
   /** Replies to the sender, on the same adapter, from the address the customer wrote to. */
   reply(content: string | ContentInput | readonly ContentInput[], options?: ReplyOptions): SendHandle;
 }
@@ -131,6 +139,7 @@ export function createContext(event: SwitchboardEvent, adapter: Adapter, deps: C
   // The context owns "was this customer answered": plugins (auto-reply's fallback) read it instead of
   // wrapping `reply` and `send`.
   let replied = false;
+  let typingSince = Number.NEGATIVE_INFINITY;
   const ctx: MessageContext = {
     kind: 'message',
     event,
@@ -142,6 +151,11 @@ export function createContext(event: SwitchboardEvent, adapter: Adapter, deps: C
     staff: false,
     get replied() {
       return replied;
+    },
+    async typing() {
+      if (!adapter.typing || Date.now() - typingSince < TYPING_SHOWN_MS) return;
+      typingSince = Date.now();
+      await adapter.typing(message);
     },
     adapter,
     channel: message.from.channel,

@@ -50,6 +50,14 @@ export function webhookHandler(adapter: Adapter, host: WebhookHost): (request: R
       host.reject(err, adapter.name);
       return webhookErrorResponse(err);
     }
+    for (const problem of received.problems ?? []) {
+      host.logger.warn('the provider reported an error in a webhook', {
+        adapter: adapter.name,
+        code: problem.code,
+        providerCode: problem.providerCode,
+      });
+      host.reject(problem, adapter.name);
+    }
     if (!host.inbox.inline) {
       // With a queue the events are durable once recorded and workers run them: answer at once.
       await host.inbox.record(received.events, adapter.name);

@@ -44,6 +44,8 @@ export interface ParsedWebhook {
    * The adapter links `alias` to the contact `of` belongs to.
    */
   links: [string, string][];
+  /** Errors Meta reported at the level of the webhook (`value.errors`), with Meta's codes. */
+  problems: SwitchboardError[];
 }
 
 // "User A changed from US.1349... to US.2481..." (the old id is only in the text of this system message).
@@ -134,6 +136,7 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
   const events: SwitchboardEvent[] = [];
   const inbound: [string, string, number][] = [];
   const links: [string, string][] = [];
+  const problems: SwitchboardError[] = [];
   for (const entry of parsed.data.entry) {
     for (const change of entry.changes) {
       // Other fields (templates, account updates...) carry no messages: nothing to route.
@@ -189,6 +192,7 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
           },
         });
       }
+      for (const e of value.errors ?? []) problems.push(metaError(e.code, e.title ?? e.message ?? 'webhook error', {}));
       for (const s of value.statuses ?? []) {
         const status = META_STATUS[s.status];
         if (!status) continue; // a status kind this version does not know is not an error of Meta's
@@ -223,5 +227,5 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
       }
     }
   }
-  return { events, inbound, links };
+  return { events, inbound, links, problems };
 }
