@@ -212,3 +212,38 @@ describe('Vonage receipts', () => {
     expect(status.cost).toEqual({ billable: true, category: 'sms', amount: 0.0333 });
   });
 });
+
+describe('click-to-WhatsApp ads', () => {
+  it('a message that came from an ad carries its referral', () => {
+    const body = statusBody('sent');
+    const value = body.entry[0]!.changes[0]!.value as Record<string, unknown>;
+    delete value.statuses;
+    value.messages = [
+      {
+        from: '16505551234',
+        id: 'wamid.ad',
+        timestamp: '1770000000',
+        type: 'text',
+        text: { body: 'Is this still on sale?' },
+        referral: {
+          source_url: 'https://fb.me/abc',
+          source_id: '120201',
+          source_type: 'ad',
+          headline: 'Winter sale',
+          body: '20% off',
+          media_type: 'image',
+          ctwa_clid: 'ARAkLkA8rmlFeiCktEJQ',
+        },
+      },
+    ];
+    const event = parseWhatsAppWebhook(body, 'whatsapp').events[0] as MessageEvent;
+    expect(event.message.referral).toEqual({
+      sourceType: 'ad',
+      sourceId: '120201',
+      sourceUrl: 'https://fb.me/abc',
+      headline: 'Winter sale',
+      body: '20% off',
+      clickId: 'ARAkLkA8rmlFeiCktEJQ',
+    });
+  });
+});

@@ -203,6 +203,18 @@ export const InboundMessageSchema = z.object({
   replyTo: z.string().optional(),
   /** How this message arrived short of perfect (e.g. a multipart SMS delivered without a missing part). */
   warnings: z.array(z.lazy(() => WarningSchema)).optional(),
+  /** The ad or post that led the customer to write (WhatsApp's click-to-WhatsApp `referral`). */
+  referral: z
+    .object({
+      sourceType: z.string().optional(),
+      sourceId: z.string().optional(),
+      sourceUrl: z.string().optional(),
+      headline: z.string().optional(),
+      body: z.string().optional(),
+      /** The click id ads report conversions with (`ctwa_clid`). */
+      clickId: z.string().optional(),
+    })
+    .optional(),
   /** A compliance keyword the provider itself recognised (Twilio `OptOutType`), when it says so. */
   compliance: z.enum(['opt-out', 'opt-in', 'help']).optional(),
   timestamp: z.date(),

@@ -48,6 +48,16 @@ export interface ParsedWebhook {
   problems: SwitchboardError[];
 }
 
+/** A click-to-WhatsApp referral in the model's words. */
+const referralOf = (r: NonNullable<WaMessage['referral']>) => ({
+  ...(r.source_type ? { sourceType: r.source_type } : {}),
+  ...(r.source_id ? { sourceId: r.source_id } : {}),
+  ...(r.source_url ? { sourceUrl: r.source_url } : {}),
+  ...(r.headline ? { headline: r.headline } : {}),
+  ...(r.body ? { body: r.body } : {}),
+  ...(r.ctwa_clid ? { clickId: r.ctwa_clid } : {}),
+});
+
 // "User A changed from US.1349... to US.2481..." (the old id is only in the text of this system message).
 const CHANGED = /changed from (\S+) to (\S+)/;
 
@@ -187,6 +197,7 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
             parts,
             ...(action ? { action } : {}),
             ...(m.context?.id && m.type !== 'reaction' ? { replyTo: m.context.id } : {}),
+            ...(m.referral ? { referral: referralOf(m.referral) } : {}),
             timestamp,
             raw: m,
           },

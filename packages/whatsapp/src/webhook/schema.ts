@@ -62,6 +62,18 @@ export const WaMessageSchema = z
       .optional(),
     button: z.object({ payload: z.string().optional(), text: z.string() }).optional(),
     reaction: z.object({ message_id: z.string(), emoji: z.string().optional() }).optional(),
+    /** The click-to-WhatsApp ad or post the user came from. */
+    referral: z
+      .object({
+        source_url: z.string().optional(),
+        source_id: z.string().optional(),
+        source_type: z.string().optional(),
+        headline: z.string().optional(),
+        body: z.string().optional(),
+        ctwa_clid: z.string().optional(),
+      })
+      .passthrough()
+      .optional(),
     /** `user_changed_number` (with the new `wa_id`) and `user_changed_user_id` (with the new `user_id`). */
     system: z
       .object({
