@@ -247,3 +247,39 @@ describe('click-to-WhatsApp ads', () => {
     });
   });
 });
+
+describe('Twilio: liberal after the signature', () => {
+  it('a verified MMS whose media do not add up keeps its text, with warnings', async () => {
+    const adapter = twilio({ ...SIM_TWILIO_ACCOUNT, from: '+15550009999', baseUrl: 'http://127.0.0.1:9' });
+    const params = {
+      MessageSid: `MM${'4'.repeat(32)}`,
+      AccountSid: SIM_TWILIO_ACCOUNT.accountSid,
+      From: '+15550001111',
+      To: '+15550009999',
+      Body: 'photo attached',
+      NumMedia: '2',
+      MediaUrl0: 'https://api.twilio.com/media/1',
+      MediaContentType0: 'image/jpeg',
+    };
+    const { events } = await adapter.receive(
+      new Request('https://bot.example.com/webhooks/twilio', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilioSignature(
+            SIM_TWILIO_ACCOUNT.authToken,
+            'https://bot.example.com/webhooks/twilio',
+            params,
+          ),
+        },
+        body: new URLSearchParams(params).toString(),
+      }),
+    );
+    const m = (events[0] as MessageEvent).message;
+    expect(m.parts).toEqual([
+      { type: 'text', text: 'photo attached' },
+      { type: 'media', kind: 'image', url: 'https://api.twilio.com/media/1', mimeType: 'image/jpeg' },
+    ]);
+    expect(m.warnings?.map((w) => w.code)).toEqual(['media-missing']);
+  });
+});

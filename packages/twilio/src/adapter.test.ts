@@ -44,7 +44,6 @@ adapterContract('twilio', {
       malformed: () => [
         signedForm({ Body: 'no sid, no from' }),
         signedForm({ ...inboundParams('x'), From: '' }),
-        signedForm({ ...inboundParams('x'), NumMedia: '2' }),
         signedForm({ MessageSid: 'SM0123456789abcdef0123456789abcdef', MessageStatus: 'exploded' }),
       ],
       recipient: { channel: 'sms', id: '+15550001111' },

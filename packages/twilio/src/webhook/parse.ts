@@ -12,12 +12,16 @@ import {
   type Status,
   SwitchboardError,
   type SwitchboardEvent,
+  type Warning,
   zodReason,
 } from '@switchboard/core';
 import { toE164 } from '@switchboard/sms';
 import { z } from 'zod';
 import { twilioError } from '../errors.js';
 import type { TwilioParams } from './verify.js';
+
+/** Twilio delivers at most 10 media items per inbound MMS. */
+const TWILIO_MAX_INBOUND_MEDIA = 10;
 
 /** Twilio's message statuses mapped to the model. */
 export const TWILIO_STATUS: Readonly<Record<string, Status>> = {
@@ -162,14 +166,21 @@ export function parseTwilioParams(params: TwilioParams, adapter: string, default
 
   const parts: Content[] = [];
   if (p.Body !== undefined && p.Body !== '') parts.push({ type: 'text', text: p.Body });
-  const numMedia = Number(p.NumMedia ?? 0);
-  if (!Number.isInteger(numMedia) || numMedia < 0 || numMedia > 10)
-    throw new SwitchboardError('WEBHOOK_MALFORMED', `NumMedia "${p.NumMedia}" is not 0-10`, { adapter });
+  // The signature was verified: a count or a URL that does not add up costs that attachment (with a
+  // warning the handlers see), never the customer's message.
+  const warnings: Warning[] = [];
+  const declared = Number(p.NumMedia ?? 0);
+  const numMedia = Number.isInteger(declared) && declared >= 0 ? Math.min(declared, TWILIO_MAX_INBOUND_MEDIA) : 0;
+  if (numMedia !== declared) {
+    warnings.push({ code: 'media-count-unexpected', message: `NumMedia "${p.NumMedia}" read as ${numMedia}` });
+  }
   for (let i = 0; i < numMedia; i++) {
     const url = params[`MediaUrl${i}`];
     const mime = params[`MediaContentType${i}`];
-    if (typeof url !== 'string' || !/^https?:\/\//.test(url))
-      throw new SwitchboardError('WEBHOOK_MALFORMED', `MediaUrl${i} missing or not a URL`, { adapter });
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
+      warnings.push({ code: 'media-missing', message: `MediaUrl${i} missing or not a URL: attachment skipped` });
+      continue;
+    }
     parts.push({
       type: 'media',
       kind: mediaKind(typeof mime === 'string' ? mime : undefined),
@@ -219,6 +230,7 @@ export function parseTwilioParams(params: TwilioParams, adapter: string, default
         ...(p.OriginalRepliedMessageSid ? { replyTo: p.OriginalRepliedMessageSid } : {}),
         ...(compliance ? { compliance } : {}),
         timestamp: new Date(),
+        ...(warnings.length ? { warnings } : {}),
         raw: params,
       },
     },
