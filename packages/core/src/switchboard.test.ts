@@ -370,6 +370,7 @@ describe('sb.fetch: every webhook behind one handler', () => {
     expect((await sb.fetch(at('/webhooks/other/inbound', other.inbound('two')))).status).toBe(200);
     expect((await sb.fetch(at('/webhooks/nobody', fake.inbound('three')))).status).toBe(404);
     expect((await sb.fetch(at('/elsewhere/fake', fake.inbound('four')))).status).toBe(404);
+    expect((await sb.fetch(at('/webhooks/%E0%A4%A', fake.inbound('bad escape')))).status).toBe(404);
     // A forged request through the router is refused like one to the adapter's own handler.
     expect((await sb.fetch(at('/webhooks/fake', fake.request({ events: [] }, { secret: 'wrong' })))).status).toBe(401);
     expect(seen).toEqual(['fake:one', 'other:two']);

@@ -166,7 +166,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     this.store = options.store ?? memoryStore();
     this.logger = options.logger ?? silentLogger;
     this.identity = new Identity(this.store);
-    this.consent = new ConsentLedger(this.store);
+    this.consent = new ConsentLedger(this.store, this.identity);
     this.costs = new CostCounter(this.store);
     this.queue = options.queue ?? options.inbox;
     this.dedupeTtlMs = options.dedupeTtlMs ?? 24 * 60 * 60 * 1000;
@@ -472,7 +472,12 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     const path = new URL(request.url).pathname;
     const prefix = this.webhookPrefix;
     if (path.startsWith(`${prefix}/`)) {
-      const name = decodeURIComponent(path.slice(prefix.length + 1).split('/')[0] ?? '');
+      let name = '';
+      try {
+        name = decodeURIComponent(path.slice(prefix.length + 1).split('/')[0] ?? '');
+      } catch {
+        // A malformed %-escape names no adapter.
+      }
       if (this.adapterMap.has(name)) {
         let handler = this.handlers.get(name);
         if (!handler) {

@@ -112,4 +112,6 @@ if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
 redis.call('HSET', KEYS[1], 'state', 'pending', 'runAt', ARGV[1])
 redis.call('HDEL', KEYS[1], 'leaseUntil')
 if tonumber(redis.call('HGET', KEYS[1], 'attempts')) > 0 then redis.call('HINCRBY', KEYS[1], 'attempts', -1) end
+-- Each hand-back ages the job one priority level: released work is never starved by fresher work.
+redis.call('HINCRBY', KEYS[1], 'priority', -1)
 return 1`;

@@ -133,7 +133,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
           SELECT 1 FROM jobs e WHERE e.queue = j.queue AND e.grp = j.grp AND e.seq < j.seq AND e.state IN ('pending', 'running')))
         AND (j.grp IS NULL OR NOT EXISTS (
           SELECT 1 FROM jobs r WHERE r.queue = j.queue AND r.grp = j.grp AND r.seq <> j.seq AND r.state = 'running' AND r.lease_until > ?))
-      ORDER BY j.priority - ((? - j.run_at) / ${PRIORITY_AGING_MS}), j.seq LIMIT ?`),
+      ORDER BY j.priority - CAST((? - j.run_at) / ${PRIORITY_AGING_MS} AS INTEGER), j.seq LIMIT ?`),
     take: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ? WHERE id = ?"),
     renew: db.prepare("UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running'"),
     complete: db.prepare(
@@ -142,7 +142,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     retry: db.prepare("UPDATE jobs SET state = 'pending', run_at = ?, error = ?, lease_until = NULL WHERE id = ?"),
     fail: db.prepare("UPDATE jobs SET state = 'failed', error = ?, lease_until = NULL, finished_at = ? WHERE id = ?"),
     release: db.prepare(
-      "UPDATE jobs SET state = 'pending', run_at = ?, attempts = MAX(0, attempts - 1), lease_until = NULL WHERE id = ? AND state = 'running'",
+      "UPDATE jobs SET state = 'pending', run_at = ?, attempts = MAX(0, attempts - 1), priority = priority - 1, lease_until = NULL WHERE id = ? AND state = 'running'",
     ),
     job: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
     backlog: db.prepare<[string], { n: number }>(

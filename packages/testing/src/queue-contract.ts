@@ -155,6 +155,14 @@ export function queueContract(name: string, options: QueueContractOptions): void
       expect(jobs.map((j) => j.payload)).toEqual(['c', 'a', 'b', 'e']);
     });
 
+    it('ages in whole steps: within one step, equal priorities keep enqueue order', async () => {
+      const name = queue();
+      await q.enqueue(name, { key: 'first', payload: 'first', runAt: Date.now() });
+      await q.enqueue(name, { key: 'second', payload: 'second', runAt: Date.now() - 5_000 });
+      const jobs = await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 2 });
+      expect(jobs.map((j) => j.payload)).toEqual(['first', 'second']);
+    });
+
     it('ages priority: a low job that waited long enough goes before a fresh high one', async () => {
       const name = queue();
       await q.enqueue(name, { key: 'old-low', payload: 'old-low', priority: 2, runAt: Date.now() - 25_000 });
@@ -171,7 +179,7 @@ export function queueContract(name: string, options: QueueContractOptions): void
       const [job] = await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 5 });
       expect(job?.id).toBe(id);
       await q.release(id, Date.now() + 60);
-      expect(await q.job(id)).toMatchObject({ state: 'pending', attempts: 0 });
+      expect(await q.job(id)).toMatchObject({ state: 'pending', attempts: 0, priority: 0 });
       // Not due yet, and it still holds its group: nothing to claim.
       expect(await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 5 })).toEqual([]);
       await sleep(80);

@@ -21,7 +21,14 @@ export const CONSENT_CONFIRMATION = 'compliance-confirmation';
  */
 export function consentGuard(ledger: ConsentLedger): Transformer {
   return async function consent(prev, message, adapter) {
-    if (message.metadata?.[CONSENT_CONFIRMATION] !== true && (await ledger.isOptedOut(message.to))) {
+    // The confirmation of an opt-out passes once, soon after it; any other send to an opted-out
+    // contact, or a second "confirmation", is refused before the provider hears of it.
+    const confirmation = message.metadata?.[CONSENT_CONFIRMATION] === true;
+    const inReplyTo = typeof message.metadata?.inReplyTo === 'string' ? message.metadata.inReplyTo : undefined;
+    const allowed = confirmation
+      ? await ledger.claimConfirmation(message.to, inReplyTo)
+      : !(await ledger.isOptedOut(message.to));
+    if (!allowed) {
       throw new SwitchboardError(
         'OPTED_OUT',
         `the recipient opted out on ${message.to.channel}: nothing is sent until they opt back in (START)`,

@@ -4,7 +4,8 @@
  * bridge read it.
  * @module
  */
-import { contactKeyOf } from '../identity/contact-key.js';
+import { aliasKey, contactKeyOf } from '../identity/contact-key.js';
+import { Identity } from '../identity/identity.js';
 import type { Address } from '../model/schema.js';
 import type { Store } from '../store/store.js';
 import { StoreLog } from '../store/store-log.js';
@@ -36,41 +37,67 @@ export interface ConsentInput {
 /** SMS and MMS are one channel for consent: a STOP by SMS stops MMS too. */
 export const consentChannelOf = (channel: string): string => (channel === 'mms' ? 'sms' : channel);
 
+/** How soon after an opt-out its one confirmation may be sent. */
+export const CONFIRMATION_WINDOW_MS = 10 * 60 * 1000;
+
 /** The ledger, kept in the store. One per switchboard: `sb.consent`. */
 export class ConsentLedger {
-  /** Creates the ledger over `store`. */
-  constructor(private readonly store: Store) {}
+  private readonly identity: Identity;
 
-  private key(address: Pick<Address, 'channel' | 'id'>): string {
-    return `consent:${consentChannelOf(address.channel)}:${contactKeyOf(address)}`;
+  /** Creates the ledger over `store`; contacts are resolved through `identity` (made over the store by default). */
+  constructor(
+    private readonly store: Store,
+    identity?: Identity,
+  ) {
+    this.identity = identity ?? new Identity(store);
+  }
+
+  private keyOf(channel: string, contact: string): string {
+    return `consent:${consentChannelOf(channel)}:${contact}`;
   }
 
   /** Records a decision for an address's contact on its channel (kept with its history). */
   async record(address: Pick<Address, 'channel' | 'id'>, input: ConsentInput): Promise<ConsentRecord> {
+    // Under the contact the address resolves to, so an alias (a BSUID, a changed number) shares it.
+    const contact = await this.identity.contactOf(address);
     const record: ConsentRecord = {
       state: input.state,
       channel: consentChannelOf(address.channel),
-      contact: contactKeyOf(address),
+      contact,
       source: input.source,
       ...(input.keyword ? { keyword: input.keyword } : {}),
       at: input.at ?? Date.now(),
     };
-    await this.store.set(this.key(address), record);
-    await new StoreLog<ConsentRecord>(this.store, `${this.key(address)}:history`).append(record);
+    const key = this.keyOf(address.channel, contact);
+    await this.store.set(key, record);
+    await new StoreLog<ConsentRecord>(this.store, `${key}:history`).append(record);
     return record;
   }
 
-  /** The latest decision for an address's contact on its channel, if any. */
+  /**
+   * The latest decision for an address's contact on its channel, if any: looked up under the contact
+   * the address resolves to and under the address's own key (a decision recorded before two ids were
+   * linked), and under the keys auto-reply 0.1 used. The most recent wins.
+   */
   async status(address: Pick<Address, 'channel' | 'id'>): Promise<ConsentRecord | undefined> {
-    const record = await this.store.get<ConsentRecord>(this.key(address));
-    if (record) return record;
-    // Opt-outs recorded before the ledger existed (auto-reply 0.1 kept `optout:<channel>:<digits>`).
-    const legacy = await this.store.get<{ at: number; source: string }>(
-      `optout:${consentChannelOf(address.channel)}:${contactKeyOf(address).replace(/^\+/, '')}`,
-    );
-    return legacy
-      ? { state: 'opted-out', channel: consentChannelOf(address.channel), contact: contactKeyOf(address), ...legacy }
-      : undefined;
+    const channel = consentChannelOf(address.channel);
+    const own = contactKeyOf(address);
+    const resolved = await this.identity.contactOf(address);
+    // Every id the contact is known by: a decision recorded under one before they were linked counts.
+    const aliases = (await this.identity.contact(resolved)).aliases.map(aliasKey);
+    const records: ConsentRecord[] = [];
+    for (const contact of new Set([resolved, own, ...aliases])) {
+      const r = await this.store.get<ConsentRecord>(this.keyOf(channel, contact));
+      if (r) records.push(r);
+    }
+    // auto-reply 0.1 kept `optout:<channel>:<digits as received>` (or the id as is).
+    const raw = address.id.replace(/^(whatsapp|sms|mms|tel):/i, '');
+    const legacyIds = new Set([own.replace(/^\+/, ''), /^\+?[\d\s().-]+$/.test(raw) ? raw.replace(/\D/g, '') : raw]);
+    for (const id of legacyIds) {
+      const legacy = await this.store.get<{ at: number; source: string }>(`optout:${channel}:${id}`);
+      if (legacy) records.push({ state: 'opted-out', channel, contact: resolved, ...legacy });
+    }
+    return records.sort((a, b) => b.at - a.at)[0];
   }
 
   /** True when the contact's latest decision on this channel is an opt-out. */
@@ -78,8 +105,27 @@ export class ConsentLedger {
     return (await this.status(address))?.state === 'opted-out';
   }
 
+  /**
+   * Claims a confirmation to an opted-out contact: one answer per keyword message the customer sent
+   * (`inReplyTo`: STOP's confirmation, HELP's text), or, not answering a message, one per opt-out within
+   * {@link CONFIRMATION_WINDOW_MS} of it. False for anything more.
+   */
+  async claimConfirmation(address: Pick<Address, 'channel' | 'id'>, inReplyTo?: string): Promise<boolean> {
+    const record = await this.status(address);
+    if (record?.state !== 'opted-out') return true;
+    // The answer to the customer's own keyword message (STOP, HELP): one per message they sent.
+    if (inReplyTo) return this.store.setIfAbsent(`consent:answered:${record.channel}:${inReplyTo}`, 1, 7 * 86_400_000);
+    if (Date.now() - record.at > CONFIRMATION_WINDOW_MS) return false;
+    return this.store.setIfAbsent(
+      `consent:confirmed:${record.channel}:${record.contact}:${record.at}`,
+      1,
+      CONFIRMATION_WINDOW_MS,
+    );
+  }
+
   /** Every decision for an address's contact on its channel, oldest first. */
   async history(address: Pick<Address, 'channel' | 'id'>): Promise<ConsentRecord[]> {
-    return new StoreLog<ConsentRecord>(this.store, `${this.key(address)}:history`).peek();
+    const contact = await this.identity.contactOf(address);
+    return new StoreLog<ConsentRecord>(this.store, `${this.keyOf(address.channel, contact)}:history`).peek();
   }
 }

@@ -73,7 +73,7 @@ export interface Queue {
   /**
    * Optional: puts a running job back to pending at `runAt` without counting the attempt (it did not
    * run: a paced send waiting for its token hands its worker slot back). It keeps its place in its
-   * group and its priority.
+   * group, and rises one priority level (its `runAt`, which aging counts from, moved).
    */
   release?(id: string, runAt: number): Promise<void>;
   /** Marks a job failed for good. */
@@ -188,7 +188,14 @@ export function memoryQueue(options: MemoryQueueOptions = {}): Queue {
     async release(id, runAt) {
       const j = jobs.get(id);
       if (j?.state !== 'running') return;
-      Object.assign(j, { state: 'pending', runAt, attempts: Math.max(0, j.attempts - 1), leaseUntil: undefined });
+      // Each hand-back ages the job one priority level: released work is never starved by fresher work.
+      Object.assign(j, {
+        state: 'pending',
+        runAt,
+        attempts: Math.max(0, j.attempts - 1),
+        priority: (j.priority ?? 1) - 1,
+        leaseUntil: undefined,
+      });
     },
     async job(id) {
       const j = jobs.get(id);

@@ -34,8 +34,13 @@ export class Identity {
    */
   async link(address: Pick<Address, 'channel' | 'id'>, contactId: string): Promise<void> {
     const key = contactKeyOf(address);
-    if (key === contactId) return;
-    await this.store.set(`identity:alias:${key}`, contactId);
+    // Point at the contact the target itself belongs to (one hop is all a lookup follows).
+    const target = (await this.store.get<string>(`identity:alias:${contactId}`)) ?? contactId;
+    if (key === target) return;
+    // Every message of a user with a number and a user id links again: write only what changed.
+    if ((await this.store.get<string>(`identity:alias:${key}`)) === target) return;
+    await this.store.set(`identity:alias:${key}`, target);
+    contactId = target;
     await new StoreLog<{ channel: string; id: string }>(this.store, `identity:aliases:${contactId}`).append({
       channel: address.channel,
       id: address.id,

@@ -185,7 +185,9 @@ export function rateLimit(options: RateLimitOptions = {}): Transformer {
         delay = bucket.take(cost);
       }
       if (delay <= 0) return;
-      if (options.maxWaitMs !== undefined && delay > options.maxWaitMs) {
+      // A send of several tokens waits in line instead: handed back, it would find single-token sends
+      // taking each token as it comes, and never see enough at once.
+      if (options.maxWaitMs !== undefined && delay > options.maxWaitMs && cost <= 1) {
         throw new SwitchboardError('RATE_LIMITED', "paced: the sender's next token is not due yet", {
           retryAfterMs: Math.ceil(delay),
           details: { [PACED]: true },
