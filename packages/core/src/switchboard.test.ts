@@ -378,3 +378,16 @@ describe('sb.fetch: every webhook behind one handler', () => {
     expect((await custom.fetch(at('/hooks/fake', fake.inbound('five')))).status).toBe(200);
   });
 });
+
+describe('sends refused before delivery', () => {
+  it('an invalid message rejects its handle with INVALID_MESSAGE and is reported as an error event', async () => {
+    const sb = createSwitchboard({ adapters: [fakeAdapter({ secret: 's' })] });
+    const errors: string[] = [];
+    sb.events.on('error', (e) => void errors.push(e.code));
+    await expect(sb.send({ to, parts: [] })).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
+    // Not awaited at all: no unhandled rejection, and the failure is still reported.
+    sb.send({ to: { channel: 'carrier-pigeon', id: '1' }, parts: [{ type: 'text', text: 'x' }] });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(errors).toEqual(['INVALID_MESSAGE', 'NOT_SUPPORTED']);
+  });
+});

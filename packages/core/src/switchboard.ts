@@ -328,7 +328,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     const parsed = OutboundMessageSchema.safeParse(input);
     if (!parsed.success) {
       const reason = zodReason(parsed.error, '(message)');
-      return rejected(
+      return this.refused(
         new SwitchboardError('INVALID_MESSAGE', `invalid outbound message: ${reason}`, { cause: parsed.error }),
       );
     }
@@ -337,7 +337,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     try {
       adapter = this.resolveAdapter(message);
     } catch (e) {
-      return rejected(toSwitchboardError(e));
+      return this.refused(toSwitchboardError(e));
     }
     const addressed = { ...message, adapter: adapter.name };
     if (this.outbox.inline) return this.outbox.submit(addressed);
@@ -524,6 +524,13 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     });
   }
 
+  // A send that failed before delivery started (invalid message, unknown adapter): reported like any
+  // failed send, since a handle nobody awaits does not surface its rejection.
+  private refused(error: SwitchboardError): SendHandle {
+    this.events.emit('error', error, {});
+    return new SendHandle(() => Promise.reject(error));
+  }
+
   private hostFor(plugin: string): PluginHost {
     return {
       store: this.store,
@@ -537,9 +544,6 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     };
   }
 }
-
-// A handle that failed before delivery started (invalid message, unknown adapter).
-const rejected = (error: SwitchboardError) => new SendHandle(() => Promise.reject(error));
 
 /**
  * Creates a switchboard.

@@ -7,7 +7,9 @@ import type { SendResult } from '../model/schema.js';
 /**
  * A send under way: await it (or call `then`) for the provider's result; it rejects with a
  * `SwitchboardError`. `jobId` names the outbox job once the message is recorded, for delivery
- * strategies that keep one (the durable outbox, BullMQ); an inline send has none.
+ * strategies that keep one (the durable outbox, BullMQ); an inline send has none. A handle nobody
+ * awaits does not crash the process with an unhandled rejection: every failed send is also emitted
+ * as an `error` event on `sb.events`.
  *
  * @example
  * ```ts
