@@ -1,7 +1,7 @@
 /**
  * `@switchboard/auto-reply`: automated replies (keywords, regexes, a first-contact greeting, outside
  * business hours, a fallback when no handler answered) with per-conversation cooldowns kept in the
- * store, and STOP/START/HELP compliance with an opt-out guard on every send.
+ * store, and STOP/START/HELP compliance recorded in core's consent ledger (core's guard refuses every send to an opted-out contact).
  *
  * @example
  * ```ts
