@@ -181,6 +181,41 @@ export function serializeError(error: SwitchboardError): string {
 }
 
 /**
+ * A SwitchboardError from its JSON form (`error.toJSON()`, or a stored copy of it): every field users
+ * switch on is restored; fields of the wrong type are left out. `undefined` when there is no known code.
+ */
+export function errorFromJson(o: Record<string, unknown>): SwitchboardError | undefined {
+  if (typeof o.code !== 'string' || !(ERROR_CODES as readonly string[]).includes(o.code)) return undefined;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const providerCode = typeof o.providerCode === 'number' ? o.providerCode : str(o.providerCode);
+  return new SwitchboardError(o.code as ErrorCode, str(o.message) ?? '', {
+    ...(str(o.channel) ? { channel: str(o.channel) } : {}),
+    ...(str(o.adapter) ? { adapter: str(o.adapter) } : {}),
+    ...(num(o.status) !== undefined ? { status: num(o.status) } : {}),
+    ...(num(o.retryAfterMs) !== undefined ? { retryAfterMs: num(o.retryAfterMs) } : {}),
+    ...(providerCode !== undefined ? { providerCode } : {}),
+    ...(o.details && typeof o.details === 'object' ? { details: o.details as Record<string, unknown> } : {}),
+    ...(o.cause !== undefined ? { cause: o.cause } : {}),
+    ...(typeof o.retryable === 'boolean' ? { retryable: o.retryable } : {}),
+  });
+}
+
+/** The options `error` was made with, to make a copy that differs in some of them. */
+export function optionsOf(error: SwitchboardError): SwitchboardErrorOptions {
+  return {
+    ...(error.channel ? { channel: error.channel } : {}),
+    ...(error.adapter ? { adapter: error.adapter } : {}),
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    ...(error.providerCode !== undefined ? { providerCode: error.providerCode } : {}),
+    ...(error.details ? { details: error.details } : {}),
+    ...(error.cause !== undefined ? { cause: error.cause } : {}),
+    retryable: error.retryable,
+  };
+}
+
+/**
  * The inverse of {@link serializeError}. Anything else (an older `CODE: message` string, a plain
  * message) still becomes a SwitchboardError: the code is kept when recognisable, else `fallback`.
  */
@@ -189,21 +224,8 @@ export function deserializeError(value: string | undefined, fallback: ErrorCode 
   if (text.startsWith('{')) {
     try {
       const o = JSON.parse(text) as Record<string, unknown>;
-      if (o.$ === SERIALIZED && typeof o.code === 'string' && (ERROR_CODES as readonly string[]).includes(o.code)) {
-        const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-        const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-        const providerCode = typeof o.providerCode === 'number' ? o.providerCode : str(o.providerCode);
-        return new SwitchboardError(o.code as ErrorCode, str(o.message) ?? '', {
-          ...(str(o.channel) ? { channel: str(o.channel) } : {}),
-          ...(str(o.adapter) ? { adapter: str(o.adapter) } : {}),
-          ...(num(o.status) !== undefined ? { status: num(o.status) } : {}),
-          ...(num(o.retryAfterMs) !== undefined ? { retryAfterMs: num(o.retryAfterMs) } : {}),
-          ...(providerCode !== undefined ? { providerCode } : {}),
-          ...(o.details && typeof o.details === 'object' ? { details: o.details as Record<string, unknown> } : {}),
-          ...(o.cause !== undefined ? { cause: o.cause } : {}),
-          ...(typeof o.retryable === 'boolean' ? { retryable: o.retryable } : {}),
-        });
-      }
+      const error = o.$ === SERIALIZED ? errorFromJson(o) : undefined;
+      if (error) return error;
     } catch {
       // Not ours: fall through to the plain-text reading.
     }

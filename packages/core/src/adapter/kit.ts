@@ -7,7 +7,13 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { type ErrorCode, parseRetryAfter, SwitchboardError, type SwitchboardErrorOptions } from '../errors.js';
+import {
+  type ErrorCode,
+  optionsOf,
+  parseRetryAfter,
+  SwitchboardError,
+  type SwitchboardErrorOptions,
+} from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { OutboundMessage, SendResult, Status, Warning } from '../model/schema.js';
 import type { Store } from '../store/store.js';
@@ -177,16 +183,7 @@ export function providerError(
 /** The same error carrying `adapter` as its adapter (an implementation may have named the provider). */
 export function withAdapter(error: SwitchboardError, adapter: string): SwitchboardError {
   if (error.adapter === adapter) return error;
-  const copy = new SwitchboardError(error.code, error.message, {
-    adapter,
-    ...(error.channel ? { channel: error.channel } : {}),
-    ...(error.status !== undefined ? { status: error.status } : {}),
-    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
-    ...(error.providerCode !== undefined ? { providerCode: error.providerCode } : {}),
-    ...(error.details ? { details: error.details } : {}),
-    retryable: error.retryable,
-    cause: error.cause,
-  });
+  const copy = new SwitchboardError(error.code, error.message, { ...optionsOf(error), adapter });
   copy.stack = error.stack;
   return copy;
 }

@@ -2,24 +2,11 @@
  * Events as JSON and back, so the inbox can keep them durably.
  * @module
  */
-import { type ErrorCode, SwitchboardError } from '../errors.js';
+import { errorFromJson } from '../errors.js';
 import type { SwitchboardEvent } from './schema.js';
 
 /** An event as stored: dates as ISO strings, errors as plain objects. */
 export type StoredEvent = Record<string, unknown>;
-
-const errorToJson = (e: SwitchboardError) => ({
-  __error: true,
-  code: e.code,
-  message: e.message,
-  channel: e.channel,
-  adapter: e.adapter,
-  status: e.status,
-  retryAfterMs: e.retryAfterMs,
-  providerCode: e.providerCode,
-  details: e.details,
-  retryable: e.retryable,
-});
 
 /** Serialises an event (the `raw` payload included, as JSON). */
 export function serializeEvent(event: SwitchboardEvent): StoredEvent {
@@ -27,7 +14,7 @@ export function serializeEvent(event: SwitchboardEvent): StoredEvent {
     return {
       ...event,
       timestamp: event.timestamp.toISOString(),
-      ...(event.error ? { error: errorToJson(event.error) } : {}),
+      ...(event.error ? { error: event.error.toJSON() } : {}),
     };
   }
   return { kind: 'message', message: { ...event.message, timestamp: event.message.timestamp.toISOString() } };
@@ -36,24 +23,16 @@ export function serializeEvent(event: SwitchboardEvent): StoredEvent {
 /** Rebuilds an event from {@link serializeEvent}'s output. */
 export function deserializeEvent(stored: StoredEvent): SwitchboardEvent {
   if (stored.kind === 'status') {
-    const e = stored.error as (ReturnType<typeof errorToJson> & { code: ErrorCode }) | undefined;
+    // The same reading as every stored error (`errorFromJson`); events stored by 0.1 have the same fields.
+    const error =
+      stored.error && typeof stored.error === 'object'
+        ? errorFromJson(stored.error as Record<string, unknown>)
+        : undefined;
     const { error: _error, ...rest } = stored;
     return {
       ...(rest as unknown as SwitchboardEvent & { kind: 'status' }),
       timestamp: new Date(stored.timestamp as string),
-      ...(e
-        ? {
-            error: new SwitchboardError(e.code, e.message, {
-              ...(e.channel ? { channel: e.channel } : {}),
-              ...(e.adapter ? { adapter: e.adapter } : {}),
-              ...(e.status !== undefined ? { status: e.status } : {}),
-              ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
-              ...(e.providerCode !== undefined ? { providerCode: e.providerCode } : {}),
-              ...(e.details ? { details: e.details } : {}),
-              retryable: e.retryable,
-            }),
-          }
-        : {}),
+      ...(error ? { error } : {}),
     } as SwitchboardEvent;
   }
   const message = stored.message as Record<string, unknown>;
