@@ -18,6 +18,7 @@
  * @module
  */
 export * from './adapter/adapter.js';
+export * from './adapter/env.js';
 export * from './adapter/http.js';
 export * from './adapter/kit.js';
 export * from './adapter/text.js';

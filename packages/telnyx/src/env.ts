@@ -2,7 +2,7 @@
  * The adapter from environment variables, with the names the examples and the docs use.
  * @module
  */
-import { SwitchboardError } from '@switchboard/core';
+import { optionsFromEnv } from '@switchboard/core';
 import { telnyx } from './adapter.js';
 import type { TelnyxOptions } from './config.js';
 
@@ -29,16 +29,6 @@ export function telnyxFromEnv(
   env: Record<string, string | undefined> = process.env,
   overrides: Partial<TelnyxOptions> = {},
 ): ReturnType<typeof telnyx> {
-  const missing: string[] = [TELNYX_ENV.apiKey, TELNYX_ENV.publicKey].filter((k) => !env[k]);
-  if (!env[TELNYX_ENV.from] && !env[TELNYX_ENV.messagingProfileId])
-    missing.push(`${TELNYX_ENV.from} or ${TELNYX_ENV.messagingProfileId}`);
-  if (missing.length) throw new SwitchboardError('CONFIG_INVALID', `telnyx: set ${missing.join(', ')}`);
-  return telnyx({
-    apiKey: env[TELNYX_ENV.apiKey]!,
-    publicKey: env[TELNYX_ENV.publicKey]!,
-    ...(env[TELNYX_ENV.from] ? { from: env[TELNYX_ENV.from] } : {}),
-    ...(env[TELNYX_ENV.messagingProfileId] ? { messagingProfileId: env[TELNYX_ENV.messagingProfileId] } : {}),
-    ...(env[TELNYX_ENV.baseUrl] ? { baseUrl: env[TELNYX_ENV.baseUrl] } : {}),
-    ...overrides,
-  });
+  const options = optionsFromEnv('telnyx', env, TELNYX_ENV, ['apiKey', 'publicKey', ['from', 'messagingProfileId']]);
+  return telnyx({ ...options, ...overrides } as TelnyxOptions);
 }

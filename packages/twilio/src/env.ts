@@ -2,7 +2,7 @@
  * The adapter from environment variables, with the names the examples and the docs use.
  * @module
  */
-import { SwitchboardError } from '@switchboard/core';
+import { optionsFromEnv } from '@switchboard/core';
 import { twilio } from './adapter.js';
 import type { TwilioOptions } from './config.js';
 
@@ -31,16 +31,6 @@ export function twilioFromEnv(
   env: Record<string, string | undefined> = process.env,
   overrides: Partial<TwilioOptions> = {},
 ): ReturnType<typeof twilio> {
-  const missing: string[] = [TWILIO_ENV.accountSid, TWILIO_ENV.authToken].filter((k) => !env[k]);
-  if (missing.length) throw new SwitchboardError('CONFIG_INVALID', `twilio: set ${missing.join(', ')}`);
-  const set = (field: keyof typeof TWILIO_ENV) => (env[TWILIO_ENV[field]] ? { [field]: env[TWILIO_ENV[field]] } : {});
-  return twilio({
-    accountSid: env[TWILIO_ENV.accountSid]!,
-    authToken: env[TWILIO_ENV.authToken]!,
-    ...set('from'),
-    ...set('messagingServiceSid'),
-    ...set('whatsappFrom'),
-    ...set('baseUrl'),
-    ...overrides,
-  });
+  const options = optionsFromEnv('twilio', env, TWILIO_ENV, ['accountSid', 'authToken']);
+  return twilio({ ...options, ...overrides } as TwilioOptions);
 }

@@ -2,7 +2,7 @@
  * The adapter from environment variables, with the names the examples and the docs use.
  * @module
  */
-import { SwitchboardError } from '@switchboard/core';
+import { optionsFromEnv } from '@switchboard/core';
 import { vonage } from './adapter.js';
 import type { VonageOptions } from './config.js';
 
@@ -30,16 +30,6 @@ export function vonageFromEnv(
   env: Record<string, string | undefined> = process.env,
   overrides: Partial<VonageOptions> = {},
 ): ReturnType<typeof vonage> {
-  const missing: string[] = [VONAGE_ENV.apiKey, VONAGE_ENV.apiSecret, VONAGE_ENV.from].filter((k) => !env[k]);
-  if (missing.length) throw new SwitchboardError('CONFIG_INVALID', `vonage: set ${missing.join(', ')}`);
-  const set = (field: keyof typeof VONAGE_ENV) => (env[VONAGE_ENV[field]] ? { [field]: env[VONAGE_ENV[field]] } : {});
-  return vonage({
-    apiKey: env[VONAGE_ENV.apiKey]!,
-    apiSecret: env[VONAGE_ENV.apiSecret]!,
-    from: env[VONAGE_ENV.from]!,
-    ...set('signatureSecret'),
-    ...set('signatureMethod'),
-    ...set('baseUrl'),
-    ...overrides,
-  } as VonageOptions);
+  const options = optionsFromEnv('vonage', env, VONAGE_ENV, ['apiKey', 'apiSecret', 'from']);
+  return vonage({ ...options, ...overrides } as VonageOptions);
 }

@@ -2,7 +2,7 @@
  * The adapter from environment variables, with the names the examples and the docs use.
  * @module
  */
-import { SwitchboardError } from '@switchboard/core';
+import { optionsFromEnv } from '@switchboard/core';
 import { whatsapp } from './adapter.js';
 import type { WhatsAppOptions } from './config.js';
 
@@ -30,23 +30,11 @@ export function whatsappFromEnv(
   env: Record<string, string | undefined> = process.env,
   overrides: Partial<WhatsAppOptions> = {},
 ): ReturnType<typeof whatsapp> {
-  const required = [
-    WHATSAPP_ENV.accessToken,
-    WHATSAPP_ENV.appSecret,
-    WHATSAPP_ENV.verifyToken,
-    WHATSAPP_ENV.phoneNumberId,
-  ];
-  const missing: string[] = required.filter((k) => !env[k]);
-  if (missing.length) throw new SwitchboardError('CONFIG_INVALID', `whatsapp: set ${missing.join(', ')}`);
-  const set = (field: keyof typeof WHATSAPP_ENV) =>
-    env[WHATSAPP_ENV[field]] ? { [field]: env[WHATSAPP_ENV[field]] } : {};
-  return whatsapp({
-    accessToken: env[WHATSAPP_ENV.accessToken]!,
-    appSecret: env[WHATSAPP_ENV.appSecret]!,
-    verifyToken: env[WHATSAPP_ENV.verifyToken]!,
-    phoneNumberId: env[WHATSAPP_ENV.phoneNumberId]!,
-    ...set('apiVersion'),
-    ...set('baseUrl'),
-    ...overrides,
-  });
+  const options = optionsFromEnv('whatsapp', env, WHATSAPP_ENV, [
+    'accessToken',
+    'appSecret',
+    'verifyToken',
+    'phoneNumberId',
+  ]);
+  return whatsapp({ ...options, ...overrides } as WhatsAppOptions);
 }

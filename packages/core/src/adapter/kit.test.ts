@@ -20,3 +20,27 @@ describe('the adapter kit', () => {
     expect(safeEqual(Buffer.from('abc'), 'abc')).toBe(true);
   });
 });
+
+describe('optionsFromEnv', () => {
+  const names = { apiKey: 'ACME_API_KEY', from: 'ACME_FROM', profile: 'ACME_PROFILE', url: 'ACME_API_URL' } as const;
+
+  it('returns the options whose variables are set', async () => {
+    const { optionsFromEnv } = await import('./env.js');
+    expect(
+      optionsFromEnv('acme', { ACME_API_KEY: 'k', ACME_PROFILE: 'p', OTHER: 'x' }, names, [
+        'apiKey',
+        ['from', 'profile'],
+      ]),
+    ).toEqual({
+      apiKey: 'k',
+      profile: 'p',
+    });
+  });
+
+  it('names every missing variable, and the alternatives of one-of requirements', async () => {
+    const { optionsFromEnv } = await import('./env.js');
+    expect(() => optionsFromEnv('acme', {}, names, ['apiKey', ['from', 'profile']])).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: 'acme: set ACME_API_KEY, ACME_FROM or ACME_PROFILE' }),
+    );
+  });
+});
