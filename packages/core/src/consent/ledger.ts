@@ -4,7 +4,7 @@
  * bridge read it.
  * @module
  */
-import { aliasKey, contactKeyOf } from '../identity/contact-key.js';
+import { aliasKey, contactKeyOf, idAsWritten } from '../identity/contact-key.js';
 import { Identity } from '../identity/identity.js';
 import type { Address } from '../model/schema.js';
 import type { Store } from '../store/store.js';
@@ -85,18 +85,18 @@ export class ConsentLedger {
     const resolved = await this.identity.contactOf(address);
     // Every id the contact is known by: a decision recorded under one before they were linked counts.
     const aliases = (await this.identity.contact(resolved)).aliases.map(aliasKey);
-    const records: ConsentRecord[] = [];
-    for (const contact of new Set([resolved, own, ...aliases])) {
-      const r = await this.store.get<ConsentRecord>(this.keyOf(channel, contact));
-      if (r) records.push(r);
-    }
+    const current = [...new Set([resolved, own, ...aliases])].map((contact) => this.keyOf(channel, contact));
     // auto-reply 0.1 kept `optout:<channel>:<digits as received>` (or the id as is).
-    const raw = address.id.replace(/^(whatsapp|sms|mms|tel):/i, '');
-    const legacyIds = new Set([own.replace(/^\+/, ''), /^\+?[\d\s().-]+$/.test(raw) ? raw.replace(/\D/g, '') : raw]);
-    for (const id of legacyIds) {
-      const legacy = await this.store.get<{ at: number; source: string }>(`optout:${channel}:${id}`);
-      if (legacy) records.push({ state: 'opted-out', channel, contact: resolved, ...legacy });
-    }
+    const legacy = [...new Set([own.replace(/^\+/, ''), idAsWritten(address)])].map((id) => `optout:${channel}:${id}`);
+    // Independent reads: one round trip's wait, not one per key, on every send.
+    const found = await Promise.all([
+      ...current.map((key) => this.store.get<ConsentRecord>(key)),
+      ...legacy.map(async (key) => {
+        const old = await this.store.get<{ at: number; source: string }>(key);
+        return old ? ({ state: 'opted-out', channel, contact: resolved, ...old } as ConsentRecord) : undefined;
+      }),
+    ]);
+    const records = found.filter((r): r is ConsentRecord => r !== undefined);
     return records.sort((a, b) => b.at - a.at)[0];
   }
 

@@ -65,6 +65,16 @@ export function aliasOf(address: Pick<Address, 'channel' | 'id'>): ContactAlias 
   return { kind: 'other', value: raw, channel: address.channel === 'mms' ? 'sms' : address.channel };
 }
 
+/**
+ * An address's id as it was written, without a scheme: a phone number's digits as received (not
+ * canonicalised: Mexico's `521…` stays), any other id as it is. For reading keys stored before
+ * `contactKeyOf` existed.
+ */
+export function idAsWritten(address: Pick<Address, 'id'>): string {
+  const raw = address.id.trim().replace(SCHEME, '');
+  return PHONE_LIKE.test(raw) ? raw.replace(/\D/g, '') : raw;
+}
+
 /** An alias as one string, the form keys in the store use. */
 export function aliasKey(alias: ContactAlias): string {
   if (alias.kind === 'phone') return alias.value;
