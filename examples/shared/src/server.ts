@@ -3,7 +3,7 @@
  * per event, and a clean shutdown on SIGTERM (in-flight requests finish first).
  */
 import { createServer, type Server } from 'node:http';
-import { type Logger, type Switchboard, toNodeHandler } from '@switchboard/core';
+import { eventId, type Logger, type Switchboard, toNodeHandler } from '@switchboard/core';
 import type { ExampleEnv } from './env.js';
 
 /**
@@ -37,8 +37,9 @@ export function logEvents(sb: Switchboard, logger: Logger): void {
     logger.info('received', {
       adapter,
       kind: e.kind,
-      id: e.kind === 'message' ? e.message.id : e.messageId,
-      ...(e.kind === 'status' ? { status: e.status } : { from: e.message.from.id }),
+      // The event's id, never the customer's number: logs are not the place for personal data.
+      id: eventId(e),
+      ...(e.kind === 'status' ? { status: e.status } : {}),
     }),
   );
   sb.events.on('sent', (r) =>

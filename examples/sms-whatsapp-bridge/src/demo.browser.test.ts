@@ -37,7 +37,7 @@ describe.skipIf(!browserCheck.available)(browserCheck.title('the demo page in he
   });
 
   it('an SMS reaches the agent, the agent replies in context, the reply reaches the SMS phone', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 760 } });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 760 } });
     await page.goto(demo.url);
     await page.locator('[data-phone="sms"] input[name="text"]').fill('Hi, is my order ready?');
     await page.locator('[data-phone="sms"] button').click();
@@ -71,6 +71,21 @@ describe.skipIf(!browserCheck.available)(browserCheck.title('the demo page in he
     await expect
       .poll(() => agent.innerText(), { timeout: 15_000 })
       .toContain('[WhatsApp +1 650 555 1234 Pablo] A return (chose: A return)');
+
+    // A customer WhatsApp knows only by a username (2026): no phone number anywhere in the webhook.
+    await page.locator('[data-phone="user"] input[name="text"]').fill('Hi, do you deliver on Sundays?');
+    await page.locator('[data-phone="user"] button').click();
+    await expect
+      .poll(() => agent.innerText(), { timeout: 15_000 })
+      .toContain('[WhatsApp US.13491208655302741918 Ana] Hi, do you deliver on Sundays?');
+    await agent.locator('.bubble', { hasText: 'deliver on Sundays' }).locator('.reply').click();
+    await page.locator('[data-phone="agent"] input[name="text"]').fill('We do, Ana: 10:00 to 14:00.');
+    await page.locator('[data-phone="agent"] button').click();
+    // The reply reaches her through `recipient` (her user id), never a phone number.
+    await expect
+      .poll(() => page.locator('[data-phone="user"] .msgs').innerText(), { timeout: 15_000 })
+      .toContain('We do, Ana: 10:00 to 14:00.');
+    await expect.poll(() => page.locator('#conversations').innerText()).toContain('US.13491208655302741918');
 
     mkdirSync(out, { recursive: true });
     await page.screenshot({ path: `${out}demo.png` });

@@ -1,7 +1,7 @@
 /**
  * The demo a newcomer runs first: the bridge on its embedded defaults (a SQLite file) with the
- * Twilio, Vonage and Meta simulators on 127.0.0.1, and a page with three phones (a customer's SMS
- * phone, a customer's WhatsApp, the agent's WhatsApp), the timeline of what crossed the wire, and the
+ * Twilio, Vonage and Meta simulators on 127.0.0.1, and a page with four phones (a customer's SMS
+ * phone, a customer's WhatsApp, a customer WhatsApp knows only by a username, the agent's WhatsApp), the timeline of what crossed the wire, and the
  * conversations. Typing on a phone makes its simulator send a real signed webhook to the bridge.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,11 +27,16 @@ export const CAST = {
   vonageBusiness: '447700900000',
   smsCustomer: '+15550001111',
   waCustomer: '16505551234',
+  /** A WhatsApp user who adopted a username and shows no phone number: Meta gives their user id (BSUID). */
+  usernameCustomer: 'US.13491208655302741918',
+  username: 'ana.g',
   agent: '15550100200',
 } as const;
 
+type Phone = 'sms' | 'wa' | 'user' | 'agent';
+
 interface Line {
-  phone: 'sms' | 'wa' | 'agent';
+  phone: Phone;
   dir: 'in' | 'out';
   text: string;
   at: number;
@@ -126,12 +131,10 @@ export async function startDemo(options: { port?: number; host?: string } = {}):
           ...(m.mediaUrls[0] ? { media: m.mediaUrls[0] } : {}),
         });
     for (const m of metaSim.messages) {
-      const phone =
-        m.to.replace(/\D/g, '') === CAST.agent
-          ? 'agent'
-          : m.to.replace(/\D/g, '') === CAST.waCustomer
-            ? 'wa'
-            : undefined;
+      const to = m.to === CAST.usernameCustomer ? m.to : m.to.replace(/\D/g, '');
+      const phone: Phone | undefined = (
+        { [CAST.agent]: 'agent', [CAST.waCustomer]: 'wa', [CAST.usernameCustomer]: 'user' } as Record<string, Phone>
+      )[to];
       if (!phone) continue;
       // biome-ignore lint/suspicious/noExplicitAny: the simulator records provider bodies as parsed JSON; this page only reads them.
       const b = m.body as Record<string, any>;
@@ -208,22 +211,20 @@ export async function startDemo(options: { port?: number; host?: string } = {}):
               to: CAST.business,
               body: text,
             });
-          } else if (b.phone === 'wa' || b.phone === 'agent') {
-            const from = b.phone === 'wa' ? CAST.waCustomer : CAST.agent;
+          } else if (b.phone === 'wa' || b.phone === 'user' || b.phone === 'agent') {
+            const phone: Phone = b.phone;
+            // The username customer writes as Meta's 2026 webhooks show them: a user id, no phone number.
+            const who = {
+              wa: { from: CAST.waCustomer, name: 'Pablo' },
+              user: { from: CAST.usernameCustomer, name: 'Ana', username: CAST.username },
+              agent: { from: CAST.agent, name: 'Agent Ann' },
+            }[phone];
             if (b.button && b.context) {
-              typed.push({ phone: b.phone, dir: 'out', text: b.title ?? b.button, at });
-              await metaSim.tapButton(
-                from,
-                b.context,
-                { id: b.button, title: b.title ?? b.button },
-                { name: b.phone === 'wa' ? 'Pablo' : 'Agent Ann' },
-              );
+              typed.push({ phone, dir: 'out', text: b.title ?? b.button, at });
+              await metaSim.tapButton(who.from, b.context, { id: b.button, title: b.title ?? b.button }, who);
             } else {
-              typed.push({ phone: b.phone, dir: 'out', text, at, ...(b.context ? { context: b.context } : {}) });
-              await metaSim.sendText(from, text, {
-                name: b.phone === 'wa' ? 'Pablo' : 'Agent Ann',
-                ...(b.context ? { context: b.context } : {}),
-              });
+              typed.push({ phone, dir: 'out', text, at, ...(b.context ? { context: b.context } : {}) });
+              await metaSim.sendText(who.from, text, { ...who, ...(b.context ? { context: b.context } : {}) });
             }
           } else {
             return void res.writeHead(400).end('unknown phone');

@@ -72,7 +72,7 @@ export function complianceMiddleware(options: ComplianceOptions = {}): Middlewar
   return async function compliance(ctx, next) {
     // Statuses saying "opted out" are recorded by core itself, whatever plugins are installed; the
     // business's own people (an agent typing "stop") are not customers giving or withdrawing consent.
-    if (ctx.kind === 'status' || ctx.staff) return next();
+    if (ctx.kind !== 'message' || ctx.staff) return next();
     const fromProvider = ctx.message.compliance;
     const keyword = fromProvider ?? complianceKeyword(ctx.text);
     if (!keyword) return next();

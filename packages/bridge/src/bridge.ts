@@ -20,6 +20,7 @@ import {
 } from '@switchboard/core';
 import { renderTemplate, type Template } from '@switchboard/templates';
 import { type Conversation, Conversations, type Route } from './contacts.js';
+import { describePart } from './describe.js';
 import type { MediaVault } from './media.js';
 
 /** How replies choose the customer's channel. */
@@ -221,7 +222,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     });
     const label = `[${LABEL[route.channel] ?? route.channel} ${conv.display}${conv.name ? ` ${conv.name}` : ''}]`;
     const parts: Content[] = [];
-    const texts = m.parts.filter((p) => p.type === 'text').map((p) => (p as { text: string }).text);
+    const texts = m.parts.map(describePart).filter((t) => t !== undefined);
     let note = texts.join('\n');
     if (keyword === 'opt-out')
       note = `${note} (opted out: replies to this customer will be refused until they send START)`;
@@ -368,6 +369,9 @@ export function createBridge(options: BridgeOptions): Bridge {
       await onStatus(ctx);
       return next();
     }
+    // Identity changes are linked by the adapter already (the conversation goes on); template notices
+    // concern the business, not a customer.
+    if (ctx.kind !== 'message') return next();
     if (isAgent(ctx)) return onAgent(ctx, contactKeyOf(ctx.message.from));
     await onCustomer(ctx);
     return next();

@@ -116,6 +116,39 @@ describe('Twilio in 2026', () => {
     expect((events[0] as StatusEvent).status).toBe('delivered');
   });
 
+  it('every MessageStatus Twilio documents is a status event (receiving/received are inbound messages)', async () => {
+    // https://www.twilio.com/docs/messaging/api/message-resource#message-status-values
+    const expected: Record<string, string> = {
+      accepted: 'queued',
+      scheduled: 'queued',
+      queued: 'queued',
+      sending: 'queued',
+      sent: 'sent',
+      delivered: 'delivered',
+      partially_delivered: 'delivered',
+      read: 'read',
+      undelivered: 'undelivered',
+      failed: 'failed',
+      canceled: 'failed',
+    };
+    const seen: Record<string, string> = {};
+    for (const value of Object.keys(expected)) {
+      const { events } = await post({ MessageSid: `SM${'3'.repeat(32)}`, MessageStatus: value, To: '+15550001111' });
+      seen[value] = (events[0] as StatusEvent).status;
+    }
+    expect(seen).toEqual(expected);
+    for (const value of ['receiving', 'received']) {
+      const { events } = await post({
+        MessageSid: `SM${'4'.repeat(32)}`,
+        SmsStatus: value,
+        From: '+16505551234',
+        To: '+15550009999',
+        Body: 'hi',
+      });
+      expect(events.map((e) => e.kind)).toEqual(['message']);
+    }
+  });
+
   it('a WhatsApp list reply through Twilio carries its action', async () => {
     const { events } = await post({
       MessageSid: `SM${'2'.repeat(32)}`,

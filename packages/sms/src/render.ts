@@ -82,6 +82,13 @@ export function renderSms(message: OutboundMessage, options: SmsRenderOptions): 
         throw refuse(i, 'a reaction');
       case 'unsupported':
         throw refuse(i, `unsupported content (${part.providerType})`);
+      case 'order':
+      case 'flow-reply':
+      case 'welcome-request':
+        throw refuse(i, `${part.type} (a customer's, inbound only)`);
+      default:
+        // A content type added to the model must be handled here, not sent as nothing.
+        part satisfies never;
     }
   });
   if (mediaUrls.length > options.maxMedia && options.maxMedia > 0) {

@@ -2,7 +2,14 @@
  * The queue conformance suite: every durable queue runs it.
  * @module
  */
-import { createSwitchboard, deserializeError, type Queue, SwitchboardError, serializeError } from '@switchboard/core';
+import {
+  createSwitchboard,
+  deserializeError,
+  eventId,
+  type Queue,
+  SwitchboardError,
+  serializeError,
+} from '@switchboard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeAdapter } from './fake-adapter.js';
 
@@ -198,13 +205,13 @@ export function queueContract(name: string, options: QueueContractOptions): void
         const runs: string[] = [];
         const duplicates: string[] = [];
         sb.on('message', (ctx) => void runs.push(ctx.message.id));
-        sb.events.on('duplicate', (e) => void duplicates.push(e.kind === 'message' ? e.message.id : e.messageId));
+        sb.events.on('duplicate', (e) => void duplicates.push(eventId(e)));
         const id = unique();
         for (let i = 0; i < 3; i++) expect((await sb.webhook(fake.name)(fake.inbound('hi', { id }))).status).toBe(200);
         for (let t = 0; t < 300 && runs.length < 1; t++) await sleep(10);
         await sleep(50);
         expect(runs).toEqual([id]);
-        expect(duplicates).toEqual([id, id]);
+        expect(duplicates).toEqual([`m:${id}`, `m:${id}`]);
         await sb.close();
       });
 

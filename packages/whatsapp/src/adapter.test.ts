@@ -260,7 +260,11 @@ describe('whatsapp inbound', () => {
     const events = await parse(body);
     expect(
       events.map((e) =>
-        e.kind === 'message' ? `${e.message.to.id}:${e.message.id}` : `status:${e.messageId}:${e.status}`,
+        e.kind === 'message'
+          ? `${e.message.to.id}:${e.message.id}`
+          : e.kind === 'status'
+            ? `status:${e.messageId}:${e.status}`
+            : e.kind,
       ),
     ).toEqual(['111:a', '111:b', 'status:out1:read', '222:c']);
   });

@@ -269,6 +269,10 @@ function renderPart(part: Content, i: number, warnings: Warning[]): WaPayload[] 
       return [{ type: 'reaction', reaction: { message_id: part.messageId, emoji: part.emoji } }];
     case 'unsupported':
       throw refuse(i, `unsupported content (${part.providerType})`, 'cannot be sent');
+    case 'order':
+    case 'flow-reply':
+    case 'welcome-request':
+      throw refuse(i, `${part.type} (a customer's, inbound only)`, 'cannot be sent');
   }
 }
 

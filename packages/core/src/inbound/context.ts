@@ -8,11 +8,13 @@ import type {
   Action,
   Channel,
   ContentInput,
+  IdentityEvent,
   InboundMessage,
   MessageEvent,
   OutboundMessageInput,
   StatusEvent,
   SwitchboardEvent,
+  TemplateEvent,
 } from '../model/schema.js';
 import { textOf } from '../model/schema.js';
 import type { SendHandle } from '../outbound/send-handle.js';
@@ -97,8 +99,28 @@ export interface StatusContext extends ContextBase {
   readonly status: StatusEvent;
 }
 
+/** The context of a customer's identity change (`sb.on('identity', ...)`). */
+export interface IdentityContext extends ContextBase {
+  /** Discriminates the context union. */
+  readonly kind: 'identity';
+  /** The event. */
+  readonly event: IdentityEvent;
+  /** The change (same as `event`). */
+  readonly identity: IdentityEvent;
+}
+
+/** The context of a template status change (`sb.on('template', ...)`). */
+export interface TemplateContext extends ContextBase {
+  /** Discriminates the context union. */
+  readonly kind: 'template';
+  /** The event. */
+  readonly event: TemplateEvent;
+  /** The change (same as `event`). */
+  readonly template: TemplateEvent;
+}
+
 /** The context of any event. */
-export type Context = MessageContext | StatusContext;
+export type Context = MessageContext | StatusContext | IdentityContext | TemplateContext;
 
 /** A message context where a `hears` route matched. */
 export type HearsContext<C extends Context = Context> = Extract<C, { kind: 'message' }> & {
@@ -119,6 +141,13 @@ export interface ContextDeps {
 /** Builds the context for one event. Used by the switchboard and by test helpers. */
 export function createContext(event: SwitchboardEvent, adapter: Adapter, deps: ContextDeps): Context {
   const state: Record<string, unknown> = {};
+  const base = { adapter, store: deps.store, logger: deps.logger, state, send: deps.send };
+  if (event.kind === 'identity') {
+    return { kind: 'identity', event, identity: event, channel: event.current.channel, ...base };
+  }
+  if (event.kind === 'template') {
+    return { kind: 'template', event, template: event, channel: adapter.channels[0] ?? 'unknown', ...base };
+  }
   if (event.kind === 'status') {
     return {
       kind: 'status',

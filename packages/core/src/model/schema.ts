@@ -136,6 +136,46 @@ export const UnsupportedPartSchema = z.object({
   description: z.string().optional(),
 });
 
+/** One line of a customer's order: a catalog product, how many, at what unit price. */
+export const OrderItemSchema = z.object({
+  /** The business's own id of the product (`product_retailer_id` in the catalog). */
+  productId: z.string().min(1),
+  quantity: z.number().nonnegative(),
+  /** The unit price, where the provider gives one. */
+  price: z.number().optional(),
+  /** ISO 4217. */
+  currency: z.string().optional(),
+});
+
+/** A cart the customer sent from the business's catalog (WhatsApp `order`). Inbound only. */
+export const OrderPartSchema = z.object({
+  type: z.literal('order'),
+  catalogId: z.string().min(1),
+  items: z.array(OrderItemSchema),
+  /** What the customer wrote with the order. */
+  text: z.string().optional(),
+});
+
+/** A completed WhatsApp Flow (`interactive.nfm_reply`): the form's answers. Inbound only. */
+export const FlowReplyPartSchema = z.object({
+  type: z.literal('flow-reply'),
+  /** The token the business set when it sent the flow, to tell which send this answers. */
+  flowToken: z.string().optional(),
+  /** The answers, as the flow's last screen returned them (`response_json`, parsed). */
+  response: z.record(z.string(), z.unknown()),
+  /** The text WhatsApp showed in the chat for the reply (`Sent`, or the flow's own). */
+  body: z.string().optional(),
+});
+
+/**
+ * The customer opened a chat with the business for the first time and asks for its welcome message
+ * (WhatsApp `request_welcome`): nothing was typed, the business speaks first. Inbound only.
+ */
+export const WelcomeRequestPartSchema = z.object({ type: z.literal('welcome-request') });
+
+/** Content types that only ever arrive; a renderer refuses them. */
+export const INBOUND_ONLY_TYPES = ['order', 'flow-reply', 'welcome-request', 'unsupported'] as const;
+
 /** Any content part. */
 export const ContentSchema = z.union([
   TextPartSchema,
@@ -146,6 +186,9 @@ export const ContentSchema = z.union([
   ListPartSchema,
   TemplatePartSchema,
   ReactionPartSchema,
+  OrderPartSchema,
+  FlowReplyPartSchema,
+  WelcomeRequestPartSchema,
   UnsupportedPartSchema,
 ]);
 
@@ -173,6 +216,14 @@ export type ListPart = z.infer<typeof ListPartSchema>;
 export type TemplatePart = z.infer<typeof TemplatePartSchema>;
 /** A reaction. */
 export type ReactionPart = z.infer<typeof ReactionPartSchema>;
+/** One line of an order. */
+export type OrderItem = z.infer<typeof OrderItemSchema>;
+/** A customer's order from a catalog. */
+export type OrderPart = z.infer<typeof OrderPartSchema>;
+/** A completed WhatsApp Flow. */
+export type FlowReplyPart = z.infer<typeof FlowReplyPartSchema>;
+/** A first-time chat asking for the business's welcome message. */
+export type WelcomeRequestPart = z.infer<typeof WelcomeRequestPartSchema>;
 /** Content this version does not understand. */
 export type UnsupportedPart = z.infer<typeof UnsupportedPartSchema>;
 /** Any content part. */
@@ -276,10 +327,73 @@ export const MessageEventSchema = z.object({ kind: z.literal('message'), message
 /** An inbound message event. */
 export type MessageEvent = z.infer<typeof MessageEventSchema>;
 
+/**
+ * A customer's identity changed on the provider's side: a new phone number (WhatsApp
+ * `user_changed_number`) or a new user id (`user_changed_user_id`). The adapter has already linked
+ * `current` to the contact `previous` belongs to, so the conversation goes on; this tells the application.
+ */
+export const IdentityEventSchema = z.object({
+  kind: z.literal('identity'),
+  adapter: z.string().min(1),
+  /** The provider's id of the notice, unique per change (WhatsApp's system message id). */
+  id: z.string().min(1),
+  change: z.enum(['number', 'user-id']),
+  /** The address the customer had. */
+  previous: AddressSchema,
+  /** The address they have now. */
+  current: AddressSchema,
+  timestamp: z.date(),
+  raw: z.unknown(),
+});
+/** A customer's identity change. */
+export type IdentityEvent = z.infer<typeof IdentityEventSchema>;
+
+/** What the provider decided about a message template (WhatsApp `message_template_status_update`). */
+export const TemplateStatusSchema = z.enum([
+  'approved',
+  'rejected',
+  'pending',
+  'paused',
+  'disabled',
+  'flagged',
+  'in-appeal',
+  'reinstated',
+  'deleted',
+  'pending-deletion',
+  'limit-exceeded',
+  'archived',
+  'unknown',
+]);
+/** A template's review status. */
+export type TemplateStatus = z.infer<typeof TemplateStatusSchema>;
+
+/** A message template's review status changed: sends of a paused or rejected template will fail. */
+export const TemplateEventSchema = z.object({
+  kind: z.literal('template'),
+  adapter: z.string().min(1),
+  /** The business account the template belongs to (WhatsApp's WABA id). */
+  account: z.string().optional(),
+  template: z.object({ id: z.string().min(1), name: z.string().optional(), language: z.string().optional() }),
+  status: TemplateStatusSchema,
+  /** The provider's word for the status, as sent (`APPROVED`, `PAUSED`...). */
+  providerStatus: z.string().min(1),
+  /** Why, where the provider says (`INCORRECT_CATEGORY`, a pause's description...). */
+  reason: z.string().optional(),
+  timestamp: z.date(),
+  raw: z.unknown(),
+});
+/** A template status change. */
+export type TemplateEvent = z.infer<typeof TemplateEventSchema>;
+
 /** Everything an adapter can turn a webhook into. */
-export const SwitchboardEventSchema = z.discriminatedUnion('kind', [MessageEventSchema, StatusEventSchema]);
+export const SwitchboardEventSchema = z.discriminatedUnion('kind', [
+  MessageEventSchema,
+  StatusEventSchema,
+  IdentityEventSchema,
+  TemplateEventSchema,
+]);
 /** Everything an adapter can turn a webhook into. */
-export type SwitchboardEvent = MessageEvent | StatusEvent;
+export type SwitchboardEvent = MessageEvent | StatusEvent | IdentityEvent | TemplateEvent;
 /** The `kind` of an event. */
 export type EventKind = SwitchboardEvent['kind'];
 

@@ -10,18 +10,29 @@ export type StoredEvent = Record<string, unknown>;
 
 /** Serialises an event (the `raw` payload included, as JSON). */
 export function serializeEvent(event: SwitchboardEvent): StoredEvent {
-  if (event.kind === 'status') {
-    return {
-      ...event,
-      timestamp: event.timestamp.toISOString(),
-      ...(event.error ? { error: event.error.toJSON() } : {}),
-    };
+  switch (event.kind) {
+    case 'status':
+      return {
+        ...event,
+        timestamp: event.timestamp.toISOString(),
+        ...(event.error ? { error: event.error.toJSON() } : {}),
+      };
+    case 'message':
+      return { kind: 'message', message: { ...event.message, timestamp: event.message.timestamp.toISOString() } };
+    default:
+      return { ...event, timestamp: event.timestamp.toISOString() };
   }
-  return { kind: 'message', message: { ...event.message, timestamp: event.message.timestamp.toISOString() } };
 }
 
 /** Rebuilds an event from {@link serializeEvent}'s output. */
 export function deserializeEvent(stored: StoredEvent): SwitchboardEvent {
+  if (stored.kind === 'message') {
+    const message = stored.message as Record<string, unknown>;
+    return {
+      kind: 'message',
+      message: { ...message, timestamp: new Date(message.timestamp as string) },
+    } as SwitchboardEvent;
+  }
   if (stored.kind === 'status') {
     // The same reading as every stored error (`errorFromJson`); events stored by 0.1 have the same fields.
     const error =
@@ -35,9 +46,5 @@ export function deserializeEvent(stored: StoredEvent): SwitchboardEvent {
       ...(error ? { error } : {}),
     } as SwitchboardEvent;
   }
-  const message = stored.message as Record<string, unknown>;
-  return {
-    kind: 'message',
-    message: { ...message, timestamp: new Date(message.timestamp as string) },
-  } as SwitchboardEvent;
+  return { ...stored, timestamp: new Date(stored.timestamp as string) } as unknown as SwitchboardEvent;
 }

@@ -174,6 +174,8 @@ export class MetaSimulator extends SimulatorServer {
   readonly appSecret: string;
   private readonly options: MetaSimulatorOptions;
   private readonly lastInbound = new Map<string, number>();
+  /** The username each username-only user showed, so every later message of theirs shows it too. */
+  private readonly usernames = new Map<string, string>();
   private readonly failures = new Map<string, number>();
   private readonly media = new Map<string, { bytes: Buffer; mimeType: string }>();
   private readonly sendTimes = new Map<string, number[]>();
@@ -258,6 +260,43 @@ export class MetaSimulator extends SimulatorServer {
     return this.deliverRaw(JSON.stringify(body), options.url);
   }
 
+  /**
+   * Delivers a signed `message_template_status_update` notice, as Meta sends when a template is
+   * approved, rejected, paused or disabled (`event` in Meta's words: `APPROVED`, `PAUSED`...).
+   */
+  async deliverTemplateStatus(
+    template: { id: string; name: string; language?: string },
+    event: string,
+    options: { reason?: string; title?: string; description?: string; url?: string } = {},
+  ): Promise<DeliveredWebhook> {
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: SIM_META.businessAccountId,
+          time: Math.floor(Date.now() / 1000),
+          changes: [
+            {
+              value: {
+                event,
+                // Meta sends the id as a JSON number.
+                message_template_id: /^\d+$/.test(template.id) ? Number(template.id) : template.id,
+                message_template_name: template.name,
+                message_template_language: template.language ?? 'en_US',
+                reason: options.reason ?? 'NONE',
+                ...(options.title || options.description
+                  ? { other_info: { title: options.title, description: options.description } }
+                  : {}),
+              },
+              field: 'message_template_status_update',
+            },
+          ],
+        },
+      ],
+    };
+    return this.deliverRaw(JSON.stringify(body), options.url);
+  }
+
   /** Delivers a raw body, signed. */
   async deliverRaw(raw: string, url = this.webhookUrl): Promise<DeliveredWebhook> {
     if (!url) throw new Error('meta simulator: no webhookUrl');
@@ -272,19 +311,36 @@ export class MetaSimulator extends SimulatorServer {
     });
   }
 
-  /** Delivers an inbound message of any type from `from` (a wa_id); returns its id and the delivery. */
+  /**
+   * Delivers an inbound message of any type from `from`; returns its id and the delivery. `from` is a
+   * `wa_id`, or a business-scoped user id (`US.1349...`) for a user known only by a username: then the
+   * webhook carries no phone number at all (`from_user_id`, `contacts[].user_id`, `profile.username`).
+   */
   async sendInbound(
     from: string,
     message: Record<string, unknown>,
-    options: { name?: string; phoneNumberId?: string; timestamp?: number } = {},
+    options: { name?: string; username?: string; phoneNumberId?: string; timestamp?: number } = {},
   ): Promise<{ id: string; delivered: DeliveredWebhook }> {
     const id = wamid();
     const ts = options.timestamp ?? Date.now();
     this.lastInbound.set(from, ts);
+    const byUserId = WHATSAPP_USER_ID.test(from);
+    if (options.username) this.usernames.set(from, options.username);
+    const profile = {
+      name: options.name ?? 'Customer',
+      ...(byUserId ? { username: this.usernames.get(from) ?? 'customer' } : {}),
+    };
     const delivered = await this.deliverValue(
       {
-        contacts: [{ profile: { name: options.name ?? 'Customer' }, wa_id: from }],
-        messages: [{ from, id, timestamp: String(Math.floor(ts / 1000)), ...message }],
+        contacts: [byUserId ? { profile, user_id: from } : { profile, wa_id: from }],
+        messages: [
+          {
+            ...(byUserId ? { from_user_id: from } : { from }),
+            id,
+            timestamp: String(Math.floor(ts / 1000)),
+            ...message,
+          },
+        ],
       },
       options.phoneNumberId ? { phoneNumberId: options.phoneNumberId } : {},
     );
@@ -295,33 +351,20 @@ export class MetaSimulator extends SimulatorServer {
    * A text from a user who adopted a username and shows Meta no phone number (2026): the webhook
    * carries only their business-scoped user id (`from_user_id`, `contacts[].user_id`) and username.
    */
-  async sendTextAsUsername(
+  sendTextAsUsername(
     userId: string,
     text: string,
     options: { username?: string; name?: string; phoneNumberId?: string } = {},
   ): Promise<{ id: string; delivered: DeliveredWebhook }> {
-    const id = wamid();
-    const ts = Date.now();
-    this.lastInbound.set(userId, ts);
-    const delivered = await this.deliverValue(
-      {
-        contacts: [
-          { profile: { name: options.name ?? 'Customer', username: options.username ?? 'customer' }, user_id: userId },
-        ],
-        messages: [
-          { from_user_id: userId, id, timestamp: String(Math.floor(ts / 1000)), type: 'text', text: { body: text } },
-        ],
-      },
-      options.phoneNumberId ? { phoneNumberId: options.phoneNumberId } : {},
-    );
-    return { id, delivered };
+    if (!WHATSAPP_USER_ID.test(userId)) throw new Error(`meta simulator: "${userId}" is not a business-scoped user id`);
+    return this.sendInbound(userId, { type: 'text', text: { body: text } }, options);
   }
 
   /** A customer's text. */
   sendText(
     from: string,
     text: string,
-    options: { name?: string; context?: string; phoneNumberId?: string; timestamp?: number } = {},
+    options: { name?: string; username?: string; context?: string; phoneNumberId?: string; timestamp?: number } = {},
   ) {
     return this.sendInbound(
       from,
@@ -335,7 +378,12 @@ export class MetaSimulator extends SimulatorServer {
   }
 
   /** A customer's tap on a reply button of message `context`. */
-  tapButton(from: string, context: string, button: { id: string; title: string }, options: { name?: string } = {}) {
+  tapButton(
+    from: string,
+    context: string,
+    button: { id: string; title: string },
+    options: { name?: string; username?: string } = {},
+  ) {
     return this.sendInbound(
       from,
       {
@@ -390,6 +438,7 @@ export class MetaSimulator extends SimulatorServer {
     this.readReceipts.length = 0;
     this.failures.clear();
     this.sendTimes.clear();
+    this.usernames.clear();
     this.throttled = 0;
   }
 

@@ -10,11 +10,14 @@ import {
   type Status,
   SwitchboardError,
   type SwitchboardEvent,
+  type TemplateStatus,
+  TemplateStatusSchema,
+  type Warning,
   zodReason,
 } from '@switchboard/core';
 import type { z } from 'zod';
 import { metaError } from '../errors.js';
-import { type WaMessage, WaValueSchema, WaWebhookSchema } from './schema.js';
+import { type WaMessage, WaTemplateStatusSchema, WaValueSchema, WaWebhookSchema } from './schema.js';
 
 const MEDIA_KINDS: readonly MediaKind[] = ['image', 'audio', 'video', 'document', 'sticker'];
 
@@ -61,7 +64,36 @@ const referralOf = (r: NonNullable<WaMessage['referral']>) => ({
 // "User A changed from US.1349... to US.2481..." (the old id is only in the text of this system message).
 const CHANGED = /changed from (\S+) to (\S+)/;
 
-function partsOf(m: WaMessage): { parts: Content[]; action?: Action } {
+/** `APPROVED`, `PENDING_DELETION`... in the model's words; a word added after this version is `unknown`. */
+function templateStatusOf(event: string): TemplateStatus {
+  const parsed = TemplateStatusSchema.safeParse(event.toLowerCase().replaceAll('_', '-'));
+  return parsed.success ? parsed.data : 'unknown';
+}
+
+/** A Flow's `response_json`: the answers, with the `flow_token` taken out. Liberal: bad JSON keeps the message. */
+function flowReplyOf(reply: { body?: string; response_json?: string }): { part: Content; warning?: Warning } {
+  let response: Record<string, unknown> = {};
+  let warning: Warning | undefined;
+  try {
+    const parsed: unknown = JSON.parse(reply.response_json ?? '{}');
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) response = parsed as Record<string, unknown>;
+    else throw new Error('not an object');
+  } catch {
+    warning = { code: 'flow-response-unreadable', message: "the flow reply's response_json is not a JSON object" };
+  }
+  const { flow_token: token, ...answers } = response;
+  return {
+    part: {
+      type: 'flow-reply',
+      ...(typeof token === 'string' ? { flowToken: token } : {}),
+      response: answers,
+      ...(reply.body ? { body: reply.body } : {}),
+    },
+    ...(warning ? { warning } : {}),
+  };
+}
+
+function partsOf(m: WaMessage): { parts: Content[]; action?: Action; warnings?: Warning[] } {
   if (m.type === 'text' && m.text) return { parts: [{ type: 'text', text: m.text.body }] };
   if ((MEDIA_KINDS as readonly string[]).includes(m.type)) {
     const media = m[m.type as MediaKind];
@@ -132,9 +164,32 @@ function partsOf(m: WaMessage): { parts: Content[]; action?: Action } {
       action: { id: m.button.payload ?? m.button.text, title: m.button.text, source: 'template-button' },
     };
   }
+  if (m.type === 'interactive' && m.interactive?.nfm_reply) {
+    const { part, warning } = flowReplyOf(m.interactive.nfm_reply);
+    return { parts: [part], ...(warning ? { warnings: [warning] } : {}) };
+  }
+  if (m.type === 'order' && m.order) {
+    const o = m.order;
+    return {
+      parts: [
+        {
+          type: 'order',
+          catalogId: o.catalog_id,
+          items: o.product_items.map((i) => ({
+            productId: i.product_retailer_id,
+            quantity: i.quantity,
+            ...(i.item_price !== undefined ? { price: i.item_price } : {}),
+            ...(i.currency ? { currency: i.currency } : {}),
+          })),
+          ...(o.text ? { text: o.text } : {}),
+        },
+      ],
+    };
+  }
+  if (m.type === 'request_welcome') return { parts: [{ type: 'welcome-request' }] };
   if (m.type === 'reaction' && m.reaction)
     return { parts: [{ type: 'reaction', messageId: m.reaction.message_id, emoji: m.reaction.emoji ?? '' }] };
-  // `unsupported`, `system`, `order`, `request_welcome` and types added after this version.
+  // `unsupported` and types added after this version.
   const description = m.errors?.[0]?.title ?? m.errors?.[0]?.message;
   return { parts: [{ type: 'unsupported', providerType: m.type, ...(description ? { description } : {}) }] };
 }
@@ -149,7 +204,33 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
   const problems: SwitchboardError[] = [];
   for (const entry of parsed.data.entry) {
     for (const change of entry.changes) {
-      // Other fields (templates, account updates...) carry no messages: nothing to route.
+      if (change.field === 'message_template_status_update') {
+        const t = WaTemplateStatusSchema.safeParse(change.value);
+        if (!t.success) {
+          // A notice about the business's templates carries no customer's message: reported, and the
+          // messages beside it in the same webhook still go through.
+          problems.push(malformed(t.error, 'message_template_status_update'));
+          continue;
+        }
+        const reason = t.data.other_info?.description ?? (t.data.reason === 'NONE' ? undefined : t.data.reason);
+        events.push({
+          kind: 'template',
+          adapter,
+          account: entry.id,
+          template: {
+            id: t.data.message_template_id,
+            ...(t.data.message_template_name ? { name: t.data.message_template_name } : {}),
+            ...(t.data.message_template_language ? { language: t.data.message_template_language } : {}),
+          },
+          status: templateStatusOf(t.data.event),
+          providerStatus: t.data.event,
+          ...(reason ? { reason } : {}),
+          timestamp: entry.time ? new Date(entry.time * 1000) : new Date(),
+          raw: change.value,
+        });
+        continue;
+      }
+      // Other fields (account updates, quality ratings...) carry nothing this version routes.
       if (change.field !== 'messages') continue;
       const v = WaValueSchema.safeParse(change.value);
       if (!v.success) throw malformed(v.error, 'entry.changes.value');
@@ -170,11 +251,27 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
         if (m.type === 'system' && m.system) {
           // Identity changes move aliases; they are not a customer's message.
           const sys = m.system;
+          // The sender's number and user id belong together before anything changes.
+          if (m.from && m.from_user_id) links.push([m.from_user_id, m.from]);
           const newNumber = sys.new_wa_id ?? sys.wa_id;
-          if (sys.type === 'user_changed_number' && newNumber && m.from) links.push([newNumber, m.from]);
+          const change = (kind: 'number' | 'user-id', previous: string, current: string) => {
+            links.push([current, previous]);
+            events.push({
+              kind: 'identity',
+              adapter,
+              id: m.id,
+              change: kind,
+              previous: { channel: 'whatsapp', id: previous },
+              current: { channel: 'whatsapp', id: current },
+              timestamp: new Date(Number(m.timestamp) * 1000),
+              raw: m,
+            });
+          };
+          if (sys.type === 'user_changed_number' && newNumber && m.from && newNumber !== m.from)
+            change('number', m.from, newNumber);
           if (sys.type === 'user_changed_user_id' && sys.user_id) {
             const old = m.from_user_id ?? m.from ?? CHANGED.exec(sys.body ?? '')?.[1];
-            if (old && old !== sys.user_id) links.push([sys.user_id, old]);
+            if (old && old !== sys.user_id) change('user-id', old, sys.user_id);
           }
           continue;
         }
@@ -182,7 +279,7 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
         const sender = m.from ?? m.from_user_id;
         if (!sender) continue; // nobody to answer or attribute it to: acknowledged, nothing to route
         if (m.from && m.from_user_id) links.push([m.from_user_id, m.from]);
-        const { parts, action } = partsOf(m);
+        const { parts, action, warnings } = partsOf(m);
         const contact = contactOf(m);
         const name = contact?.profile?.name || contact?.profile?.username;
         const timestamp = new Date(Number(m.timestamp) * 1000);
@@ -196,6 +293,7 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
             to: business,
             parts,
             ...(action ? { action } : {}),
+            ...(warnings ? { warnings } : {}),
             ...(m.context?.id && m.type !== 'reaction' ? { replyTo: m.context.id } : {}),
             ...(m.referral ? { referral: referralOf(m.referral) } : {}),
             timestamp,

@@ -58,9 +58,30 @@ export const WaMessageSchema = z
         type: z.string(),
         button_reply: z.object({ id: z.string(), title: z.string() }).optional(),
         list_reply: z.object({ id: z.string(), title: z.string(), description: z.string().optional() }).optional(),
+        /** A completed Flow: `response_json` is a JSON string holding the answers and the `flow_token`. */
+        nfm_reply: z
+          .object({ name: z.string().optional(), body: z.string().optional(), response_json: z.string().optional() })
+          .optional(),
       })
       .optional(),
     button: z.object({ payload: z.string().optional(), text: z.string() }).optional(),
+    /** A cart sent from the business's catalog. Meta documents the numbers as strings; they arrive as numbers. */
+    order: z
+      .object({
+        catalog_id: z.string(),
+        text: z.string().optional(),
+        product_items: z
+          .array(
+            z.object({
+              product_retailer_id: z.string(),
+              quantity: z.coerce.number(),
+              item_price: z.coerce.number().optional(),
+              currency: z.string().optional(),
+            }),
+          )
+          .default([]),
+      })
+      .optional(),
     reaction: z.object({ message_id: z.string(), emoji: z.string().optional() }).optional(),
     /** The click-to-WhatsApp ad or post the user came from. */
     referral: z
@@ -150,8 +171,21 @@ export const WaWebhookSchema = z.object({
     .array(
       z.object({
         id: z.string(),
+        /** Seconds since the epoch; template notices carry it here and nowhere else. */
+        time: z.number().optional(),
         changes: z.array(z.object({ field: z.string(), value: z.unknown() })),
       }),
     )
     .min(1),
+});
+
+/** The `value` of a `message_template_status_update` change. */
+export const WaTemplateStatusSchema = z.object({
+  event: z.string().min(1),
+  message_template_id: z.union([z.string(), z.number()]).transform(String),
+  message_template_name: z.string().optional(),
+  message_template_language: z.string().optional(),
+  reason: z.string().nullable().optional(),
+  /** Set for pauses and disables: a title and a description of why. */
+  other_info: z.object({ title: z.string().optional(), description: z.string().optional() }).optional(),
 });
