@@ -19,9 +19,18 @@ export function createAppServer(
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz') {
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ ok: true, adapters: [...sb.adapters.keys()] }));
+      // What the providers said messages cost, per adapter and category (from the store, so every
+      // instance on it reports the same figures).
+      void sb.costs.report().then(
+        (costs) =>
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ ok: true, adapters: [...sb.adapters.keys()], costs })),
+        () =>
+          res
+            .writeHead(503, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ ok: false, reason: 'the store does not answer' })),
+      );
       return;
     }
     if (path.startsWith('/webhooks/')) return webhooks(req, res);

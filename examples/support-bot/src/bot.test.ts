@@ -10,7 +10,8 @@ const BUSINESS = '+15550009999';
 
 describe('support bot on SMS (Twilio) and WhatsApp (Meta)', () => {
   const tw = new TwilioSimulator();
-  const meta = new MetaSimulator({ statuses: [] });
+  // Meta reports each send as sent, with its pricing: /healthz adds those up.
+  const meta = new MetaSimulator({ statuses: ['sent'] });
   let url = '';
   let close: () => void;
 
@@ -91,6 +92,22 @@ describe('support bot on SMS (Twilio) and WhatsApp (Meta)', () => {
         components: [{ type: 'body', parameters: [{ type: 'text', text: 'B-7' }] }],
       },
     });
+  });
+
+  it('/healthz names the adapters and what WhatsApp said the messages cost, by category', async () => {
+    await meta.settle();
+    const health = (await (await fetch(`${url}/healthz`)).json()) as {
+      ok: boolean;
+      adapters: string[];
+      costs: { adapter: string; category: string; messages: number; billable: number }[];
+    };
+    expect(health.ok).toBe(true);
+    expect(health.adapters).toEqual(['twilio', 'whatsapp']);
+    const line = (category: string) => health.costs.find((c) => c.adapter === 'whatsapp' && c.category === category);
+    // The order template is billed as utility; replies in the customer-service window are free.
+    expect(line('utility')).toMatchObject({ messages: 1, billable: 1 });
+    expect(line('service')?.messages).toBeGreaterThan(0);
+    expect(line('service')?.billable).toBe(0);
   });
 
   it('STOP, HELP and START', async () => {

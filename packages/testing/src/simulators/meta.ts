@@ -495,7 +495,7 @@ export class MetaSimulator extends SimulatorServer {
       body,
       at: Date.now(),
     });
-    this.track(this.sendStatuses(id, phoneNumberId, to));
+    this.track(this.sendStatuses(id, phoneNumberId, to, body.type === 'template'));
     return {
       status: 200,
       body: {
@@ -511,7 +511,7 @@ export class MetaSimulator extends SimulatorServer {
     void p.finally(() => this.pending.delete(p));
   }
 
-  private async sendStatuses(id: string, phoneNumberId: string, to: string): Promise<void> {
+  private async sendStatuses(id: string, phoneNumberId: string, to: string, template: boolean): Promise<void> {
     if (!this.webhookUrl) return;
     const failure = this.failures.get(to);
     const sequence: string[] = failure ? ['failed'] : (this.options.statuses ?? ['sent', 'delivered']);
@@ -524,6 +524,12 @@ export class MetaSimulator extends SimulatorServer {
         // A username-only recipient has no phone number: Meta reports the user id instead.
         ...(WHATSAPP_USER_ID.test(to) ? { recipient_user_id: to } : { recipient_id: to }),
       };
+      // Per-message pricing (since July 2025): a reply in the customer-service window is free, a
+      // template is billed in its category (the simulator's templates are all utility).
+      if (status === 'sent' || status === 'delivered')
+        s.pricing = template
+          ? { billable: true, pricing_model: 'PMP', category: 'utility', type: 'regular' }
+          : { billable: false, pricing_model: 'PMP', category: 'service', type: 'free_customer_service' };
       if (failure)
         s.errors = [
           {
