@@ -91,6 +91,12 @@ describe.skipIf(!redis.available)(redis.title('fault: two instances on one Redis
     process.stdout.write(
       `[faults] redis: ${total} webhooks x2 (each retried on the other instance), ${bodies.length} replies, peak ${peak} per 1 s window at a configured ${rate}/s\n`,
     );
-    expect(peak).toBeLessThanOrEqual(rate + 1);
+    // The bucket allows burst (1) + rate tokens in any second. The simulator times arrivals, not
+    // tokens: a request whose token came at 0.99 s can arrive after one taken at 1.01 s. Two loaded
+    // processes on two cores spread HTTP latency by tens of ms (52 at 50/s was seen), so the bound
+    // counts the tokens of LATENCY_SPREAD_MS more: any real pacing fault (a lost lock, a double
+    // token) shows as a whole burst over it.
+    const LATENCY_SPREAD_MS = 40;
+    expect(peak).toBeLessThanOrEqual(rate + 1 + Math.ceil((rate * LATENCY_SPREAD_MS) / 1000));
   }, 120_000);
 });
