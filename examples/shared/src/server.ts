@@ -3,7 +3,7 @@
  * per event, and a clean shutdown on SIGTERM (in-flight requests finish first).
  */
 import { createServer, type Server } from 'node:http';
-import { eventId, type Logger, type Switchboard, toNodeHandler } from '@switchboard/core';
+import { eventId, type Logger, limitServer, type Switchboard, toNodeHandler } from '@switchboard/core';
 import type { ExampleEnv } from './env.js';
 
 /**
@@ -16,37 +16,43 @@ export function createAppServer(
   extra: Record<string, ReturnType<typeof toNodeHandler>> = {},
 ): Server {
   const webhooks = toNodeHandler(sb.fetch, env.publicUrl ? { publicUrl: env.publicUrl } : {});
-  return createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    if (path === '/healthz') {
-      // What the providers said messages cost, per adapter and category (from the store, so every
-      // instance on it reports the same figures).
-      void sb.costs.report().then(
-        (costs) =>
-          res
-            .writeHead(200, { 'content-type': 'application/json' })
-            .end(JSON.stringify({ ok: true, adapters: [...sb.adapters.keys()], costs })),
-        () =>
-          res
-            .writeHead(503, { 'content-type': 'application/json' })
-            .end(JSON.stringify({ ok: false, reason: 'the store does not answer' })),
-      );
-      return;
-    }
-    if (path.startsWith('/webhooks/')) return webhooks(req, res);
-    const handler = Object.entries(extra).find(([prefix]) => path.startsWith(prefix))?.[1];
-    if (handler) return handler(req, res);
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-  });
+  // Header and request timeouts, and a header count: a client slower than a provider is not one.
+  return limitServer(
+    createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      if (path === '/healthz') {
+        // What the providers said messages cost, per adapter and category (from the store, so every
+        // instance on it reports the same figures).
+        void sb.costs.report().then(
+          (costs) =>
+            res
+              .writeHead(200, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ ok: true, adapters: [...sb.adapters.keys()], costs })),
+          () =>
+            res
+              .writeHead(503, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ ok: false, reason: 'the store does not answer' })),
+        );
+        return;
+      }
+      if (path.startsWith('/webhooks/')) return webhooks(req, res);
+      const handler = Object.entries(extra).find(([prefix]) => path.startsWith(prefix))?.[1];
+      if (handler) return handler(req, res);
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }),
+  );
 }
 
-/** Logs one line per event. */
-export function logEvents(sb: Switchboard, logger: Logger): void {
+/**
+ * Logs sends and errors, and each event at debug level (a webhook of 5,000 events is one `info` line
+ * at most). Through the switchboard's logger, which shows numbers only by their last 4 digits.
+ */
+export function logEvents(sb: Switchboard): void {
+  const logger = sb.logger;
   sb.events.on('received', (e, adapter) =>
-    logger.info('received', {
+    logger.debug('received', {
       adapter,
       kind: e.kind,
-      // The event's id, never the customer's number: logs are not the place for personal data.
       id: eventId(e),
       ...(e.kind === 'status' ? { status: e.status } : {}),
     }),

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { limitServer } from '@switchboard/core';
 import {
   MetaSimulator,
   SIM_META,
@@ -178,65 +179,67 @@ export async function startDemo(options: { port?: number; host?: string } = {}):
   await metaSim.sendText(CAST.agent, '/who', { name: 'Agent Ann' });
 
   const page = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const path = (req.url ?? '/').split('?')[0];
-      try {
-        if (req.method === 'GET' && path === '/')
-          return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-        if (req.method === 'GET' && path === '/api/state') {
-          const conversations = await Promise.all(
-            (await app.bridge.conversations.list()).map(async (c) => ({
-              who: c.display,
-              name: c.name,
-              channel: c.last?.channel,
-              // The consent ledger is the one owner of "may we message them".
-              optedOut: c.last ? await app.sb.consent.isOptedOut(c.last.customer) : false,
-              lines: c.transcript.length,
-              last: c.transcript.at(-1)?.text,
-            })),
-          );
-          return void res
-            .writeHead(200, { 'content-type': 'application/json' })
-            .end(JSON.stringify({ cast: CAST, lines: lines(), timeline: timeline(), conversations }));
-        }
-        if (req.method === 'POST' && path === '/api/send') {
-          const b = await body(req);
-          const text = (b.text ?? '').trim();
-          const at = Date.now();
-          if (b.phone === 'sms') {
-            typed.push({ phone: 'sms', dir: 'out', text, at });
-            await twilioSim.sendSms(`${bridgeUrl}/webhooks/twilio`, {
-              from: CAST.smsCustomer,
-              to: CAST.business,
-              body: text,
-            });
-          } else if (b.phone === 'wa' || b.phone === 'user' || b.phone === 'agent') {
-            const phone: Phone = b.phone;
-            // The username customer writes as Meta's 2026 webhooks show them: a user id, no phone number.
-            const who = {
-              wa: { from: CAST.waCustomer, name: 'Pablo' },
-              user: { from: CAST.usernameCustomer, name: 'Ana', username: CAST.username },
-              agent: { from: CAST.agent, name: 'Agent Ann' },
-            }[phone];
-            if (b.button && b.context) {
-              typed.push({ phone, dir: 'out', text: b.title ?? b.button, at });
-              await metaSim.tapButton(who.from, b.context, { id: b.button, title: b.title ?? b.button }, who);
-            } else {
-              typed.push({ phone, dir: 'out', text, at, ...(b.context ? { context: b.context } : {}) });
-              await metaSim.sendText(who.from, text, { ...who, ...(b.context ? { context: b.context } : {}) });
-            }
-          } else {
-            return void res.writeHead(400).end('unknown phone');
+  const server: Server = limitServer(
+    createServer((req, res) => {
+      void (async () => {
+        const path = (req.url ?? '/').split('?')[0];
+        try {
+          if (req.method === 'GET' && path === '/')
+            return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+          if (req.method === 'GET' && path === '/api/state') {
+            const conversations = await Promise.all(
+              (await app.bridge.conversations.list()).map(async (c) => ({
+                who: c.display,
+                name: c.name,
+                channel: c.last?.channel,
+                // The consent ledger is the one owner of "may we message them".
+                optedOut: c.last ? await app.sb.consent.isOptedOut(c.last.customer) : false,
+                lines: c.transcript.length,
+                last: c.transcript.at(-1)?.text,
+              })),
+            );
+            return void res
+              .writeHead(200, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ cast: CAST, lines: lines(), timeline: timeline(), conversations }));
           }
-          return void res.writeHead(204).end();
+          if (req.method === 'POST' && path === '/api/send') {
+            const b = await body(req);
+            const text = (b.text ?? '').trim();
+            const at = Date.now();
+            if (b.phone === 'sms') {
+              typed.push({ phone: 'sms', dir: 'out', text, at });
+              await twilioSim.sendSms(`${bridgeUrl}/webhooks/twilio`, {
+                from: CAST.smsCustomer,
+                to: CAST.business,
+                body: text,
+              });
+            } else if (b.phone === 'wa' || b.phone === 'user' || b.phone === 'agent') {
+              const phone: Phone = b.phone;
+              // The username customer writes as Meta's 2026 webhooks show them: a user id, no phone number.
+              const who = {
+                wa: { from: CAST.waCustomer, name: 'Pablo' },
+                user: { from: CAST.usernameCustomer, name: 'Ana', username: CAST.username },
+                agent: { from: CAST.agent, name: 'Agent Ann' },
+              }[phone];
+              if (b.button && b.context) {
+                typed.push({ phone, dir: 'out', text: b.title ?? b.button, at });
+                await metaSim.tapButton(who.from, b.context, { id: b.button, title: b.title ?? b.button }, who);
+              } else {
+                typed.push({ phone, dir: 'out', text, at, ...(b.context ? { context: b.context } : {}) });
+                await metaSim.sendText(who.from, text, { ...who, ...(b.context ? { context: b.context } : {}) });
+              }
+            } else {
+              return void res.writeHead(400).end('unknown phone');
+            }
+            return void res.writeHead(204).end();
+          }
+          res.writeHead(404).end('not found');
+        } catch (e) {
+          res.writeHead(500, { 'content-type': 'text/plain' }).end(e instanceof Error ? e.message : String(e));
         }
-        res.writeHead(404).end('not found');
-      } catch (e) {
-        res.writeHead(500, { 'content-type': 'text/plain' }).end(e instanceof Error ? e.message : String(e));
-      }
-    })();
-  });
+      })();
+    }),
+  );
   await new Promise<void>((r) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', r));
   const url = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   return {

@@ -10,5 +10,5 @@ const env = {
   ...(process.env.MEDIA_SECRET ? { mediaSecret: process.env.MEDIA_SECRET } : {}),
 };
 const { sb, server } = await createBridgeApp(env, { logger });
-logEvents(sb, logger);
+logEvents(sb);
 runApp(sb, server, env, logger, 'sms-whatsapp bridge');

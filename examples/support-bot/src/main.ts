@@ -7,5 +7,5 @@ const logger = createLogger({ level: (process.env.LOG_LEVEL as 'info' | undefine
 const env = readEnv(process.env, { database: 'support-bot' });
 if (env.adapters.length === 0) logger.warn('no provider configured: set TWILIO_*, VONAGE_* or WHATSAPP_* (see README)');
 const sb = createSupportBot(env.adapters, { logger, ...(await openStore(env.storeUrl)) });
-logEvents(sb, logger);
+logEvents(sb);
 runApp(sb, createAppServer(sb, env), env, logger, 'support bot');

@@ -29,6 +29,7 @@ export type { DurableOptions } from './durable/worker.js';
 export * from './errors.js';
 export * from './identity/contact-key.js';
 export * from './identity/identity.js';
+export * from './inbound/bounds.js';
 export * from './inbound/compose.js';
 export * from './inbound/composer.js';
 export * from './inbound/context.js';

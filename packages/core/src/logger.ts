@@ -80,3 +80,53 @@ function errorReplacer(_key: string, value: unknown): unknown {
   }
   return value;
 }
+
+// A phone number (E.164 or national digits, optionally `whatsapp:`-prefixed) standing alone, and a
+// WhatsApp business-scoped user id (`US.13491208655302741918`). Ids like `SM0f3c...` are not matched:
+// their digits touch letters.
+const PHONE = /(?<![\w.+:-])(?:whatsapp:)?\+?\d[\d ]{5,17}\d(?![\w-])/g;
+const USER_ID = /\b([A-Z]{2})\.(?:ENT\.)?[A-Za-z0-9]{6,128}\b/g;
+const REDACT_DEPTH = 8;
+const REDACTED = Symbol('switchboard.redacted');
+
+/** A number or id with all but its last 4 characters hidden: `+15550001111` → `…1111`. */
+export function redactIdentifiers(text: string): string {
+  return text
+    .replace(USER_ID, (id, country: string) => `${country}.…${id.slice(-4)}`)
+    .replace(PHONE, (n) => {
+      const digits = n.replace(/\D/g, '');
+      return digits.length >= 7 ? `…${digits.slice(-4)}` : n;
+    });
+}
+
+function redactValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return redactIdentifiers(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= REDACT_DEPTH) return '[deeper fields not logged]';
+  if (value instanceof Error) return redactValue(errorReplacer('', value), depth + 1);
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, depth + 1);
+  return out;
+}
+
+/**
+ * Wraps a logger so that phone numbers and WhatsApp ids in messages and fields show only their last
+ * 4 digits. Customers' numbers are personal data: the switchboard wraps the logger it is given with
+ * this unless `redactLogs: false`.
+ */
+export function redactingLogger(logger: Logger): Logger {
+  if (logger === silentLogger || (logger as { [REDACTED]?: true })[REDACTED]) return logger;
+  const emit =
+    (level: Exclude<LogLevel, 'silent'>) =>
+    (message: string, fields?: LogFields): void =>
+      logger[level](redactIdentifiers(message), fields && (redactValue(fields, 0) as LogFields));
+  return {
+    [REDACTED]: true,
+    child: (fields) => redactingLogger(logger.child(redactValue(fields, 0) as LogFields)),
+    debug: emit('debug'),
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+  } as Logger;
+}

@@ -22,9 +22,10 @@ import { Composer } from './inbound/composer.js';
 import { type Context, createContext } from './inbound/context.js';
 import { CostCounter } from './inbound/costs.js';
 import { type Inbox, type InboxHost, storeInbox } from './inbound/inbox.js';
+import { logsTo } from './inbound/node.js';
 import { isStale } from './inbound/stale.js';
 import { DEFAULT_WEBHOOK_BUDGET_MS, webhookHandler } from './inbound/webhook.js';
-import { type Logger, silentLogger } from './logger.js';
+import { type Logger, redactingLogger, silentLogger } from './logger.js';
 import { eventId } from './model/events.js';
 import {
   type OutboundMessage,
@@ -44,6 +45,9 @@ import type { SendFn, Transformer } from './outbound/transformer.js';
 import { isPlugin, type Plugin, type PluginHost, PluginSet } from './plugin.js';
 import { memoryStore } from './store/memory-store.js';
 import type { Store } from './store/store.js';
+
+/** How long inbound event ids are remembered by default: Meta's 7 days of retries, and an hour. */
+export const DEFAULT_DEDUPE_TTL_MS = (7 * 24 + 1) * 60 * 60 * 1000;
 
 /** The events a switchboard emits on `sb.events`. */
 export interface SwitchboardEvents {
@@ -70,14 +74,29 @@ export interface SwitchboardOptions {
   store?: Store;
   /** The logger; quiet by default. */
   logger?: Logger;
+  /**
+   * Phone numbers and WhatsApp ids in log lines show only their last 4 digits (`…1111`): customers'
+   * numbers are personal data. Default true; `false` logs them whole (local debugging).
+   */
+  redactLogs?: boolean;
   /** Outbound transformers, added at the `render` stage like `sb.transform`. */
   transformers?: readonly Transformer[];
   /** Retry policy for inline sends, or `false` to send once. (Queued sends use `durable`.) */
   retry?: RetryOptions | false;
   /** Pacing, or `false` to turn it off. Defaults to each adapter's declared rates. */
   rateLimit?: Omit<RateLimitOptions, 'store'> | false;
-  /** How long a handled inbound event id is remembered to drop provider retries. Default 24 h. */
+  /**
+   * How long a handled inbound event id is remembered to drop provider retries. Default 7 days and
+   * an hour (Meta retries a webhook for 7 days). It is also the replay window: an event whose
+   * provider time is older can no longer be told from a replay, and is dropped with a warning.
+   */
   dedupeTtlMs?: number;
+  /**
+   * Events whose provider time is older than this are acknowledged and dropped as possible replays
+   * of a captured request. Default `dedupeTtlMs` (past it a retry can no longer be told from a
+   * replay); `false` handles events of any age (replaying archived webhooks on purpose).
+   */
+  replayWindowMs?: number | false;
   /** How long a send's idempotency key is remembered. Default 24 h. */
   idempotencyTtlMs?: number;
   /**
@@ -136,6 +155,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
   private readonly adapterMap = new Map<string, Adapter>();
   private readonly plugins = new PluginSet();
   private readonly dedupeTtlMs: number;
+  private readonly replayWindowMs: number;
   private readonly builtIn: {
     consent: Transformer;
     idempotency: Transformer;
@@ -164,12 +184,16 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     }
     const inboxQueue = options.queue ?? options.inbox;
     this.store = options.store ?? memoryStore();
-    this.logger = options.logger ?? silentLogger;
+    this.logger =
+      options.redactLogs === false ? (options.logger ?? silentLogger) : redactingLogger(options.logger ?? silentLogger);
+    logsTo(this.fetch, this.logger);
     this.identity = new Identity(this.store);
     this.consent = new ConsentLedger(this.store, this.identity);
     this.costs = new CostCounter(this.store);
     this.queue = options.queue ?? options.inbox;
-    this.dedupeTtlMs = options.dedupeTtlMs ?? 24 * 60 * 60 * 1000;
+    this.dedupeTtlMs = options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS;
+    this.replayWindowMs =
+      options.replayWindowMs === false ? Number.POSITIVE_INFINITY : (options.replayWindowMs ?? this.dedupeTtlMs);
     this.budgetMs = options.webhookBudgetMs ?? DEFAULT_WEBHOOK_BUDGET_MS;
     this.webhookPrefix = `/${(options.webhookPrefix ?? '/webhooks').replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
     for (const adapter of options.adapters) {
@@ -443,18 +467,22 @@ export class Switchboard<Names extends string = string> extends Composer<Context
    * ```
    */
   webhook(adapterName: Names): (request: Request) => Promise<Response> {
-    return webhookHandler(this.adapterNamed(adapterName), {
-      ready: this.ready,
-      inbox: this.recorder,
-      run: (event, adapter) => this.runEvent(event, this.adapterNamed(adapter)),
-      reject: (error, adapter) => this.events.emit('error', error, { adapter }),
-      track: (work) => {
-        this.inflight.add(work);
-        void work.finally(() => this.inflight.delete(work));
-      },
-      logger: this.logger,
-      budgetMs: this.budgetMs,
-    });
+    return logsTo(
+      webhookHandler(this.adapterNamed(adapterName), {
+        ready: this.ready,
+        inbox: this.recorder,
+        run: (event, adapter) => this.runEvent(event, this.adapterNamed(adapter)),
+        reject: (error, adapter) => this.events.emit('error', error, { adapter }),
+        track: (work) => {
+          this.inflight.add(work);
+          void work.finally(() => this.inflight.delete(work));
+        },
+        logger: this.logger,
+        budgetMs: this.budgetMs,
+        replayWindowMs: this.replayWindowMs,
+      }),
+      this.logger,
+    );
   }
 
   /**

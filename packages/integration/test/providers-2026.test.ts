@@ -27,7 +27,9 @@ const statusBody = (status: string) => ({
           value: {
             messaging_product: 'whatsapp',
             metadata: { display_phone_number: '15550000000', phone_number_id: SIM_META.phoneNumberId },
-            statuses: [{ id: 'wamid.x', status, timestamp: '1770000000', recipient_id: '16505551234' }],
+            statuses: [
+              { id: 'wamid.x', status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '16505551234' },
+            ],
           },
         },
       ],

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createSwitchboard, type InboundMessage, memoryStore, type SwitchboardError } from '@switchboard/core';
+import {
+  createSwitchboard,
+  type InboundMessage,
+  type Logger,
+  memoryStore,
+  type SwitchboardError,
+} from '@switchboard/core';
 import { adapterContract, providerFixtures, SIM_VONAGE, signVonageParams, VonageSimulator } from '@switchboard/testing';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +47,15 @@ adapterContract('vonage', {
         json(sign({ text: 'no msisdn' })),
         new Request(HOOK, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"msisdn":' }),
         json(sign({ ...inbound('x'), concat: 'true', 'concat-ref': '1', 'concat-total': '2', 'concat-part': '3' })),
+        json(
+          sign({
+            ...inbound('x'),
+            concat: 'true',
+            'concat-ref': '1',
+            'concat-total': '99999999999999999999',
+            'concat-part': '1',
+          }),
+        ),
       ],
       recipient: { channel: 'sms', id: '+447700900001' },
       rateLimitNext: (ms) =>
@@ -53,8 +68,8 @@ adapterContract('vonage', {
     };
   },
   factory: (options) => vonage(options as never),
-  validConfig: { apiKey: 'k', apiSecret: 's', from: BUSINESS },
-  requiredFields: ['apiKey', 'apiSecret', 'from'],
+  validConfig: { apiKey: 'k', apiSecret: 's', from: BUSINESS, signatureSecret: 'sig' },
+  requiredFields: ['apiKey', 'apiSecret', 'from', 'signatureSecret'],
 });
 
 describe('vonage inbound', () => {
@@ -86,10 +101,45 @@ describe('vonage inbound', () => {
     }
   });
 
-  it('refuses unsigned webhooks when a signature secret is set; accepts them (documented risk) when none is', async () => {
+  it('refuses unsigned webhooks; without a secret it will not start unless insecureAcceptUnsigned, which warns', async () => {
     await expect(adapter.receive(json(inbound('hi')))).rejects.toMatchObject({ code: 'WEBHOOK_UNVERIFIED' });
-    const open = vonage({ apiKey: 'k', apiSecret: 's', from: BUSINESS });
-    expect((await open.receive(json(fx.inboundSmsPostJson.body))).events).toHaveLength(1);
+    expect(() => vonage({ apiKey: 'k', apiSecret: 's', from: BUSINESS })).toThrow(/signatureSecret is required/);
+    const warnings: string[] = [];
+    const logger: Logger = {
+      child: () => logger,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message) => void warnings.push(message),
+      error: () => undefined,
+    };
+    const open = vonage({ apiKey: 'k', apiSecret: 's', from: BUSINESS, insecureAcceptUnsigned: true });
+    const sb = createSwitchboard({ adapters: [open], logger });
+    const got: string[] = [];
+    sb.on('message', (ctx) => void got.push(ctx.message.id));
+    const fresh = {
+      ...fx.inboundSmsPostJson.body,
+      'message-timestamp': new Date().toISOString().slice(0, 19).replace('T', ' '),
+    };
+    expect((await sb.webhook('vonage')(json(fresh))).status).toBe(200);
+    expect(got).toHaveLength(1);
+    expect(warnings).toEqual([
+      'vonage: insecureAcceptUnsigned is set: anyone who finds the webhook URL can inject messages',
+      'vonage: unsigned webhook accepted (insecureAcceptUnsigned)',
+    ]);
+    await sb.close();
+  });
+
+  it('a signed part whose concat-total is beyond 255 is refused before it drives the reassembly', async () => {
+    for (const total of ['99999999999999999999', '256', '0']) {
+      await expect(
+        adapter.receive(
+          json(sign({ ...inbound('x'), concat: 'true', 'concat-ref': '7', 'concat-total': total, 'concat-part': '1' })),
+        ),
+      ).rejects.toMatchObject({
+        code: 'WEBHOOK_MALFORMED',
+        message: expect.stringContaining('MAX_CONCAT_PARTS = 255'),
+      });
+    }
   });
 
   it('delivery receipts become status events; failures carry the mapped err-code', async () => {

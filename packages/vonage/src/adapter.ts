@@ -18,7 +18,7 @@ import {
 import { analyzeSms } from '@switchboard/sms';
 import { clientRef, sendSms } from './api.js';
 import { ConcatAssembler, type Reassembled } from './concat.js';
-import { VONAGE_MAX_TEXT, VonageConfigSchema } from './config.js';
+import { MAX_CONCAT_PARTS, VONAGE_MAX_TEXT, VonageConfigSchema } from './config.js';
 import { renderVonage } from './render.js';
 import {
   type InboundSms,
@@ -128,6 +128,10 @@ export const vonage = defineAdapter({
         store = runtime.store;
         logger = runtime.logger;
         dispatch = runtime.dispatch;
+        if (!config.signatureSecret)
+          logger.warn('vonage: insecureAcceptUnsigned is set: anyone who finds the webhook URL can inject messages', {
+            adapter: meta.name,
+          });
         assembler = new ConcatAssembler(store, config.concatTimeoutMs);
       },
 
@@ -145,6 +149,8 @@ export const vonage = defineAdapter({
         if (config.signatureSecret) {
           if (messagesApi) verifyVonageJwt(auth, raw, config.signatureSecret, config.signatureWindowMs);
           else verifyVonageSig(params, config.signatureSecret, config.signatureMethod, config.signatureWindowMs);
+        } else {
+          logger.warn('vonage: unsigned webhook accepted (insecureAcceptUnsigned)', { adapter: meta.name });
         }
 
         if (kind === 'messages-status')
@@ -179,10 +185,20 @@ export const vonage = defineAdapter({
         }
         const total = Number(part['concat-total']);
         const n = Number(part['concat-part']);
-        if (total < 1 || n < 1 || n > total)
-          throw new SwitchboardError('WEBHOOK_MALFORMED', `concat-part ${n} of ${total} is out of range`, {
-            adapter: meta.name,
-          });
+        // Checked before the total drives the assembler's loops and its timer.
+        if (
+          !Number.isInteger(total) ||
+          !Number.isInteger(n) ||
+          total < 1 ||
+          total > MAX_CONCAT_PARTS ||
+          n < 1 ||
+          n > total
+        )
+          throw new SwitchboardError(
+            'WEBHOOK_MALFORMED',
+            `concat-part ${part['concat-part']} of ${part['concat-total']} is out of range (1 to MAX_CONCAT_PARTS = ${MAX_CONCAT_PARTS})`,
+            { adapter: meta.name },
+          );
         const overdue = await assembler.overdue(part);
         const { complete, started } = await assembler.add(part);
         if (complete) return { events: [toEvent(complete.first, complete.text, complete.warnings)], response: ok() };

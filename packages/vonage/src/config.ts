@@ -13,6 +13,11 @@ export const VONAGE_DEFAULT_RATE = { perSecond: 30, burst: 30 } as const;
 export const DEFAULT_SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
 /** How long the parts of a multipart SMS are awaited before what arrived is delivered. */
 export const DEFAULT_CONCAT_TIMEOUT_MS = 60 * 1000;
+/**
+ * The most parts a multipart SMS can have: the concatenation header counts parts in one byte. A
+ * larger `concat-total` is not an SMS, and would drive the reassembly loop.
+ */
+export const MAX_CONCAT_PARTS = 255;
 /** Vonage refuses texts over about 3,200 characters (status 12): a practical ceiling. */
 export const VONAGE_MAX_TEXT = 3200;
 
@@ -45,10 +50,15 @@ export const VonageConfigSchema = ProviderOptionsSchema.extend({
   apiSecret: z.string().min(1),
   /**
    * The signature secret: inbound SMS and delivery receipts must carry a valid `sig`, and Messages
-   * API webhooks a valid JWT. Without it unsigned webhooks are accepted: anyone who finds the URL
-   * can then inject messages. Set it in production.
+   * API webhooks a valid JWT. Required, unless `insecureAcceptUnsigned: true`.
    */
   signatureSecret: z.string().min(1).optional(),
+  /**
+   * Accept unsigned webhooks (no `signatureSecret`): anyone who finds the URL can then inject
+   * messages and receipts. For local experiments only; logged as a warning at start-up and on every
+   * unsigned webhook.
+   */
+  insecureAcceptUnsigned: z.literal(true).optional(),
   /** The signature method set in the dashboard. Default `md5hash`. */
   signatureMethod: SignatureMethodSchema.default('md5hash'),
   /** Signed webhooks older or newer than this (by their `timestamp`) are refused. Default 5 minutes. */
@@ -67,6 +77,10 @@ export const VonageConfigSchema = ProviderOptionsSchema.extend({
   concatTimeoutMs: z.number().int().positive().default(DEFAULT_CONCAT_TIMEOUT_MS),
   /** Country for national numbers (Vonage sends international numbers without `+`). */
   defaultCountry: z.string().length(2).optional(),
+}).refine((c) => c.signatureSecret !== undefined || c.insecureAcceptUnsigned === true, {
+  message:
+    'signatureSecret is required: set it to the secret in the Vonage dashboard (or insecureAcceptUnsigned: true for local experiments only)',
+  path: ['signatureSecret'],
 });
 
 /** The options of `vonage()`, as written. */

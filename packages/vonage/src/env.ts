@@ -30,6 +30,6 @@ export function vonageFromEnv(
   env: Record<string, string | undefined> = process.env,
   overrides: Partial<VonageOptions> = {},
 ): ReturnType<typeof vonage> {
-  const options = optionsFromEnv('vonage', env, VONAGE_ENV, ['apiKey', 'apiSecret', 'from']);
+  const options = optionsFromEnv('vonage', env, VONAGE_ENV, ['apiKey', 'apiSecret', 'from', 'signatureSecret']);
   return vonage({ ...options, ...overrides } as VonageOptions);
 }

@@ -29,6 +29,7 @@ import {
   MAX_ROW_DESCRIPTION,
   MAX_ROW_TITLE,
   MAX_TEXT_LENGTH,
+  META_WEBHOOK_MAX_BYTES,
   SESSION_WINDOW_MS,
 } from './limits.js';
 import { renderWhatsApp } from './render.js';
@@ -138,7 +139,7 @@ export const whatsapp = defineAdapter({
           throw new SwitchboardError('WEBHOOK_MALFORMED', `method ${request.method} is not a WhatsApp webhook`, {
             adapter: meta.name,
           });
-        const raw = await readBody(request, meta.name);
+        const raw = await readBody(request, meta.name, META_WEBHOOK_MAX_BYTES);
         // The raw bytes, before any parsing: Meta signs exactly what it sent.
         verifyMetaSignature(config.appSecret, raw, request.headers.get(SIGNATURE_HEADER));
         let body: unknown;

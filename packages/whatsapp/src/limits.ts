@@ -53,3 +53,6 @@ export const GRAPH_API_EXPIRY: Readonly<Record<string, string>> = { 'v21.0': '20
 export const API_VERSION_WARNING_DAYS = 90;
 /** The Graph API host. */
 export const GRAPH_API_URL = 'https://graph.facebook.com';
+
+/** Meta documents webhook payloads of up to 3 MB (batched changes): the body limit of the webhook. */
+export const META_WEBHOOK_MAX_BYTES = 3 * 1024 * 1024;

@@ -2,9 +2,11 @@
  * The adapter contract: what every provider package implements, and `defineAdapter` to build one.
  * @module
  */
+
 import { z } from 'zod';
 import { SwitchboardError, toSwitchboardError } from '../errors.js';
 import type { Identity } from '../identity/identity.js';
+import { boundEvents } from '../inbound/bounds.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type {
@@ -245,7 +247,9 @@ export function defineAdapter<const N extends string, S extends z.ZodType, X ext
       capabilities,
       async receive(request: Request): Promise<ReceiveResult> {
         try {
-          return await impl.receive(request);
+          const received = await impl.receive(request);
+          // Whatever the adapter parsed, the counts, dates and depths it hands on are bounded.
+          return { ...received, events: boundEvents(received.events, name) };
         } catch (e) {
           // A parser that trips on garbage must surface as MALFORMED, never as a raw TypeError.
           throw withAdapter(toSwitchboardError(e, 'WEBHOOK_MALFORMED', { adapter: name }), name);

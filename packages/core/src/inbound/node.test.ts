@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { fakeAdapter } from '@switchboard/testing';
 import { describe, expect, it } from 'vitest';
 import { createSwitchboard } from '../switchboard.js';
-import { publicUrlOf, toNodeHandler } from './node.js';
+import { DEFAULT_NODE_BODY_LIMIT, publicUrlOf, toNodeHandler } from './node.js';
 
 describe('toNodeHandler', () => {
   it('serves sb.webhook() on node:http with the raw body intact', async () => {
@@ -42,7 +42,7 @@ describe('toNodeHandler', () => {
       expect(forged.status).toBe(401);
       const big = await fetch(`http://127.0.0.1:${port}/webhooks/fake`, {
         method: 'POST',
-        body: 'x'.repeat(1024 * 1024 + 1),
+        body: 'x'.repeat(DEFAULT_NODE_BODY_LIMIT + 1),
       });
       expect(big.status).toBe(413);
     } finally {

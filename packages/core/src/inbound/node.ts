@@ -2,10 +2,20 @@
  * Mounting Fetch-API webhook handlers on node:http and Express.
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Logger } from '../logger.js';
 
 /** A Fetch-API handler, as returned by `sb.webhook()`. */
 export type FetchHandler = (request: Request) => Promise<Response>;
+
+// The switchboard's logger, for handlers it made: `toNodeHandler(sb.fetch)` logs there by default.
+const handlerLoggers = new WeakMap<FetchHandler, Logger>();
+
+/** Tells {@link toNodeHandler} where a handler's unexpected failures are logged. */
+export function logsTo<H extends FetchHandler>(handler: H, logger: Logger): H {
+  handlerLoggers.set(handler, logger);
+  return handler;
+}
 
 /** Options of {@link toNodeHandler} and {@link toRequest}. */
 export interface NodeHandlerOptions {
@@ -17,8 +27,51 @@ export interface NodeHandlerOptions {
   publicUrl?: string | ((req: IncomingMessage) => string);
   /** Trust `X-Forwarded-Proto` and `X-Forwarded-Host` to rebuild the public URL. Default false. */
   trustProxy?: boolean;
-  /** Largest body accepted, in bytes. Default 1 MiB (webhooks are small). */
+  /**
+   * Largest body accepted, in bytes. Default {@link DEFAULT_NODE_BODY_LIMIT} (4 MiB: Meta documents
+   * webhook payloads of up to 3 MB; the adapters hold their own, smaller, limits).
+   */
   maxBodyBytes?: number;
+  /**
+   * Where an unexpected failure of the handler is logged (without the body). Default: the
+   * switchboard's logger for `sb.fetch` and `sb.webhook()`, standard error for other handlers.
+   */
+  logger?: Logger;
+}
+
+/** The node handler's default body limit: above Meta's documented 3 MB webhook payloads. */
+export const DEFAULT_NODE_BODY_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Limits for the node:http server that receives webhooks: providers send small requests quickly, so
+ * a client that dawdles over its headers or body, or sends many headers, is not a provider.
+ */
+export const WEBHOOK_SERVER_LIMITS = {
+  /** Time to receive the request headers (Node's default is 60 s). */
+  headersTimeoutMs: 10_000,
+  /** Time to receive the whole request (Node's default is 300 s). */
+  requestTimeoutMs: 30_000,
+  /** Most request headers read (Node's default is 2,000). */
+  maxHeadersCount: 100,
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: 5_000,
+} as const;
+
+/**
+ * Applies {@link WEBHOOK_SERVER_LIMITS} to a node:http server (the examples do; do it for your own).
+ *
+ * @example
+ * ```ts
+ * const server = limitServer(http.createServer(toNodeHandler(sb.fetch)));
+ * server.listen(3000);
+ * ```
+ */
+export function limitServer<S extends Server>(server: S, limits = WEBHOOK_SERVER_LIMITS): S {
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.maxHeadersCount = limits.maxHeadersCount;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  return server;
 }
 
 /** Thrown by {@link toRequest} when the body is over the limit. */
@@ -53,8 +106,11 @@ export async function toRequest(
   options: NodeHandlerOptions = {},
   body?: Buffer,
 ): Promise<Request> {
-  const limit = options.maxBodyBytes ?? 1024 * 1024;
+  const limit = options.maxBodyBytes ?? DEFAULT_NODE_BODY_LIMIT;
   let raw = body;
+  // A declared length over the limit is refused before a byte of the body is read.
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (raw === undefined && Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(limit);
   if (raw === undefined && req.method !== 'GET' && req.method !== 'HEAD') {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -114,13 +170,22 @@ export function toNodeHandler(
         request = await toRequest(req, options);
       } catch (e) {
         const tooLarge = e instanceof BodyTooLargeError;
-        res.writeHead(tooLarge ? 413 : 400, { 'content-type': 'text/plain; charset=utf-8' });
+        // The rest of an oversized body is not read: the connection closes once the answer is out,
+        // and what the client still sends is discarded, so it reads a 413 rather than a reset.
+        res.writeHead(tooLarge ? 413 : 400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
         res.end(tooLarge ? e.message : 'unreadable request');
+        req.resume();
         return;
       }
       try {
         await writeResponse(res, await handler(request));
-      } catch {
+      } catch (e) {
+        // Logged without the body (it holds customers' messages); the client gets no stack.
+        const error = e instanceof Error ? { name: e.name, message: e.message } : { message: String(e) };
+        const fields = { method: req.method, path: (req.url ?? '/').split('?')[0], error };
+        const logger = options.logger ?? handlerLoggers.get(handler);
+        if (logger) logger.error('webhook handler failed', fields);
+        else process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'webhook handler failed', ...fields })}\n`);
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         res.end('internal error');
       }

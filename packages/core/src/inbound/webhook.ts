@@ -34,7 +34,12 @@ export interface WebhookHost {
   logger: Logger;
   /** The acknowledgement budget in ms. */
   budgetMs: number;
+  /** Events whose provider time is older than this are dropped as possible replays (the dedupe window). */
+  replayWindowMs: number;
 }
+
+/** The provider's time of an event. */
+const timeOf = (e: SwitchboardEvent): number => (e.kind === 'message' ? e.message.timestamp : e.timestamp).getTime();
 
 /** A Fetch-API handler for one adapter's webhooks. */
 export function webhookHandler(adapter: Adapter, host: WebhookHost): (request: Request) => Promise<Response> {
@@ -50,14 +55,29 @@ export function webhookHandler(adapter: Adapter, host: WebhookHost): (request: R
       host.reject(err, adapter.name);
       return webhookErrorResponse(err);
     }
-    for (const problem of received.problems ?? []) {
-      host.logger.warn('the provider reported an error in a webhook', {
+    const problems = received.problems ?? [];
+    if (problems.length) {
+      // One line per webhook, however many errors it lists: a log is not a place a payload can flood.
+      host.logger.warn('the provider reported errors in a webhook', {
         adapter: adapter.name,
-        code: problem.code,
-        providerCode: problem.providerCode,
+        count: problems.length,
+        codes: [...new Set(problems.map((p) => `${p.code}:${p.providerCode ?? ''}`))].slice(0, 10),
       });
-      host.reject(problem, adapter.name);
     }
+    for (const problem of problems) host.reject(problem, adapter.name);
+    // Past the dedupe window a provider retry can no longer be told from a replay of a captured
+    // request: events that old are acknowledged and dropped (Meta retries for 7 days; the window is longer).
+    const oldest = Date.now() - host.replayWindowMs;
+    const events = received.events.filter((e) => timeOf(e) >= oldest);
+    if (events.length < received.events.length) {
+      host.logger.warn('events older than the replay window dropped', {
+        adapter: adapter.name,
+        dropped: received.events.length - events.length,
+        replayWindowMs: host.replayWindowMs,
+      });
+    }
+    if (events.length > 1) host.logger.debug('webhook accepted', { adapter: adapter.name, events: events.length });
+    received = { ...received, events };
     if (!host.inbox.inline) {
       // With a queue the events are durable once recorded and workers run them: answer at once.
       await host.inbox.record(received.events, adapter.name);
