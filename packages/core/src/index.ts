@@ -21,6 +21,7 @@ export * from './adapter/adapter.js';
 export * from './adapter/env.js';
 export * from './adapter/http.js';
 export * from './adapter/kit.js';
+export * from './adapter/media.js';
 export * from './adapter/text.js';
 export * from './consent/guard.js';
 export * from './consent/ledger.js';

@@ -3,7 +3,10 @@
  * @module
  */
 import {
+  configuredHosts,
   defineAdapter,
+  fetchMedia,
+  formParams,
   type OutboundMessage,
   readBody,
   type SendResult,
@@ -13,7 +16,7 @@ import {
 } from '@switchboard/core';
 import { analyzeSms } from '@switchboard/sms';
 import { createMessage } from './api.js';
-import { TWILIO_MAX_BODY, TwilioConfigSchema } from './config.js';
+import { TWILIO_MAX_BODY, TWILIO_MEDIA_HOSTS, TwilioConfigSchema } from './config.js';
 import { renderTwilio } from './render.js';
 import { parseTwilioParams, TWILIO_STATUS } from './webhook/parse.js';
 import { paramsOf, SIGNATURE_HEADER, signedUrl, type TwilioParams, verifyTwilioSignature } from './webhook/verify.js';
@@ -74,19 +77,14 @@ export const twilio = defineAdapter({
         async download(url: string): Promise<{ bytes: Uint8Array; mimeType: string }> {
           const user = config.apiKeySid ?? config.accountSid;
           const pass = config.apiKeySecret ?? config.authToken;
-          const res = await http({
-            method: 'GET',
-            url,
-            headers: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` },
+          // The URL came in a webhook: the credentials go to Twilio's media host only.
+          return fetchMedia(http, url, {
+            adapter: meta.name,
+            hosts: { provider: TWILIO_MEDIA_HOSTS, configured: configuredHosts(config.baseUrl, config.mediaHosts) },
+            credentials: { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` },
             timeoutMs: config.timeoutMs,
+            ...(config.mediaMaxBytes ? { maxBytes: config.mediaMaxBytes } : {}),
           });
-          if (res.status !== 200)
-            throw new SwitchboardError(
-              res.status === 401 ? 'CONFIG_INVALID' : 'PROVIDER_REJECTED',
-              `Twilio media download answered ${res.status}`,
-              { adapter: meta.name, status: res.status },
-            );
-          return { bytes: res.bytes, mimeType: res.header('content-type') ?? 'application/octet-stream' };
         },
       },
 
@@ -104,11 +102,11 @@ export const twilio = defineAdapter({
         if (request.method === 'GET' || request.method === 'HEAD') {
           // GET webhooks carry their parameters in the (signed) URL.
           verifyTwilioSignature({ authToken: config.authToken, signature, url, params: {}, json: false });
-          params = paramsOf(new URL(request.url).searchParams);
+          params = paramsOf(formParams(new URL(request.url).search, meta.name));
         } else if (request.method === 'POST') {
           const raw = new TextDecoder().decode(await readBody(request, meta.name));
           const json = contentType.includes('application/json');
-          const form = json ? {} : paramsOf(new URLSearchParams(raw));
+          const form = json ? {} : paramsOf(formParams(raw, meta.name));
           // Verify first: nothing of a forged body is parsed past what the signature needs.
           verifyTwilioSignature({ authToken: config.authToken, signature, url, params: form, rawBody: raw, json });
           if (json) {

@@ -7,6 +7,8 @@ import { z } from 'zod';
 
 /** Twilio's REST API host. */
 export const TWILIO_API_URL = 'https://api.twilio.com';
+/** Where Twilio's `MediaUrl{N}` point (it redirects from there to its CDN, which gets no credentials). */
+export const TWILIO_MEDIA_HOSTS = ['api.twilio.com'] as const;
 /** Twilio refuses a Body over 1,600 characters (error 21617). */
 export const TWILIO_MAX_BODY = 1600;
 /** At most 10 media URLs per MMS. */

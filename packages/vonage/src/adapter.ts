@@ -5,6 +5,7 @@
 import {
   type AdapterRuntime,
   defineAdapter,
+  formParams,
   type Logger,
   memoryStore,
   type OutboundMessage,
@@ -37,7 +38,7 @@ const ok = () => new Response('OK', { status: 200, headers: { 'content-type': 't
 /** Reads GET query, POST form or POST JSON parameters (as strings, the way Vonage signs them). */
 async function readParams(request: Request): Promise<{ params: Record<string, string>; raw: string; json: unknown }> {
   if (request.method === 'GET')
-    return { params: Object.fromEntries(new URL(request.url).searchParams), raw: '', json: undefined };
+    return { params: Object.fromEntries(formParams(new URL(request.url).search, 'vonage')), raw: '', json: undefined };
   if (request.method !== 'POST')
     throw new SwitchboardError('WEBHOOK_MALFORMED', `method ${request.method} is not a Vonage webhook`, {
       adapter: 'vonage',
@@ -61,7 +62,7 @@ async function readParams(request: Request): Promise<{ params: Record<string, st
     );
     return { params, raw, json };
   }
-  return { params: Object.fromEntries(new URLSearchParams(raw)), raw, json: undefined };
+  return { params: Object.fromEntries(formParams(raw, 'vonage')), raw, json: undefined };
 }
 
 /**

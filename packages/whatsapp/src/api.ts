@@ -4,10 +4,19 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { type HttpClient, type HttpResponse, jsonOf, parseRetryAfter, SwitchboardError } from '@switchboard/core';
+import {
+  configuredHosts,
+  fetchMedia,
+  type HttpClient,
+  type HttpResponse,
+  jsonOf,
+  parseRetryAfter,
+  SwitchboardError,
+} from '@switchboard/core';
 import { z } from 'zod';
 import type { WhatsAppConfig } from './config.js';
 import { metaError } from './errors.js';
+import { META_MEDIA_HOSTS } from './limits.js';
 
 /** The answer to a send. */
 export const SendResponseSchema = z.object({
@@ -170,13 +179,14 @@ export class GraphApi {
         timeoutMs: this.config.timeoutMs,
       }),
     );
-    const res = await this.http({
-      method: 'GET',
-      url: info.url,
-      headers: this.headers(),
+    // The token goes only to Meta's media host (or the configured base URL's), never where a URL points.
+    const { bytes } = await fetchMedia(this.http, info.url, {
+      adapter: this.config.name ?? 'whatsapp',
+      hosts: { provider: META_MEDIA_HOSTS, configured: configuredHosts(this.config.baseUrl, this.config.mediaHosts) },
+      credentials: this.headers(),
       timeoutMs: this.config.timeoutMs,
+      ...(this.config.mediaMaxBytes ? { maxBytes: this.config.mediaMaxBytes } : {}),
     });
-    if (res.status < 200 || res.status >= 300) this.fail(res);
-    return { bytes: res.bytes, mimeType: info.mime_type, ...(info.sha256 ? { sha256: info.sha256 } : {}) };
+    return { bytes, mimeType: info.mime_type, ...(info.sha256 ? { sha256: info.sha256 } : {}) };
   }
 }

@@ -56,3 +56,6 @@ export const GRAPH_API_URL = 'https://graph.facebook.com';
 
 /** Meta documents webhook payloads of up to 3 MB (batched changes): the body limit of the webhook. */
 export const META_WEBHOOK_MAX_BYTES = 3 * 1024 * 1024;
+
+/** Where the Graph API's media URLs point: the access token goes there and nowhere else. */
+export const META_MEDIA_HOSTS = ['lookaside.fbsbx.com'] as const;

@@ -17,6 +17,8 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Gives up after this long. Default: the client's timeout. */
   timeoutMs?: number;
+  /** Refuses a body larger than this (by its `Content-Length`, then as it streams). */
+  maxBytes?: number;
 }
 
 /** A provider API answer, with the body read. */
@@ -71,8 +73,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           headers: req.headers,
           ...(req.body !== undefined ? { body: req.body as BodyInit } : {}),
           signal: signalFor(req),
+          // Like undici's request: a redirect is the caller's to follow (media checks every hop).
+          redirect: 'manual',
         });
-        const bytes = new Uint8Array(await res.arrayBuffer());
+        const bytes = await readCapped(
+          res.headers.get('content-length') ?? undefined,
+          res.body as AsyncIterable<Uint8Array> | null,
+          req,
+        );
         return {
           status: res.status,
           header: (n) => res.headers.get(n) ?? undefined,
@@ -97,7 +105,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         bodyTimeout: timeout,
         ...(req.signal ? { signal: req.signal } : {}),
       });
-      const bytes = new Uint8Array(await res.body.arrayBuffer());
+      const length = res.headers['content-length'];
+      const bytes = await readCapped(Array.isArray(length) ? length[0] : length, res.body, req);
       return {
         status: res.statusCode,
         header: (n) => {
@@ -111,6 +120,29 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       throw normalise(e);
     }
   };
+}
+
+/** Reads a body whole, or refuses it past `req.maxBytes` without reading further. */
+async function readCapped(
+  declared: string | undefined,
+  body: AsyncIterable<Uint8Array> | null,
+  req: HttpRequest,
+): Promise<Uint8Array> {
+  const max = req.maxBytes ?? Number.POSITIVE_INFINITY;
+  const tooLarge = () =>
+    new SwitchboardError('PROVIDER_REJECTED', `response body over ${max} bytes: not read`, {
+      details: { maxBytes: max },
+    });
+  if (declared !== undefined && Number(declared) > max) throw tooLarge();
+  if (!body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > max) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : new Uint8Array(Buffer.concat(chunks));
 }
 
 function normalise(e: unknown): SwitchboardError {

@@ -40,7 +40,36 @@ export const ProviderOptionsSchema = z.object({
   timeoutMs: z.number().int().positive().default(DEFAULT_PROVIDER_TIMEOUT_MS),
   /** The sender's pace, overriding the provider's default. */
   rateLimit: RateSchema.optional(),
+  /**
+   * Hosts media may be fetched from with the account's credentials besides the provider's own and
+   * `baseUrl`'s (a proxy): `host`, `host:port`, or `.example.com` for its subdomains. The only way to
+   * allow a loopback or private address.
+   */
+  mediaHosts: z.array(z.string().min(1)).optional(),
+  /** The largest media object fetched, in bytes. Default 16 MiB (`DEFAULT_MEDIA_MAX_BYTES`). */
+  mediaMaxBytes: z.number().int().positive().optional(),
 });
+/**
+ * Most parameters a form-encoded webhook may carry: Twilio's have about 40 (with 10 media items),
+ * Vonage's fewer. More is not a provider's webhook.
+ */
+export const MAX_FORM_PARAMS = 256;
+
+/** A form or query string's parameters, refused past {@link MAX_FORM_PARAMS} before anything reads them. */
+export function formParams(text: string, adapter: string): URLSearchParams {
+  const params = new URLSearchParams(text);
+  let count = 0;
+  for (const _ of params.keys()) {
+    if (++count > MAX_FORM_PARAMS)
+      throw new SwitchboardError(
+        'WEBHOOK_MALFORMED',
+        `more than MAX_FORM_PARAMS = ${MAX_FORM_PARAMS} parameters: not a provider's webhook`,
+        { adapter },
+      );
+  }
+  return params;
+}
+
 /** The parsed shared options. */
 export type ProviderOptions = z.output<typeof ProviderOptionsSchema>;
 
