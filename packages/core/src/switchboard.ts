@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { Adapter } from './adapter/adapter.js';
 import { zodReason } from './adapter/kit.js';
+import { isSafeOutboundUrl } from './adapter/media.js';
 import { consentGuard } from './consent/guard.js';
 import { ConsentLedger } from './consent/ledger.js';
 import { queueInbox } from './durable/inbox.js';
@@ -356,6 +357,15 @@ export class Switchboard<Names extends string = string> extends Composer<Context
         new SwitchboardError('INVALID_MESSAGE', `invalid outbound message: ${reason}`, { cause: parsed.error }),
       );
     }
+    // A provider fetches the media we link to: a plain-http link would travel (and could be altered) in clear.
+    const insecure = parsed.data.parts.findIndex((p) => p.type === 'media' && p.url && !isSafeOutboundUrl(p.url));
+    if (insecure >= 0)
+      return this.refused(
+        new SwitchboardError(
+          'INVALID_MESSAGE',
+          `part ${insecure}: media URLs must be https (http only to a loopback host)`,
+        ),
+      );
     const message = { ...parsed.data, idempotencyKey: parsed.data.idempotencyKey ?? randomUUID() };
     let adapter: Adapter;
     try {

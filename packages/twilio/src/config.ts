@@ -2,7 +2,7 @@
  * The Twilio adapter's options.
  * @module
  */
-import { ProviderOptionsSchema, type Rate } from '@switchboard/core';
+import { OutboundUrlSchema, ProviderOptionsSchema, type Rate } from '@switchboard/core';
 import { z } from 'zod';
 
 /** Twilio's REST API host. */
@@ -48,7 +48,7 @@ export const TwilioConfigSchema = ProviderOptionsSchema.extend({
   /** The public origin (`https://bot.example.com`); the request's path and query are appended. */
   publicUrl: z.string().url().optional(),
   /** Where Twilio posts delivery statuses for messages we send. */
-  statusCallback: z.string().url().optional(),
+  statusCallback: OutboundUrlSchema.optional(),
   /** The REST API base URL (tests and the demo point it at the simulator). */
   baseUrl: z.string().url().default(TWILIO_API_URL),
   /** Sending pace per sender, in segments per second. Default: the long-code pace. */

@@ -2,7 +2,7 @@
  * The Vonage adapter's options.
  * @module
  */
-import { ProviderOptionsSchema } from '@switchboard/core';
+import { OutboundUrlSchema, ProviderOptionsSchema } from '@switchboard/core';
 import { z } from 'zod';
 
 /** Vonage's SMS API host. */
@@ -66,7 +66,7 @@ export const VonageConfigSchema = ProviderOptionsSchema.extend({
   /** The default sender (a number or an alphanumeric sender id). Replies leave from the number written to. */
   from: z.string().min(1),
   /** Where Vonage posts delivery receipts for messages we send. */
-  callback: z.string().url().optional(),
+  callback: OutboundUrlSchema.optional(),
   /** The SMS API base URL (tests and the demo point it at the simulator). */
   baseUrl: z.string().url().default(VONAGE_API_URL),
   /** API pace. Default 30 requests per second. */

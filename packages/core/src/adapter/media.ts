@@ -6,6 +6,7 @@
  * @module
  */
 import { isIP } from 'node:net';
+import { z } from 'zod';
 import { SwitchboardError } from '../errors.js';
 import type { HttpClient } from './http.js';
 
@@ -138,3 +139,24 @@ export function configuredHosts(baseUrl: string | undefined, extra: readonly str
   }
   return out;
 }
+
+/**
+ * Whether a URL we hand a provider (a media link to send, a status callback) is acceptable: https,
+ * or http to a loopback host (a simulator in tests: no provider can reach it, so nothing leaks).
+ */
+export function isSafeOutboundUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    if (u.protocol === 'https:') return true;
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    return u.protocol === 'http:' && (host === 'localhost' || host === '::1' || host.startsWith('127.'));
+  } catch {
+    return false;
+  }
+}
+
+/** A URL option a provider will call or fetch: https (http only to a loopback host, for tests). */
+export const OutboundUrlSchema = z
+  .string()
+  .url()
+  .refine(isSafeOutboundUrl, { message: 'must be an https URL (http only to a loopback host, for tests)' });

@@ -1,3 +1,4 @@
+import { createSwitchboard } from '@switchboard/core';
 import { SIM_TWILIO_ACCOUNT, TwilioSimulator, twilioSignature } from '@switchboard/testing';
 import { twilio } from '@switchboard/twilio';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,6 +93,22 @@ describe.each(STORES)('Twilio webhooks on the %s store', (store) => {
     for (const signature of ['', `${good}, ${good}`, 'AAAA'])
       expect([signature, (await post(params, signature)).status]).toEqual([signature, 401]);
     expect(app.messages).toEqual([]);
+  });
+
+  it('URLs we hand Twilio are https (http only to a loopback simulator)', async () => {
+    expect(() =>
+      twilio({ ...SIM_TWILIO_ACCOUNT, from: BUSINESS, statusCallback: 'http://bot.example.com/webhooks/twilio' }),
+    ).toThrow(/statusCallback: must be an https URL/);
+    const sb = createSwitchboard({
+      adapters: [twilio({ ...SIM_TWILIO_ACCOUNT, from: BUSINESS, baseUrl: 'http://127.0.0.1:9' })],
+    });
+    const photo = (url: string) =>
+      sb.send({ to: { channel: 'mms', id: CUSTOMER }, parts: [{ type: 'media', kind: 'image', url }] });
+    await expect(photo('http://cdn.example.com/cat.jpg')).rejects.toMatchObject({
+      code: 'INVALID_MESSAGE',
+      message: 'part 0: media URLs must be https (http only to a loopback host)',
+    });
+    await sb.close();
   });
 
   it('logs show numbers by their last 4 digits and never the auth token', async () => {
