@@ -19,6 +19,7 @@ import { type DurableOptions, durableSettings } from './durable/worker.js';
 import { SwitchboardError, toSwitchboardError } from './errors.js';
 import { Identity } from './identity/identity.js';
 import type { Middleware } from './inbound/compose.js';
+import { boundEvents } from './inbound/bounds.js';
 import { Composer } from './inbound/composer.js';
 import { type Context, createContext } from './inbound/context.js';
 import { CostCounter } from './inbound/costs.js';
@@ -415,9 +416,11 @@ export class Switchboard<Names extends string = string> extends Composer<Context
   async handle(event: SwitchboardEvent, adapterName: string): Promise<boolean> {
     await this.ready;
     const adapter = this.adapterNamed(adapterName);
-    const fresh = await this.recorder.record([event], adapter.name);
+    // Events handed in directly (tests, an adapter's deferred dispatch) meet the webhook's bounds too.
+    const [bounded] = boundEvents([event], adapter.name) as [SwitchboardEvent];
+    const fresh = await this.recorder.record([bounded], adapter.name);
     if (!fresh.length) return false;
-    if (this.recorder.inline) await this.runEvent(event, adapter);
+    if (this.recorder.inline) await this.runEvent(bounded, adapter);
     return true;
   }
 
