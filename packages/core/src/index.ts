@@ -44,6 +44,7 @@ export * from './model/events.js';
 export * from './model/priority.js';
 export * from './model/schema.js';
 export * from './model/serialize.js';
+export * from './outbound/failover.js';
 export * from './outbound/idempotency.js';
 export type { AddressedMessage, DeliverFn, FailureFn, Outbox } from './outbound/outbox.js';
 export { type BucketState, type RateLimitOptions, rateLimit, takeFromBucket } from './outbound/rate-limit.js';

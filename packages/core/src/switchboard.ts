@@ -18,8 +18,8 @@ import type { Queue } from './durable/queue.js';
 import { type DurableOptions, durableSettings } from './durable/worker.js';
 import { SwitchboardError, toSwitchboardError } from './errors.js';
 import { Identity } from './identity/identity.js';
-import type { Middleware } from './inbound/compose.js';
 import { boundEvents } from './inbound/bounds.js';
+import type { Middleware } from './inbound/compose.js';
 import { Composer } from './inbound/composer.js';
 import { type Context, createContext } from './inbound/context.js';
 import { CostCounter } from './inbound/costs.js';
@@ -37,6 +37,13 @@ import {
   type StatusEvent,
   type SwitchboardEvent,
 } from './model/schema.js';
+import {
+  Failover,
+  type FailoverAttempt,
+  type FailoverHandle,
+  type FailoverInput,
+  type FailoverOutcome,
+} from './outbound/failover.js';
 import { idempotency } from './outbound/idempotency.js';
 import { inlineOutbox, type Outbox } from './outbound/outbox.js';
 import { buildSendPipeline } from './outbound/pipeline.js';
@@ -66,6 +73,10 @@ export interface SwitchboardEvents {
   ) => void;
   /** A provider retry (or replay) of an event already recorded was dropped, with or without a queue. */
   duplicate: (event: SwitchboardEvent, adapter: string) => void;
+  /** A failover tried a route (or skipped it): sent, refused, or a status that came back. */
+  attempt: (id: string, attempt: FailoverAttempt) => void;
+  /** A failover settled: delivered by an adapter, or failed with the reason. */
+  outcome: (outcome: FailoverOutcome) => void;
 }
 
 /** Options of {@link createSwitchboard}. */
@@ -144,6 +155,11 @@ export class Switchboard<Names extends string = string> extends Composer<Context
   readonly identity: Identity;
   /** Who may be messaged: the consent ledger every send is checked against. */
   readonly consent: ConsentLedger;
+  /**
+   * Failover sends: `sb.send({ ..., routes })` starts one; `sb.failover.get(id)` reads where one stands
+   * (from the store: any process).
+   */
+  readonly failover: Failover;
   /** What messages cost, per adapter and pricing category, from the statuses that say (`report()`). */
   readonly costs: CostCounter;
   /**
@@ -229,6 +245,19 @@ export class Switchboard<Names extends string = string> extends Composer<Context
       ? queueInbox(inboxQueue, this.store, settings, inboxHost)
       : storeInbox(this.store, this.dedupeTtlMs, inboxHost);
     this.inbox = { failed: () => this.recorder.failed(), replay: (id) => this.recorder.replay(id) };
+    this.failover = new Failover(
+      {
+        store: this.store,
+        identity: this.identity,
+        consent: this.consent,
+        logger: this.logger,
+        send: (m) => this.send(m),
+        attempted: (id, attempt) => this.events.emit('attempt', id, attempt),
+        settled: (outcome) => this.events.emit('outcome', outcome),
+      },
+      options.queue,
+      settings,
+    );
     this.outbox =
       options.outbox ?? (options.queue ? queueOutbox(options.queue, settings, this.logger) : inlineOutbox());
     // Inline sends retry in the pipeline; queued ones are retried as jobs by their outbox.
@@ -279,6 +308,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     void this.ready.then(
       async () => {
         this.recorder.start();
+        this.failover.start();
         if (!this.outbox.inline) await Promise.resolve(startOutbox()).catch(startFailed);
       },
       () => undefined,
@@ -350,7 +380,10 @@ export class Switchboard<Names extends string = string> extends Composer<Context
    * await sb.send({ to: { channel: 'sms', id: '+15550001111' }, parts: [{ type: 'text', text: 'Your order shipped' }] });
    * ```
    */
-  send(input: OutboundMessageInput): SendHandle {
+  send(input: FailoverInput): FailoverHandle;
+  send(input: OutboundMessageInput): SendHandle;
+  send(input: OutboundMessageInput | FailoverInput): SendHandle | FailoverHandle {
+    if ('routes' in input && input.routes) return this.failover.send(input as FailoverInput);
     const parsed = OutboundMessageSchema.safeParse(input);
     if (!parsed.success) {
       const reason = zodReason(parsed.error, '(message)');
@@ -441,6 +474,8 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     if (event.kind === 'status') {
       this.events.emit('status', event);
       await this.costs.record(event);
+      // A failover waits on this message's fate: it moves on or settles before handlers run.
+      await this.failover.status(event);
       // The provider refused a message because the recipient opted out: the ledger must know.
       if (event.error?.code === 'OPTED_OUT' && event.to) {
         await this.consent.record(event.to, { state: 'opted-out', source: `status:${adapter.name}` });
@@ -538,6 +573,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
    */
   async close(): Promise<void> {
     await this.recorder.stop();
+    await this.failover.stop();
     if (this.inflight.size) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([

@@ -136,7 +136,9 @@ export const twilio = defineAdapter({
       async send(message: OutboundMessage, options?: { signal?: AbortSignal }): Promise<SendResult> {
         const rendered = renderTwilio(message, meta.name);
         const whatsapp = message.to.channel === 'whatsapp';
-        const to = whatsapp ? `whatsapp:${message.to.id.replace(/^whatsapp:/, '')}` : message.to.id;
+        // A WhatsApp address may be a bare wa_id (digits, as Meta writes it): Twilio wants E.164.
+        const waTo = message.to.id.replace(/^whatsapp:/, '');
+        const to = whatsapp ? `whatsapp:${/^\d+$/.test(waTo) ? `+${waTo}` : waTo}` : message.to.id;
         const sender = senderFor(message);
         const ids: string[] = [];
         let segments = 0;
