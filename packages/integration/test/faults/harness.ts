@@ -23,9 +23,9 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((c) => stopWorker(c, 'SIGKILL')));
 }
 
-/** Starts the worker app as a real process; resolves once it listens. */
-export async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../fixtures/worker.mjs', import.meta.url))], {
+/** Starts a worker app (`fixtures/<script>`) as a real process; resolves once it prints `ready`. */
+export async function startWorker(env: Record<string, string>, script = 'worker.mjs'): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(`../fixtures/${script}`, import.meta.url))], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
