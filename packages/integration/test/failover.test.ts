@@ -30,7 +30,7 @@ describe('failover from WhatsApp to SMS', () => {
         twilio({ ...SIM_TWILIO_ACCOUNT, from: BUSINESS, baseUrl: tw.url }),
       ],
       store: memoryStore(),
-      retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
+      retry: { retries: 1, baseDelayMs: 5, maxDelayMs: 10 },
     });
   const start = async (statuses: ('sent' | 'delivered' | 'read')[], customerWrote = true) => {
     meta = new MetaSimulator({ statuses, statusDelayMs: 20 });

@@ -7,6 +7,7 @@ import {
   defineAdapter,
   fetchMedia,
   formParams,
+  lookup,
   type OutboundMessage,
   readBody,
   type SendResult,
@@ -155,7 +156,7 @@ export const twilio = defineAdapter({
           });
           ids.push(created.sid);
           segments += Number(created.num_segments ?? 0) || (body ? analyzeSms(body).segments : 1);
-          status = TWILIO_STATUS[created.status] ?? 'queued';
+          status = lookup(TWILIO_STATUS, created.status) ?? 'queued';
           raw = created;
         }
         return meta.result(message, { ids, status, segments, warnings: rendered.warnings, raw });

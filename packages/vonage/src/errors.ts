@@ -2,7 +2,7 @@
  * Vonage SMS API statuses and delivery-receipt error codes mapped to codes users act on.
  * @module
  */
-import { type ErrorCode, SwitchboardError } from '@switchboard/core';
+import { type ErrorCode, lookup, SwitchboardError } from '@switchboard/core';
 
 /** `messages[].status` of the SMS API (HTTP 200 even on failure), by the code it becomes. */
 export const VONAGE_SEND_STATUS: Readonly<Record<string, ErrorCode>> = {
@@ -52,7 +52,7 @@ export const THROTTLE_BACKOFF_MS = 1_000;
 
 /** Builds the error for a failed `messages[]` entry. */
 export function vonageSendError(status: string, text: string | undefined, channel = 'sms'): SwitchboardError {
-  const code = VONAGE_SEND_STATUS[status] ?? 'PROVIDER_REJECTED';
+  const code = lookup(VONAGE_SEND_STATUS, status) ?? 'PROVIDER_REJECTED';
   return new SwitchboardError(code, `Vonage status ${status}: ${text ?? 'send failed'}`, {
     adapter: 'vonage',
     channel,

@@ -70,6 +70,14 @@ export function formParams(text: string, adapter: string): URLSearchParams {
   return params;
 }
 
+/**
+ * A provider's word looked up in a table of ours, own keys only: a status `"toString"` or
+ * `"constructor"` in a signed webhook must not find `Object.prototype`'s function.
+ */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** The parsed shared options. */
 export type ProviderOptions = z.output<typeof ProviderOptionsSchema>;
 

@@ -4,8 +4,17 @@
  * named limit here, at the adapter boundary, before it drives a loop, a timer or a serialiser.
  * @module
  */
+import { zodReason } from '../adapter/kit.js';
 import { SwitchboardError } from '../errors.js';
-import type { SwitchboardEvent, Warning } from '../model/schema.js';
+import {
+  ActionSchema,
+  type Content,
+  ContentSchema,
+  type MessageEvent,
+  type SwitchboardEvent,
+  SwitchboardEventSchema,
+  type Warning,
+} from '../model/schema.js';
 
 /** Most events one webhook may carry. Meta batches at most 1,000 changes; providers send far fewer. */
 export const MAX_WEBHOOK_EVENTS = 1000;
@@ -74,6 +83,52 @@ function saneTime(time: Date, now: number): { time: Date; replaced: boolean } {
 }
 
 /**
+ * An event as the model allows it. After the signature, liberal: a part the model refuses (a latitude
+ * of 91, an empty id) becomes an `unsupported` part and an action it refuses is dropped, each with a
+ * warning, so the rest of the customer's message still arrives. What cannot be repaired (no sender,
+ * a status that is no status) is a 400 with the reason.
+ */
+function modelled(event: SwitchboardEvent, adapter: string): SwitchboardEvent {
+  // Times and depth are the bounds' own to fix below; a valid date stands in for the check here.
+  const probe = (e: SwitchboardEvent) =>
+    SwitchboardEventSchema.safeParse(
+      e.kind === 'message'
+        ? { ...e, message: { ...e.message, timestamp: new Date(0), raw: undefined } }
+        : { ...e, timestamp: new Date(0), raw: undefined },
+    );
+  const first = probe(event);
+  if (first.success) return event;
+  let repaired = event;
+  if (event.kind === 'message') {
+    const m = event.message;
+    const warnings: Warning[] = [...(m.warnings ?? [])];
+    const parts = m.parts.map((part, i): Content => {
+      const ok = ContentSchema.safeParse(part);
+      if (ok.success) return part;
+      warnings.push({ code: 'part-unreadable', message: `part ${i}: ${zodReason(ok.error, 'part')}`, part: i });
+      return {
+        type: 'unsupported',
+        providerType: String((part as { type?: unknown }).type ?? 'unknown'),
+        description: 'not readable as sent',
+      };
+    });
+    const action = m.action && ActionSchema.safeParse(m.action).success ? m.action : undefined;
+    if (m.action && !action)
+      warnings.push({ code: 'action-unreadable', message: 'the choice the customer made is not readable as sent' });
+    const { action: _dropped, ...rest } = m;
+    repaired = {
+      kind: 'message',
+      message: { ...rest, parts, ...(action ? { action } : {}), warnings },
+    } satisfies MessageEvent;
+  }
+  const second = probe(repaired);
+  if (second.success) return repaired;
+  throw new SwitchboardError('WEBHOOK_MALFORMED', `not a usable event: ${zodReason(second.error, '(event)')}`, {
+    adapter,
+  });
+}
+
+/**
  * Holds the events of one verified webhook to the bounds: too many is a 400 with the reason; an
  * impossible date becomes the time of receipt (with a warning on a message); `raw` nested beyond
  * {@link MAX_RAW_DEPTH} is pruned. A usable message is never dropped for these details.
@@ -86,7 +141,8 @@ export function boundEvents(events: SwitchboardEvent[], adapter: string, now = D
       { adapter },
     );
   }
-  return events.map((event) => {
+  return events.map((input) => {
+    const event = modelled(input, adapter);
     if (event.kind === 'message') {
       const m = event.message;
       const { time, replaced } = saneTime(m.timestamp, now);

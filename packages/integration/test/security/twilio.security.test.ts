@@ -57,11 +57,11 @@ describe.each(STORES)('Twilio webhooks on the %s store', (store) => {
       expect(res.status).toBe(200);
       await app.until(() => app.messages.length === 1);
       const a = adapter();
-      for (const url of urls) await expect(a.media.download(url)).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
+      for (const url of urls) await expect(a.media!.download(url)).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
       expect(metadata.hits).toEqual([]);
       // The simulator's own media (the configured base URL) is still fetched with the credentials.
       const own = sim.addMedia(Buffer.from('jpeg-bytes'), 'image/jpeg');
-      expect(Buffer.from((await a.media.download(own)).bytes).toString()).toBe('jpeg-bytes');
+      expect(Buffer.from((await a.media!.download(own)).bytes).toString()).toBe('jpeg-bytes');
     } finally {
       await metadata.close();
     }
@@ -78,7 +78,7 @@ describe.each(STORES)('Twilio webhooks on the %s store', (store) => {
   it('more form parameters than a webhook has are refused with the reason', async () => {
     await sim.listen();
     app = await mount(adapter(), store);
-    const params = sms(`SM${'c'.repeat(32)}`);
+    const params: Record<string, string> = sms(`SM${'c'.repeat(32)}`);
     for (let i = 0; i < 2000; i++) params[`X${i}`] = 'x';
     const res = await post(params);
     expect(res.status).toBe(400);

@@ -139,7 +139,7 @@ describe.each(STORES)('WhatsApp webhooks on the %s store', (store) => {
         },
         baseUrl: graph.url,
       });
-      await expect(adapter.media.download('m1')).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
+      await expect(adapter.media!.download('m1')).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
       expect(metadata.hits).toEqual([]);
     } finally {
       await metadata.close();

@@ -6,6 +6,7 @@
  */
 import {
   type Content,
+  lookup,
   type MediaKind,
   type Status,
   SwitchboardError,
@@ -134,7 +135,7 @@ export function parseTelnyxWebhook(body: unknown, adapter: string, defaultCountr
     if (!p.success) throw malformed(`${type}: ${zodReason(p.error)}`);
     const d = p.data;
     const recipient = d.to[0]!;
-    const status = type === 'message.sent' ? 'sent' : (TELNYX_STATUS[recipient.status ?? ''] ?? 'sent');
+    const status = type === 'message.sent' ? 'sent' : (lookup(TELNYX_STATUS, recipient.status ?? '') ?? 'sent');
     const firstError = d.errors?.[0];
     const to = addressOf(recipient.phone_number, defaultCountry);
     const amount = d.cost?.amount != null ? Number(d.cost.amount) : undefined;

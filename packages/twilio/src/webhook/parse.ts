@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import {
   type Address,
   type Content,
+  lookup,
   type MediaKind,
   type Status,
   SwitchboardError,
@@ -121,7 +122,7 @@ export function parseTwilioParams(params: TwilioParams, adapter: string, default
     const parsed = StatusSchema.safeParse(params);
     if (!parsed.success) throw fail(parsed.error);
     const p = parsed.data;
-    const status = TWILIO_STATUS[p.MessageStatus];
+    const status = lookup(TWILIO_STATUS, p.MessageStatus);
     if (!status)
       throw new SwitchboardError('WEBHOOK_MALFORMED', `unknown MessageStatus "${p.MessageStatus}"`, { adapter });
     const code = p.ErrorCode ? Number(p.ErrorCode) : undefined;

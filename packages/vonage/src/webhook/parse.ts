@@ -3,7 +3,7 @@
  * Messages API's inbound SMS and status webhooks.
  * @module
  */
-import { type Address, type Status, type StatusEvent, SwitchboardError, zodReason } from '@switchboard/core';
+import { type Address, lookup, type Status, type StatusEvent, SwitchboardError, zodReason } from '@switchboard/core';
 import { toE164 } from '@switchboard/sms';
 import { z } from 'zod';
 import { VONAGE_DLR_ERROR } from '../errors.js';
@@ -126,7 +126,7 @@ export function parseReceipt(params: Record<string, string>, adapter: string, de
   const parsed = DeliveryReceiptSchema.safeParse(params);
   if (!parsed.success) throw malformed(parsed.error);
   const r = parsed.data;
-  const status = DLR_STATUS[r.status];
+  const status = lookup(DLR_STATUS, r.status);
   if (!status)
     throw new SwitchboardError('WEBHOOK_MALFORMED', `unknown delivery receipt status "${r.status}"`, { adapter });
   const errCode = r['err-code'];
@@ -159,10 +159,10 @@ export function parseMessagesStatus(body: unknown, adapter: string, defaultCount
   const parsed = MessagesStatusSchema.safeParse(body);
   if (!parsed.success) throw malformed(parsed.error);
   const s = parsed.data;
-  const status = MESSAGES_STATUS[s.status];
+  const status = lookup(MESSAGES_STATUS, s.status);
   if (!status)
     throw new SwitchboardError('WEBHOOK_MALFORMED', `unknown Messages API status "${s.status}"`, { adapter });
-  const channel = s.channel ?? 'sms';
+  const channel = s.channel || 'sms'; // an empty channel is no channel
   const title = s.error?.title !== undefined ? String(s.error.title) : undefined;
   return {
     kind: 'status',

@@ -6,6 +6,7 @@ import {
   type Action,
   type Address,
   type Content,
+  lookup,
   type MediaKind,
   type Status,
   SwitchboardError,
@@ -303,7 +304,7 @@ export function parseWhatsAppWebhook(body: unknown, adapter: string): ParsedWebh
       }
       for (const e of value.errors ?? []) problems.push(metaError(e.code, e.title ?? e.message ?? 'webhook error', {}));
       for (const s of value.statuses ?? []) {
-        const status = META_STATUS[s.status];
+        const status = lookup(META_STATUS, s.status);
         if (!status) continue; // a status kind this version does not know is not an error of Meta's
         const err = s.errors?.[0];
         events.push({
