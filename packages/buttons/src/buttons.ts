@@ -7,6 +7,7 @@ import {
   type Adapter,
   type Content,
   type Context,
+  capabilitiesOn,
   contactKeyOf,
   type Middleware,
   type Plugin,
@@ -46,8 +47,14 @@ export interface RenderedChoices {
 }
 
 /** Renders one message's parts for an adapter's capabilities. Exported for tests and custom pipelines. */
-export function renderChoices(parts: readonly Content[], adapter: Adapter, listButton = 'Choose'): RenderedChoices {
-  const caps = adapter.capabilities;
+export function renderChoices(
+  parts: readonly Content[],
+  adapter: Adapter,
+  listButton = 'Choose',
+  channel: string = adapter.channels[0] ?? '',
+): RenderedChoices {
+  // The channel decides: through one adapter WhatsApp has native buttons, SMS numbered text.
+  const caps = capabilitiesOn(adapter, channel);
   const out: Content[] = [];
   const warnings: Warning[] = [];
   let choices: Choice[] | undefined;
@@ -166,7 +173,7 @@ export function buttonsTransformer(store: Store, options: ButtonsOptions = {}): 
   const o = parseConfig(ButtonsOptionsSchema, options, '@switchboard/buttons');
   return async function buttonsFallbacks(prev, message, adapter) {
     if (!message.parts.some((p) => p.type === 'buttons' || p.type === 'list')) return prev(message, adapter);
-    const rendered = renderChoices(message.parts, adapter, o.listButton);
+    const rendered = renderChoices(message.parts, adapter, o.listButton, message.to.channel);
     const result = await prev({ ...message, parts: rendered.parts }, adapter);
     // Only a prompt that reached the customer can be answered.
     if (rendered.choices?.length) await offer(store, adapter.name, contactKeyOf(message.to), rendered.choices, o.ttlMs);

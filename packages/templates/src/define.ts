@@ -11,6 +11,12 @@ export interface TemplateVariant {
   text: string;
   /** The WhatsApp language code when it differs from the key (`en` keyed, `en_US` approved). */
   code?: string;
+  /**
+   * The Twilio content SID (`HX...`) this language was approved as: through Twilio's WhatsApp and
+   * RCS the template goes out as `ContentSid` + `ContentVariables` (required outside the 24-hour
+   * window since 2025-04-01). Without it, Twilio gets the filled text.
+   */
+  contentSid?: string;
 }
 
 /** What `defineTemplate` takes. */

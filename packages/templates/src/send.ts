@@ -2,15 +2,16 @@
  * Rendering a template for the adapter it leaves through, and sending it.
  * @module
  */
-import type {
-  Adapter,
-  Address,
-  Content,
-  ContentInput,
-  MessageContext,
-  SendResult,
-  Switchboard,
-  Warning,
+import {
+  type Adapter,
+  type Address,
+  type Content,
+  type ContentInput,
+  capabilitiesOn,
+  type MessageContext,
+  type SendResult,
+  type Switchboard,
+  type Warning,
 } from '@switchboard/core';
 import { analyzeSms, toGsm7Lookalikes } from '@switchboard/sms';
 import type { z } from 'zod';
@@ -34,9 +35,9 @@ export function renderTemplate<S extends z.ZodObject>(
   channel: string,
   language?: string,
 ): RenderedTemplate {
-  const { code } = template.resolve(language);
+  const { code, variant } = template.resolve(language);
   const text = template.fill(params, language);
-  if (adapter.capabilities.templates) {
+  if (capabilitiesOn(adapter, channel).templates) {
     const values = template.validate(params) as Record<string, unknown>;
     const ordered = template.ordered(params, language);
     const named = Object.fromEntries(Object.keys(values).map((k) => [k, String(values[k])]));
@@ -47,6 +48,7 @@ export function renderTemplate<S extends z.ZodObject>(
         language: code,
         params: template.namedParams ? named : ordered,
         fallbackText: text,
+        ...(variant.contentSid ? { contentSid: variant.contentSid } : {}),
       },
       warnings: [],
     };

@@ -6,6 +6,7 @@
 import {
   type Adapter,
   type Context,
+  capabilitiesOn,
   DEFAULT_HOLD_TTL_MS,
   Held,
   isSwitchboardError,
@@ -37,7 +38,8 @@ export interface WindowAwareOptions<S extends z.ZodObject = z.ZodObject> {
 export function windowAwareTransformer(store: Store, options: WindowAwareOptions): Transformer {
   const holdTtl = options.holdTtlMs ?? DEFAULT_HOLD_TTL_MS;
   return async function windowAware(prev, message, adapter) {
-    if (!adapter.capabilities.sessionWindowMs || message.metadata?.windowFallback) return prev(message, adapter);
+    if (!capabilitiesOn(adapter, message.to.channel).sessionWindowMs || message.metadata?.windowFallback)
+      return prev(message, adapter);
     try {
       return await prev(message, adapter);
     } catch (e) {

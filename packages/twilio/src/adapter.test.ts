@@ -275,7 +275,17 @@ describe('twilio adapter', () => {
       sim.reset();
       const wa = twilio({ ...SIM_TWILIO_ACCOUNT, whatsappFrom: '+14155238886', baseUrl: sim.url });
       expect(wa.channels).toContain('whatsapp');
-      await wa.send({ to: { channel: 'whatsapp', id: '+15550001111' }, parts: [{ type: 'text', text: 'hola' }] });
+      const hola = {
+        to: { channel: 'whatsapp', id: '+15550001111' },
+        parts: [{ type: 'text' as const, text: 'hola' }],
+      };
+      // Outside the 24-hour window a free-form message is refused before any request (Twilio would fail it, 63016).
+      await expect(wa.send(hola)).rejects.toMatchObject({ code: 'WINDOW_CLOSED' });
+      expect(sim.messages).toEqual([]);
+      await wa.receive(
+        signedForm({ ...inboundParams('hi'), From: 'whatsapp:+15550001111', To: 'whatsapp:+14155238886' }),
+      );
+      await wa.send(hola);
       expect(sim.messages[0]).toMatchObject({ to: 'whatsapp:+15550001111', from: 'whatsapp:+14155238886' });
     });
 

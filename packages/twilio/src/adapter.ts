@@ -3,6 +3,7 @@
  * @module
  */
 import {
+  type Address,
   configuredHosts,
   defineAdapter,
   fetchMedia,
@@ -14,10 +15,25 @@ import {
   SwitchboardError,
   type SwitchboardEvent,
   textOf,
+  WindowTracker,
 } from '@switchboard/core';
 import { analyzeSms } from '@switchboard/sms';
 import { createMessage } from './api.js';
-import { TWILIO_MAX_BODY, TWILIO_MEDIA_HOSTS, TwilioConfigSchema } from './config.js';
+import {
+  TWILIO_LIST_BUTTON,
+  TWILIO_LIST_ITEM_DESCRIPTION,
+  TWILIO_LIST_ITEM_TITLE,
+  TWILIO_LIST_MAX_ITEMS,
+  TWILIO_MAX_BODY,
+  TWILIO_MEDIA_HOSTS,
+  TWILIO_RCS_BUTTON_TITLE,
+  TWILIO_RCS_MAX_BUTTONS,
+  TWILIO_WHATSAPP_BUTTON_TITLE,
+  TWILIO_WHATSAPP_MAX_BUTTONS,
+  TWILIO_WHATSAPP_WINDOW_MS,
+  TwilioConfigSchema,
+} from './config.js';
+import { ContentApi, contentVariables } from './content.js';
 import { renderTwilio } from './render.js';
 import { parseTwilioParams, TWILIO_STATUS } from './webhook/parse.js';
 import { paramsOf, SIGNATURE_HEADER, signedUrl, type TwilioParams, verifyTwilioSignature } from './webhook/verify.js';
@@ -45,7 +61,9 @@ const twiml = () => new Response(EMPTY_TWIML, { status: 200, headers: { 'content
 export const twilio = defineAdapter({
   name: 'twilio',
   config: TwilioConfigSchema,
-  channels: (c) => (c.whatsappFrom ? ['sms', 'mms', 'whatsapp'] : ['sms', 'mms']),
+  channels: (c) => ['sms', 'mms', ...(c.whatsappFrom ? ['whatsapp'] : []), ...(c.rcs ? ['rcs'] : [])],
+  // Plain SMS carries text and media; WhatsApp and RCS through Twilio carry buttons, lists and
+  // content templates (the Content API).
   capabilities: (c) => ({
     maxButtons: 0,
     lists: false,
@@ -53,11 +71,37 @@ export const twilio = defineAdapter({
     media: true,
     maxTextLength: TWILIO_MAX_BODY,
     rateLimit: c.rateLimit,
+    channels: {
+      whatsapp: {
+        maxButtons: TWILIO_WHATSAPP_MAX_BUTTONS,
+        lists: true,
+        maxListRows: TWILIO_LIST_MAX_ITEMS,
+        templates: true,
+        maxButtonTitleLength: TWILIO_WHATSAPP_BUTTON_TITLE,
+        maxListRowTitleLength: TWILIO_LIST_ITEM_TITLE,
+        maxListRowDescriptionLength: TWILIO_LIST_ITEM_DESCRIPTION,
+        maxListButtonLength: TWILIO_LIST_BUTTON,
+        sessionWindowMs: TWILIO_WHATSAPP_WINDOW_MS,
+      },
+      rcs: {
+        maxButtons: TWILIO_RCS_MAX_BUTTONS,
+        lists: false,
+        templates: true,
+        maxButtonTitleLength: TWILIO_RCS_BUTTON_TITLE,
+      },
+    },
   }),
   create(config, meta) {
     const http = meta.http;
+    const content = new ContentApi(http, config, meta.name);
+    // WhatsApp's window through Twilio: keyed by our WhatsApp sender and the customer's number.
+    const windows = () =>
+      new WindowTracker(meta.store, 'twilio-window', (id) => id.replace(/^whatsapp:/i, '').replace(/\D/g, ''));
+    const waSender = () => (config.whatsappFrom ?? config.messagingServiceSid ?? '').replace(/^whatsapp:/i, '');
 
     const senderFor = (message: OutboundMessage): Record<string, string> => {
+      // RCS leaves through the Messaging Service: its sender pool is what falls back to SMS.
+      if (message.to.channel === 'rcs') return { MessagingServiceSid: config.messagingServiceSid! };
       const whatsapp = message.to.channel === 'whatsapp';
       const from = message.from?.id ?? (whatsapp ? config.whatsappFrom : config.from);
       if (from) return { From: whatsapp ? `whatsapp:${from.replace(/^whatsapp:/, '')}` : from };
@@ -69,7 +113,43 @@ export const twilio = defineAdapter({
       );
     };
 
+    /**
+     * On WhatsApp and RCS, one part Twilio renders natively through the Content API: a template with
+     * its content SID (business-initiated), buttons or a list (created as session content on first
+     * use). Anything else goes as Body and media, as on SMS.
+     */
+    const richContent = async (
+      message: OutboundMessage,
+    ): Promise<{ sid: string; variables?: string; template: boolean } | undefined> => {
+      if (message.parts.length !== 1) return undefined;
+      const part = message.parts[0]!;
+      if (part.type === 'template' && part.contentSid)
+        return { sid: part.contentSid, variables: contentVariables(part), template: true };
+      if (part.type === 'buttons' && part.buttons.every((b) => b.kind === 'reply'))
+        return { sid: await content.interactive(part, meta.store), template: false };
+      if (part.type === 'list' && message.to.channel === 'whatsapp')
+        return { sid: await content.interactive(part, meta.store), template: false };
+      return undefined;
+    };
+
     return {
+      /** WhatsApp's 24-hour customer-service window through Twilio, per customer. */
+      window: {
+        isOpen(contact: Address | string, from?: string): Promise<boolean> {
+          return windows().isOpen(from ?? waSender(), typeof contact === 'string' ? contact : contact.id);
+        },
+        async closesAt(contact: Address | string, from?: string): Promise<number | undefined> {
+          const at = await windows().lastInbound(
+            from ?? waSender(),
+            typeof contact === 'string' ? contact : contact.id,
+          );
+          return at === undefined ? undefined : at + TWILIO_WHATSAPP_WINDOW_MS;
+        },
+      },
+
+      /** Content templates: create one, submit it for WhatsApp approval, read its approval. */
+      content,
+
       /**
        * Inbound MMS media: a `MediaUrl{N}` downloaded with the account's credentials (Twilio media
        * URLs are private when HTTP auth for media is on, and the bytes are what WhatsApp needs).
@@ -131,16 +211,55 @@ export const twilio = defineAdapter({
           });
         }
         const events: SwitchboardEvent[] = parseTwilioParams(params, meta.name, config.defaultCountry);
+        for (const e of events) {
+          // A WhatsApp customer's message opens (or renews) the 24-hour window.
+          if (e.kind === 'message' && e.message.from.channel === 'whatsapp')
+            await windows().recordInbound(waSender(), e.message.from.id, e.message.timestamp.getTime());
+          // Twilio failed a free-form message outside the window (63016): it knows better than we do.
+          if (e.kind === 'status' && e.error?.code === 'WINDOW_CLOSED' && e.to?.channel === 'whatsapp')
+            await windows().close(waSender(), e.to.id);
+        }
         return { events, response: twiml() };
       },
 
       async send(message: OutboundMessage, options?: { signal?: AbortSignal }): Promise<SendResult> {
-        const rendered = renderTwilio(message, meta.name);
-        const whatsapp = message.to.channel === 'whatsapp';
+        const channel = message.to.channel;
+        const whatsapp = channel === 'whatsapp';
         // A WhatsApp address may be a bare wa_id (digits, as Meta writes it): Twilio wants E.164.
-        const waTo = message.to.id.replace(/^whatsapp:/, '');
-        const to = whatsapp ? `whatsapp:${/^\d+$/.test(waTo) ? `+${waTo}` : waTo}` : message.to.id;
+        const bare = message.to.id.replace(/^(whatsapp|rcs):/i, '');
+        const e164 = /^\d+$/.test(bare) ? `+${bare}` : bare;
+        const to = whatsapp || channel === 'rcs' ? `${channel}:${e164}` : message.to.id;
         const sender = senderFor(message);
+        const rich = whatsapp || channel === 'rcs' ? await richContent(message) : undefined;
+        if (
+          whatsapp &&
+          config.enforceWindow &&
+          !rich?.template &&
+          !(await windows().isOpen(message.from?.id.replace(/^whatsapp:/i, '') ?? waSender(), e164))
+        ) {
+          // Twilio would accept it and fail it later (63016): refuse it now, before any request.
+          throw new SwitchboardError(
+            'WINDOW_CLOSED',
+            `the 24-hour window with ${e164} is closed: only a content template (contentSid) can be sent`,
+            { adapter: meta.name, channel },
+          );
+        }
+        if (rich) {
+          const form = new URLSearchParams({ To: to, ...sender, ContentSid: rich.sid });
+          if (rich.variables) form.set('ContentVariables', rich.variables);
+          if (config.statusCallback) form.set('StatusCallback', config.statusCallback);
+          const created = await createMessage(http, config, form, {
+            channel,
+            ...(options?.signal ? { signal: options.signal } : {}),
+          });
+          return meta.result(message, {
+            ids: [created.sid],
+            status: lookup(TWILIO_STATUS, created.status) ?? 'queued',
+            warnings: [],
+            raw: created,
+          });
+        }
+        const rendered = renderTwilio(message, meta.name);
         const ids: string[] = [];
         let segments = 0;
         let status: SendResult['status'] = 'queued';

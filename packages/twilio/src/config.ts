@@ -7,6 +7,24 @@ import { z } from 'zod';
 
 /** Twilio's REST API host. */
 export const TWILIO_API_URL = 'https://api.twilio.com';
+/** The Content API's host (content templates, quick replies, list pickers). */
+export const TWILIO_CONTENT_API_URL = 'https://content.twilio.com';
+/** Quick-reply buttons in one WhatsApp message through Twilio (`twilio/quick-reply`). */
+export const TWILIO_WHATSAPP_MAX_BUTTONS = 3;
+/** Items of a list picker (`twilio/list-picker`). */
+export const TWILIO_LIST_MAX_ITEMS = 10;
+/** Suggested replies in one RCS message. */
+export const TWILIO_RCS_MAX_BUTTONS = 11;
+/** Longest button title on WhatsApp (20) and RCS (25). */
+export const TWILIO_WHATSAPP_BUTTON_TITLE = 20;
+export const TWILIO_RCS_BUTTON_TITLE = 25;
+/** Longest list item title, description and button label (WhatsApp's own limits). */
+export const TWILIO_LIST_ITEM_TITLE = 24;
+export const TWILIO_LIST_ITEM_DESCRIPTION = 72;
+export const TWILIO_LIST_BUTTON = 20;
+/** WhatsApp's customer-service window, through Twilio as through Meta. */
+export const TWILIO_WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 /** Where Twilio's `MediaUrl{N}` point (it redirects from there to its CDN, which gets no credentials). */
 export const TWILIO_MEDIA_HOSTS = ['api.twilio.com'] as const;
 /** Twilio refuses a Body over 1,600 characters (error 21617). */
@@ -51,6 +69,18 @@ export const TwilioConfigSchema = ProviderOptionsSchema.extend({
   statusCallback: OutboundUrlSchema.optional(),
   /** The REST API base URL (tests and the demo point it at the simulator). */
   baseUrl: z.string().url().default(TWILIO_API_URL),
+  /** The Content API's base URL (content templates and interactive content). */
+  contentApiUrl: z.string().url().default(TWILIO_CONTENT_API_URL),
+  /**
+   * Send RCS (`rcs:` addresses) through the Messaging Service, whose sender pool falls back to SMS
+   * when the handset cannot take RCS. Needs `messagingServiceSid`.
+   */
+  rcs: z.boolean().default(false),
+  /**
+   * Refuse free-form WhatsApp sends outside the 24-hour window before calling Twilio (which would
+   * accept them, then fail them with 63016). Default true.
+   */
+  enforceWindow: z.boolean().default(true),
   /** Sending pace per sender, in segments per second. Default: the long-code pace. */
   rateLimit: z
     .object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() })
@@ -65,6 +95,10 @@ export const TwilioConfigSchema = ProviderOptionsSchema.extend({
   .refine((c) => !c.apiKeySid === !c.apiKeySecret, {
     message: 'apiKeySid and apiKeySecret go together',
     path: ['apiKeySecret'],
+  })
+  .refine((c) => !c.rcs || c.messagingServiceSid, {
+    message: 'RCS goes through a Messaging Service: give messagingServiceSid',
+    path: ['rcs'],
   });
 
 /** The options of `twilio()`, as written. */

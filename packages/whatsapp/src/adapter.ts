@@ -35,7 +35,7 @@ import {
 import { renderWhatsApp } from './render.js';
 import { parseWhatsAppWebhook } from './webhook/parse.js';
 import { answerHandshake, SIGNATURE_HEADER, verifyMetaSignature } from './webhook/verify.js';
-import { WindowTracker, waId } from './window.js';
+import { waId, whatsappWindows } from './window.js';
 
 /**
  * Creates a WhatsApp Business Cloud API adapter.
@@ -77,7 +77,7 @@ export const whatsapp = defineAdapter({
     const api = new GraphApi(meta.http, config);
     // Until a switchboard hands over its store, windows live in memory (an adapter used on its own).
     let store: Store = memoryStore();
-    let windows = new WindowTracker(store);
+    let windows = whatsappWindows(store);
     const sender = (from: Address | undefined) => (from?.id ? waId(from.id) : config.phoneNumberId);
     // Until a switchboard hands over its contact book, what Meta reveals about identities is not kept.
     let identity: Identity | undefined;
@@ -97,7 +97,7 @@ export const whatsapp = defineAdapter({
           });
         }
         store = runtime.store;
-        windows = new WindowTracker(store);
+        windows = whatsappWindows(store);
         identity = runtime.identity;
       },
 

@@ -2,6 +2,7 @@
  * The Cloud API's documented limits, as named constants.
  * @module
  */
+import { WHATSAPP_SESSION_WINDOW_MS } from '@switchboard/core';
 
 /** Text message body (messages/text-messages). */
 export const MAX_TEXT_LENGTH = 4096;
@@ -36,7 +37,7 @@ export const MAX_LIST_BODY = 4096;
 /** Media caption. */
 export const MAX_CAPTION = 1024;
 /** The customer service window: free-form messages within 24 hours of the customer's last message. */
-export const SESSION_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const SESSION_WINDOW_MS = WHATSAPP_SESSION_WINDOW_MS;
 /** Default throughput per business phone number (messages/second). */
 export const DEFAULT_THROUGHPUT = 80;
 /** Pair rate limit: about one message per 6 seconds to the same user, with bursts (about 45). */

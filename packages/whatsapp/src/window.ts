@@ -1,8 +1,8 @@
 /**
- * The 24-hour customer service window, tracked in the store so every process agrees.
+ * The 24-hour customer service window: core's `WindowTracker`, keyed as the Cloud API knows users.
  * @module
  */
-import { type Store, WHATSAPP_USER_ID } from '@switchboard/core';
+import { type Store, WHATSAPP_USER_ID, WindowTracker } from '@switchboard/core';
 import { SESSION_WINDOW_MS } from './limits.js';
 
 /**
@@ -14,41 +14,6 @@ export const waId = (id: string): string => {
   return WHATSAPP_USER_ID.test(bare) ? bare : id.replace(/\D/g, '');
 };
 
-/** Tracks the last inbound message time per business number and contact. */
-export class WindowTracker {
-  /** Creates a tracker over `store`. */
-  constructor(
-    private readonly store: Store,
-    private readonly windowMs: number = SESSION_WINDOW_MS,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  private key(phoneNumberId: string, contact: string) {
-    return `wa-window:${phoneNumberId}:${waId(contact)}`;
-  }
-
-  /** Records an inbound message at `at` (ms), keeping the latest. */
-  async recordInbound(phoneNumberId: string, contact: string, at: number): Promise<void> {
-    const key = this.key(phoneNumberId, contact);
-    const prev = await this.store.get<number>(key);
-    if (prev !== undefined && prev >= at) return;
-    const ttl = at + this.windowMs - this.now();
-    if (ttl > 0) await this.store.set(key, at, ttl);
-  }
-
-  /** The last inbound time, while the window is open. */
-  async lastInbound(phoneNumberId: string, contact: string): Promise<number | undefined> {
-    const at = await this.store.get<number>(this.key(phoneNumberId, contact));
-    return at !== undefined && this.now() - at < this.windowMs ? at : undefined;
-  }
-
-  /** Whether free-form messages may be sent. */
-  async isOpen(phoneNumberId: string, contact: string): Promise<boolean> {
-    return (await this.lastInbound(phoneNumberId, contact)) !== undefined;
-  }
-
-  /** Closes the window (Meta answered 131047: it knows better). */
-  async close(phoneNumberId: string, contact: string): Promise<void> {
-    await this.store.delete(this.key(phoneNumberId, contact));
-  }
-}
+/** The window tracker of the Cloud API adapter: core's, keyed by phone number id and `waId`. */
+export const whatsappWindows = (store: Store, windowMs: number = SESSION_WINDOW_MS, now: () => number = Date.now) =>
+  new WindowTracker(store, 'wa-window', waId, windowMs, now);

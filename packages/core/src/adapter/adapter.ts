@@ -27,7 +27,7 @@ import { RateSchema } from './rate.js';
 export { type Rate, RateSchema } from './rate.js';
 
 /** What an adapter can carry; middleware reads these, never adapter names. */
-export const CapabilitiesSchema = z.object({
+const BaseCapabilitiesSchema = z.object({
   /** Reply buttons one message may carry natively (0: none). */
   maxButtons: z.number().int().nonnegative(),
   /** Whether interactive lists render natively. */
@@ -59,8 +59,23 @@ export const CapabilitiesSchema = z.object({
   /** The provider's pace per recipient (WhatsApp's pair limit). */
   recipientRateLimit: RateSchema.optional(),
 });
+/**
+ * What an adapter can carry; middleware reads these (through {@link capabilitiesOn}), never adapter
+ * names. `channels` overrides them per channel, for an adapter that serves several (Twilio: plain
+ * SMS, and WhatsApp and RCS with buttons and templates).
+ */
+export const CapabilitiesSchema = BaseCapabilitiesSchema.extend({
+  channels: z.record(z.string(), BaseCapabilitiesSchema.partial()).optional(),
+});
 /** What an adapter can carry. */
 export type Capabilities = z.infer<typeof CapabilitiesSchema>;
+
+/** An adapter's capabilities on one channel: its own, with that channel's overrides. */
+export function capabilitiesOn(adapter: Pick<Adapter, 'capabilities'>, channel: string): Capabilities {
+  const { channels, ...base } = adapter.capabilities;
+  const over = channels?.[channel];
+  return over ? { ...base, ...over } : adapter.capabilities;
+}
 
 /** What `receive` returns: the events of one webhook and the acknowledgement the provider expects. */
 export interface ReceiveResult {

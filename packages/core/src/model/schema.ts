@@ -120,6 +120,11 @@ export const TemplatePartSchema = z.object({
   components: z.array(z.record(z.string(), z.unknown())).optional(),
   /** The words of the template filled in, for channels that can only send text. */
   fallbackText: z.string().optional(),
+  /**
+   * The id a provider approved the template under, where it sends templates by id rather than by
+   * name (Twilio's Content API: `HX...`, sent as `ContentSid` with the params as `ContentVariables`).
+   */
+  contentSid: z.string().optional(),
 });
 
 /** An emoji reaction to an earlier message (an empty emoji removes it). */

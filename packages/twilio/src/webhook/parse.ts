@@ -91,12 +91,16 @@ const mediaKind = (mime: string | undefined): MediaKind => {
 
 /** `whatsapp:+1...` to a WhatsApp address, `+1...` to an SMS address (E.164 normalised). */
 export function addressOf(raw: string, defaultCountry?: string): Address {
-  const whatsapp = raw.toLowerCase().startsWith('whatsapp:');
+  // `whatsapp:+1...` and `rcs:+1...` (Twilio's channel prefixes); anything else is SMS. An RCS message
+  // Twilio fell back to SMS reports its status without the prefix: the status shows the fallback.
+  const prefix = /^(whatsapp|rcs):/i.exec(raw)?.[1]?.toLowerCase();
+  const channel = prefix ?? 'sms';
+  const bare = prefix ? raw.slice(prefix.length + 1) : raw;
   try {
-    return { channel: whatsapp ? 'whatsapp' : 'sms', id: toE164(raw, defaultCountry ? { defaultCountry } : {}) };
+    return { channel, id: toE164(bare, defaultCountry ? { defaultCountry } : {}) };
   } catch {
-    // Short codes and alphanumeric senders are not E.164 but are still who wrote: keep them verbatim.
-    return { channel: whatsapp ? 'whatsapp' : 'sms', id: raw.replace(/^whatsapp:/i, '') };
+    // Short codes, alphanumeric senders and RCS agent ids are not E.164 but are still who wrote.
+    return { channel, id: bare };
   }
 }
 
