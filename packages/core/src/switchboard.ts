@@ -430,6 +430,9 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     });
     try {
       const result = await this.pipeline(message, adapter);
+      // A failover's send is linked to it before anything else: its first status may be on its way.
+      const ref = message.metadata?.failover as { id: string; route: number } | undefined;
+      if (ref) await this.failover.link(result, ref);
       this.events.emit('sent', result, message);
       return result;
     } catch (e) {

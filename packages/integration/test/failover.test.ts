@@ -147,6 +147,30 @@ describe('failover from WhatsApp to SMS', () => {
     expect(tw.messages).toEqual([]);
   });
 
+  it('refuses an id that could name other keys and a deadline past a day; unawaited, nothing crashes', async () => {
+    await start([], false);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => void unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const base = {
+        to: { channel: 'sms', id: CUSTOMER },
+        parts: [{ type: 'text' as const, text: 'x' }],
+        routes: ROUTES,
+      };
+      await expect(sb.send({ ...base, id: 'a:settled' })).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
+      await expect(sb.send({ ...base, until: { status: 'delivered', withinMs: 2 ** 31 } })).rejects.toMatchObject({
+        code: 'INVALID_MESSAGE',
+      });
+      sb.send({ ...base, id: 'bad id with spaces' }); // never awaited
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+      expect([meta.messages, tw.messages]).toEqual([[], []]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('emits each attempt and the outcome; the same id never starts twice', async () => {
     await start(['sent', 'delivered']);
     const seen: string[] = [];

@@ -23,6 +23,7 @@ import {
   type Channel,
   type Content,
   type OutboundMessageInput,
+  type SendResult,
   STATUS_RANK,
   type Status,
   type StatusEvent,
@@ -34,6 +35,10 @@ import type { SendHandle } from './send-handle.js';
 export const FAILOVER_QUEUE = 'failover';
 /** How long a failover's record is kept after it starts. */
 export const FAILOVER_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** What a failover id may be made of (it is part of store keys). */
+const FAILOVER_ID = /^[\w.-]{1,128}$/;
+/** The longest a route may wait: a timer's limit, and well inside the record's lifetime. */
+export const MAX_FAILOVER_WITHIN_MS = 24 * 60 * 60 * 1000;
 /** How often a handle awaiting an outcome settled by another process looks at the store. */
 const OUTCOME_POLL_MS = 1000;
 
@@ -130,7 +135,10 @@ export class FailoverHandle implements PromiseLike<FailoverOutcome> {
     /** The logical message id. */
     readonly id: string,
     private readonly outcome: Promise<FailoverOutcome>,
-  ) {}
+  ) {
+    // Like SendHandle: a handle nobody awaits must not crash the process when it rejects.
+    outcome.catch(() => undefined);
+  }
 
   /** Resolves with the final outcome (`delivered` or `failed`). */
   // biome-ignore lint/suspicious/noThenProperty: the handle is awaitable on purpose, like SendHandle.
@@ -145,6 +153,7 @@ export class FailoverHandle implements PromiseLike<FailoverOutcome> {
 /** Runs failovers for one switchboard (`sb.failover`). */
 export class Failover {
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly polls = new Set<NodeJS.Timeout>();
   private readonly waiters = new Map<string, ((o: FailoverOutcome) => void)[]>();
   private readonly worker: QueueWorker | undefined;
 
@@ -182,6 +191,8 @@ export class Failover {
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    for (const p of this.polls) clearInterval(p);
+    this.polls.clear();
     await this.worker?.stop();
   }
 
@@ -190,6 +201,15 @@ export class Failover {
     const id = input.id ?? randomUUID();
     const outcome = (async () => {
       if (!input.routes.length) throw new SwitchboardError('INVALID_MESSAGE', 'a failover needs at least one route');
+      // The id is part of store keys: a `:` in it could name another failover's facts.
+      if (!FAILOVER_ID.test(id))
+        throw new SwitchboardError(
+          'INVALID_MESSAGE',
+          `failover id "${id}": letters, digits, ".", "_", "-" (at most 128)`,
+        );
+      const within = input.until?.withinMs ?? DEFAULT_FAILOVER_UNTIL.withinMs;
+      if (!Number.isInteger(within) || within <= 0 || within > MAX_FAILOVER_WITHIN_MS)
+        throw new SwitchboardError('INVALID_MESSAGE', `until.withinMs must be 1 to ${MAX_FAILOVER_WITHIN_MS} ms`);
       const { routes, until, to, id: _id, ...rest } = input;
       const record: FailoverRecord = {
         id,
@@ -250,8 +270,8 @@ export class Failover {
       at: Date.now(),
     };
     await this.host.store.set(attemptKey, updated, FAILOVER_TTL_MS);
-    if (await this.host.store.get(this.key(ref.id, 'settled'))) return;
-    if (await this.host.store.get(this.key(ref.id, `moved:${ref.route}`))) return; // a late status: recorded only
+    // A route already left (or settled) only records what comes later: a late status is not acted on.
+    if (await this.host.store.get(this.key(ref.id, `done:${ref.route}`))) return;
     if (event.status === 'failed' || event.status === 'undelivered') {
       await this.moveOn(
         record,
@@ -259,7 +279,7 @@ export class Failover {
         updated.error ?? { code: 'UNDELIVERABLE', message: `status ${event.status}` },
       );
     } else if (STATUS_RANK[event.status] >= STATUS_RANK[record.until.status]) {
-      await this.settle(record, { state: 'delivered', deliveredBy: event.adapter });
+      await this.deliveredBy(record, ref.route, event.adapter);
     }
   }
 
@@ -271,14 +291,20 @@ export class Failover {
     return new Promise((resolve) => {
       // Another process may settle it (a deadline fired there): look at the store now and then.
       const poll = setInterval(() => {
-        void this.get(id).then((o) => {
-          if (o && o.state !== 'pending') this.resolveWaiters(o);
-        });
+        this.get(id).then(
+          (o) => {
+            if (o && o.state !== 'pending') this.resolveWaiters(o);
+          },
+          // A store that fails now and then must not crash the process: the next look may succeed.
+          (e: unknown) => this.host.logger.warn('failover: reading the outcome failed', { id, error: e }),
+        );
       }, OUTCOME_POLL_MS);
       poll.unref?.();
+      this.polls.add(poll);
       const list = this.waiters.get(id) ?? [];
       list.push((o) => {
         clearInterval(poll);
+        this.polls.delete(poll);
         resolve(o);
       });
       this.waiters.set(id, list);
@@ -318,6 +344,7 @@ export class Failover {
       await this.settle(record, { state: 'failed', deliveredBy: null, reason });
       return;
     }
+    if (await this.host.store.get(this.key(id, 'settled'))) return;
     const route = record.routes[i]!;
     const base = { route: i, channel: route.channel, ...(route.adapter ? { adapter: route.adapter } : {}) };
     const address = await this.addressOn(route.channel, record.to);
@@ -332,6 +359,8 @@ export class Failover {
       return this.moveOn(record, i, error);
     }
     await this.saveAttempt(id, { ...base, status: 'pending', at: Date.now() });
+    // The deadline first: a crash during the send still leaves a job that moves the failover on.
+    await this.schedule(record, i);
     try {
       const result = await this.host.send({
         ...(route.adapter ? { adapter: route.adapter } : {}),
@@ -342,8 +371,8 @@ export class Failover {
         metadata: { ...record.metadata, failover: { id, route: i } },
         ...(record.priority ? { priority: record.priority } : {}),
       });
-      for (const messageId of result.ids)
-        await this.host.store.set(`failover:msg:${result.adapter}:${messageId}`, { id, route: i }, FAILOVER_TTL_MS);
+      // Usually linked already by the delivery itself (`link`), before a status could come back.
+      await this.link(result, { id, route: i });
       const attempt: FailoverAttempt = {
         ...base,
         adapter: result.adapter,
@@ -354,18 +383,22 @@ export class Failover {
       };
       // A status that came back before this line keeps its place.
       const current = await this.host.store.get<FailoverAttempt>(this.key(id, `attempt:${i}`));
-      await this.saveAttempt(id, current && current.status !== 'pending' ? { ...attempt, ...current } : attempt);
-      if (STATUS_RANK[result.status] >= STATUS_RANK[record.until.status]) {
-        await this.settle(record, { state: 'delivered', deliveredBy: result.adapter });
-        return;
+      const merged = current && current.status !== 'pending' ? { ...attempt, ...current } : attempt;
+      await this.saveAttempt(id, merged);
+      const status = merged.status as Status;
+      // A provider may fail a message at creation: that is a refusal, not a delivery (both rank high).
+      if (status === 'failed' || status === 'undelivered') {
+        await this.moveOn(record, i, merged.error ?? { code: 'UNDELIVERABLE', message: `status ${status}` });
+      } else if (STATUS_RANK[status] >= STATUS_RANK[record.until.status]) {
+        await this.deliveredBy(record, i, result.adapter);
       }
-      await this.schedule(record, i);
     } catch (e) {
       const err = toSwitchboardError(e);
       const error = { code: err.code, message: err.message };
       await this.saveAttempt(id, { ...base, status: 'refused', error, at: Date.now() });
       if (CALLERS_MISTAKE.has(err.code)) {
-        await this.settle(record, { state: 'failed', deliveredBy: null, reason: err.message });
+        if (await this.host.store.setIfAbsent(this.key(id, `done:${i}`), 'settled', FAILOVER_TTL_MS))
+          await this.settle(record, { state: 'failed', deliveredBy: null, reason: err.message });
         return;
       }
       await this.moveOn(record, i, error);
@@ -396,18 +429,48 @@ export class Failover {
     const record = await this.host.store.get<FailoverRecord>(this.key(id));
     if (!record) return;
     if (await this.host.store.get(this.key(id, 'settled'))) return;
+    const done = await this.host.store.get<string>(this.key(id, `done:${i}`));
+    if (done === 'moved') {
+      // Moved on, but the next route never started (a crash in between): start it now.
+      if (!(await this.host.store.get(this.key(id, `attempt:${i + 1}`)))) await this.attempt(record, i + 1);
+      return;
+    }
+    if (done) return;
     const attempt = await this.host.store.get<FailoverAttempt>(this.key(id, `attempt:${i}`));
     const status = attempt?.status;
-    if (status && status in STATUS_RANK && STATUS_RANK[status as Status] >= STATUS_RANK[record.until.status]) return;
+    if (status === 'failed' || status === 'undelivered') {
+      await this.moveOn(record, i, attempt?.error ?? { code: 'UNDELIVERABLE', message: `status ${status}` });
+      return;
+    }
+    if (status && status in STATUS_RANK && STATUS_RANK[status as Status] >= STATUS_RANK[record.until.status]) {
+      await this.deliveredBy(record, i, attempt?.adapter ?? null);
+      return;
+    }
     await this.moveOn(record, i, {
       code: 'TIMEOUT',
       message: `no ${record.until.status} status within ${Math.round(record.until.withinMs / 1000)} s`,
     });
   }
 
+  /**
+   * Links the provider's ids of a failover's send to it. The delivery calls this as soon as the
+   * provider answered, before the send's handle resolves, so a status that comes back at once finds it.
+   */
+  async link(result: Pick<SendResult, 'adapter' | 'ids'>, ref: { id: string; route: number }): Promise<void> {
+    for (const messageId of result.ids)
+      await this.host.store.set(`failover:msg:${result.adapter}:${messageId}`, ref, FAILOVER_TTL_MS);
+  }
+
+  /** Route `i` reached the customer: settles, unless the route was already left. */
+  private async deliveredBy(record: FailoverRecord, i: number, adapter: string | null): Promise<void> {
+    if (!(await this.host.store.setIfAbsent(this.key(record.id, `done:${i}`), 'settled', FAILOVER_TTL_MS))) return;
+    await this.settle(record, { state: 'delivered', deliveredBy: adapter });
+  }
+
   /** Leaves route `i` once, whoever asks first (a status, a deadline, a refusal). */
   private async moveOn(record: FailoverRecord, i: number, error: { code: string; message: string }): Promise<void> {
-    if (!(await this.host.store.setIfAbsent(this.key(record.id, `moved:${i}`), error, FAILOVER_TTL_MS))) return;
+    // One claim per route, shared with `deliveredBy`: a route is left or delivered, never both.
+    if (!(await this.host.store.setIfAbsent(this.key(record.id, `done:${i}`), 'moved', FAILOVER_TTL_MS))) return;
     if (await this.host.store.get(this.key(record.id, 'settled'))) return;
     const attempt = await this.host.store.get<FailoverAttempt>(this.key(record.id, `attempt:${i}`));
     if (attempt && !attempt.error)
