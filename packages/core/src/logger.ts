@@ -81,10 +81,11 @@ function errorReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-// A phone number (E.164 or national digits, optionally `whatsapp:`-prefixed) standing alone, and a
+// A phone number (E.164, with spaces, dashes or brackets after the `+`, or bare digits; after a `:` as
+// in `sms:+1...` and conversation keys; optionally `whatsapp:`/`rcs:`-prefixed) standing alone, and a
 // WhatsApp business-scoped user id (`US.13491208655302741918`). Ids like `SM0f3c...` are not matched:
 // their digits touch letters.
-const PHONE = /(?<![\w.+:-])(?:whatsapp:)?\+?\d[\d ]{5,17}\d(?![\w-])/g;
+const PHONE = /(?<![\w.+-])(?:(?:whatsapp|rcs|tel|sms):)?(?:\+\d[\d ().-]{5,18}\d|\d[\d ]{5,17}\d)(?![\w-])/g;
 const USER_ID = /\b([A-Z]{2})\.(?:ENT\.)?[A-Za-z0-9]{6,128}\b/g;
 const REDACT_DEPTH = 8;
 const REDACTED = Symbol('switchboard.redacted');

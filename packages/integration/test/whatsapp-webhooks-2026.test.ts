@@ -242,6 +242,25 @@ describe('WhatsApp webhooks beyond text', () => {
     ]);
   });
 
+  it('one unreadable part costs that part, not the batch; a deeply nested Flow answer is pruned', async () => {
+    const deep = `${'{"n":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const { delivered } = await meta.sendInbound(CUSTOMER, {
+      type: 'order',
+      order: { catalog_id: '1', product_items: [{ product_retailer_id: 'sku', quantity: 'abc', item_price: 1 }] },
+    });
+    expect(delivered.status).toBe(200);
+    await meta.sendInbound(CUSTOMER, {
+      type: 'interactive',
+      interactive: { type: 'nfm_reply', nfm_reply: { body: 'Sent', response_json: `{"flow_token":"t","a":${deep}}` } },
+    });
+    await meta.sendText(CUSTOMER, 'still here');
+    expect(messages.map((m) => [m.parts[0]!.type, m.warnings?.map((w) => w.code)])).toEqual([
+      ['unsupported', ['part-unreadable']],
+      ['flow-reply', ['raw-pruned']],
+      ['text', undefined],
+    ]);
+  });
+
   it('the bridge shows the agent what an order or a completed form holds', async () => {
     const bridged = build();
     bridged.use(createBridge({ agents: [AGENT], burst: 100 }));

@@ -264,7 +264,9 @@ export function defineAdapter<const N extends string, S extends z.ZodType, X ext
         try {
           const received = await impl.receive(request);
           // Whatever the adapter parsed, the counts, dates and depths it hands on are bounded.
-          return { ...received, events: boundEvents(received.events, name) };
+          const problems = [...(received.problems ?? [])];
+          const events = boundEvents(received.events, name, Date.now(), problems);
+          return { ...received, events, ...(problems.length ? { problems } : {}) };
         } catch (e) {
           // A parser that trips on garbage must surface as MALFORMED, never as a raw TypeError.
           throw withAdapter(toSwitchboardError(e, 'WEBHOOK_MALFORMED', { adapter: name }), name);

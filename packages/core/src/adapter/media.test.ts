@@ -57,6 +57,9 @@ describe('media hosts', () => {
       'https://169.254.169.254/latest',
       'https://[::1]/x',
       'not a url',
+      'https://[::ffff:127.0.0.1]/x',
+      'https://[::ffff:a9fe:a9fe]/latest',
+      'https://[64:ff9b::a9fe:a9fe]/x',
     ])
       expect(() => trustOf(bad, hosts, 't')).toThrow(/media URL/);
   });

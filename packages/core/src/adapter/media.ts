@@ -5,6 +5,7 @@
  * is checked again.
  * @module
  */
+import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { SwitchboardError } from '../errors.js';
@@ -50,6 +51,15 @@ export function isPrivateAddress(host: string): boolean {
   if (version === 6) {
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
     if (mapped) return isPrivateAddress(mapped[1]!);
+    // The URL parser writes `[::ffff:127.0.0.1]` as `::ffff:7f00:1`: decode it back to IPv4.
+    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
+    if (hex) {
+      const [hi, lo] = [Number.parseInt(hex[1]!, 16), Number.parseInt(hex[2]!, 16)];
+      return isPrivateAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+    }
+    // IPv4-compatible (`::a.b.c.d`), NAT64 (64:ff9b::/96) and 6to4 (2002::/16) can all reach IPv4
+    // space behind them: not a provider's media host either way.
+    if (/^::[0-9a-f]/.test(h) || h.startsWith('64:ff9b:') || h.startsWith('2002:')) return true;
     return h === '::' || h === '::1' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || h.startsWith('ff');
   }
   return false;
@@ -74,6 +84,24 @@ export function trustOf(url: string, hosts: MediaHosts, adapter: string): 'crede
   if (isPrivateAddress(host)) throw refuse('a loopback, link-local or private address');
   if (hosts.provider.some((p) => matches(host, p.toLowerCase()))) return 'credentials';
   return 'public';
+}
+
+/** Refuses a host name that resolves to a private address (a public name pointed at 169.254.169.254). */
+async function refusePrivateResolution(url: string, hosts: MediaHosts, adapter: string): Promise<void> {
+  const u = new URL(url);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) || (hosts.configured ?? []).some((p) => p === u.host || p === host)) return;
+  let addresses: { address: string }[];
+  try {
+    addresses = await lookup(host, { all: true });
+  } catch {
+    throw new SwitchboardError('NETWORK', `media host ${host} does not resolve`, { adapter });
+  }
+  if (addresses.some((a) => isPrivateAddress(a.address)))
+    throw new SwitchboardError('INVALID_MESSAGE', 'media URL refused: it resolves to a private address', {
+      adapter,
+      details: { host },
+    });
 }
 
 /** Options of {@link fetchMedia}. */
@@ -105,6 +133,9 @@ export async function fetchMedia(
         adapter,
         details: { host: new URL(current).hostname },
       });
+    // Checked at resolution too; a name that changes its answer between this look and the connection
+    // (DNS rebinding) is out of reach here, and the credentials go only to the provider's own names.
+    await refusePrivateResolution(current, hosts, adapter);
     const res = await http({
       method: 'GET',
       url: current,

@@ -44,19 +44,20 @@ export function pruneDepth(value: unknown, maxDepth = MAX_RAW_DEPTH): { value: u
   for (let item = work.pop(); item; item = work.pop()) {
     const { from, into, key, depth } = item;
     if (depth > maxDepth) {
-      into[key] = PRUNED_MARKER;
+      Object.defineProperty(into, key, { value: PRUNED_MARKER, enumerable: true, writable: true, configurable: true });
       pruned = true;
       continue;
     }
     if (from instanceof Date) {
-      into[key] = from;
+      Object.defineProperty(into, key, { value: from, enumerable: true, writable: true, configurable: true });
       continue;
     }
     const copy = (Array.isArray(from) ? [] : {}) as Record<string | number, unknown>;
-    into[key] = copy;
+    Object.defineProperty(into, key, { value: copy, enumerable: true, writable: true, configurable: true });
     for (const [k, v] of Object.entries(from)) {
       if (v !== null && typeof v === 'object') work.push({ from: v, into: copy, key: k, depth: depth + 1 });
-      else copy[k] = v;
+      // defineProperty, not `=`: a `__proto__` key in a payload is data, not the copy's prototype.
+      else Object.defineProperty(copy, k, { value: v, enumerable: true, writable: true, configurable: true });
     }
   }
   return { value: root.v, pruned };
@@ -133,7 +134,12 @@ function modelled(event: SwitchboardEvent, adapter: string): SwitchboardEvent {
  * impossible date becomes the time of receipt (with a warning on a message); `raw` nested beyond
  * {@link MAX_RAW_DEPTH} is pruned. A usable message is never dropped for these details.
  */
-export function boundEvents(events: SwitchboardEvent[], adapter: string, now = Date.now()): SwitchboardEvent[] {
+export function boundEvents(
+  events: SwitchboardEvent[],
+  adapter: string,
+  now = Date.now(),
+  problems?: SwitchboardError[],
+): SwitchboardEvent[] {
   if (events.length > MAX_WEBHOOK_EVENTS) {
     throw new SwitchboardError(
       'WEBHOOK_MALFORMED',
@@ -141,24 +147,45 @@ export function boundEvents(events: SwitchboardEvent[], adapter: string, now = D
       { adapter },
     );
   }
-  return events.map((input) => {
-    const event = modelled(input, adapter);
-    if (event.kind === 'message') {
-      const m = event.message;
-      const { time, replaced } = saneTime(m.timestamp, now);
-      const raw = pruneDepth(m.raw);
-      if (!replaced && !raw.pruned) return event;
-      const warnings: Warning[] = [...(m.warnings ?? [])];
-      if (replaced)
-        warnings.push({
-          code: 'timestamp-out-of-range',
-          message: 'the provider time is not a real date: time of receipt used',
-        });
-      if (raw.pruned) warnings.push({ code: 'raw-pruned', message: PRUNED_MARKER });
-      return { kind: 'message', message: { ...m, timestamp: time, raw: raw.value, warnings } };
+  const out: SwitchboardEvent[] = [];
+  for (const input of events) {
+    let event: SwitchboardEvent;
+    try {
+      event = modelled(input, adapter);
+    } catch (e) {
+      // One unusable event must not cost the others of the batch (Meta sends up to 1,000 and would
+      // retry them all for days): with somewhere to report it, it is reported and left out.
+      if (!problems || !(e instanceof SwitchboardError)) throw e;
+      problems.push(e);
+      continue;
     }
-    const { time, replaced } = saneTime(event.timestamp, now);
-    const raw = pruneDepth(event.raw);
-    return replaced || raw.pruned ? { ...event, timestamp: time, raw: raw.value } : event;
-  });
+    out.push(bounded(event, now));
+  }
+  return out;
+}
+
+/** One usable event with its time, `raw` and parts held to the bounds. */
+function bounded(event: SwitchboardEvent, now: number): SwitchboardEvent {
+  if (event.kind === 'message') {
+    const m = event.message;
+    const { time, replaced } = saneTime(m.timestamp, now);
+    const raw = pruneDepth(m.raw);
+    // Parts can nest too (a Flow's answers): the same bound, so storing them never overflows.
+    const parts = pruneDepth(m.parts);
+    if (!replaced && !raw.pruned && !parts.pruned) return event;
+    const warnings: Warning[] = [...(m.warnings ?? [])];
+    if (replaced)
+      warnings.push({
+        code: 'timestamp-out-of-range',
+        message: 'the provider time is not a real date: time of receipt used',
+      });
+    if (raw.pruned || parts.pruned) warnings.push({ code: 'raw-pruned', message: PRUNED_MARKER });
+    return {
+      kind: 'message',
+      message: { ...m, timestamp: time, raw: raw.value, parts: parts.value as typeof m.parts, warnings },
+    };
+  }
+  const { time, replaced } = saneTime(event.timestamp, now);
+  const raw = pruneDepth(event.raw);
+  return replaced || raw.pruned ? { ...event, timestamp: time, raw: raw.value } : event;
 }

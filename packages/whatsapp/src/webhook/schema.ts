@@ -74,8 +74,10 @@ export const WaMessageSchema = z
           .array(
             z.object({
               product_retailer_id: z.string(),
-              quantity: z.coerce.number(),
-              item_price: z.coerce.number().optional(),
+              // Read liberally: what is no number is left to the model's check, which makes the
+              // part `unsupported` with a warning instead of refusing the whole webhook.
+              quantity: z.union([z.number(), z.string()]).transform(Number),
+              item_price: z.union([z.number(), z.string()]).transform(Number).optional(),
               currency: z.string().optional(),
             }),
           )
