@@ -20,12 +20,24 @@ import { z } from 'zod';
 /** The business's name, used in HELP. */
 export const BUSINESS = 'Acme Outfitters';
 
-/** The order status template (approved on WhatsApp under this name). */
-export const orderStatus = defineTemplate({
-  name: 'order_status',
-  params: z.object({ order: z.string().regex(/^[A-Za-z0-9-]{1,20}$/) }),
-  languages: { en_US: 'Your order {{order}} has shipped and will arrive in 2-3 days.' },
-});
+/**
+ * The order status template (approved on WhatsApp under this name). Through Twilio it goes out as the
+ * content template `contentSid` (`TWILIO_CONTENT_ORDER_STATUS`), whose body declares `{{1}}`.
+ */
+export const orderStatusTemplate = (contentSid?: string) =>
+  defineTemplate({
+    name: 'order_status',
+    params: z.object({ order: z.string().regex(/^[A-Za-z0-9-]{1,20}$/) }),
+    languages: {
+      en_US: {
+        text: 'Your order {{order}} has shipped and will arrive in 2-3 days.',
+        ...(contentSid ? { contentSid } : {}),
+      },
+    },
+  });
+
+/** The order status template without a Twilio content SID. */
+export const orderStatus = orderStatusTemplate();
 
 /** The seven topics behind `more`. */
 export const TOPICS = [
@@ -41,8 +53,15 @@ export const TOPICS = [
 /** Builds the bot. */
 export function createSupportBot(
   adapters: readonly Adapter[],
-  options: { store?: Store; queue?: Queue | undefined; logger?: Logger } = {},
+  options: {
+    store?: Store;
+    queue?: Queue | undefined;
+    logger?: Logger;
+    /** The Twilio content SID `order_status` was approved as (`TWILIO_CONTENT_ORDER_STATUS`). */
+    orderStatusContentSid?: string | undefined;
+  } = {},
 ): Switchboard {
+  const order = options.orderStatusContentSid ? orderStatusTemplate(options.orderStatusContentSid) : orderStatus;
   const sb = createSwitchboard({
     adapters,
     store: options.store ?? memoryStore(),
@@ -97,7 +116,7 @@ export function createSupportBot(
   );
 
   sb.hears(/^order\s+([A-Za-z0-9-]{1,20})$/i, (ctx) =>
-    replyTemplate(ctx, orderStatus, { order: (ctx.match as RegExpMatchArray)[1]! }),
+    replyTemplate(ctx, order, { order: (ctx.match as RegExpMatchArray)[1]! }),
   );
   return sb;
 }

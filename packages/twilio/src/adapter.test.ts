@@ -1,4 +1,4 @@
-import { SwitchboardError } from '@switchboard/core';
+import { capabilitiesOn, SwitchboardError } from '@switchboard/core';
 import {
   adapterContract,
   providerFixtures,
@@ -372,5 +372,43 @@ describe('twilio adapter', () => {
         twilio({ ...SIM_TWILIO_ACCOUNT, from: FROM, rateLimit: { perSecond: 10 } }).capabilities.rateLimit,
       ).toEqual({ perSecond: 10 });
     });
+  });
+});
+
+describe('twilio content templates (Content API)', () => {
+  const sim = new TwilioSimulator({ approveContent: false });
+  beforeAll(() => sim.listen());
+  afterAll(() => sim.close());
+
+  it('creates a content template, submits it for WhatsApp approval and reads the approval', async () => {
+    const adapter = twilio({ ...SIM_TWILIO_ACCOUNT, from: FROM, baseUrl: sim.url, contentApiUrl: sim.url });
+    const created = await adapter.content.create({
+      friendly_name: 'order_status',
+      language: 'en',
+      variables: { '1': '1234' },
+      types: { 'twilio/text': { body: 'Your order {{1}} has shipped.' } },
+    });
+    expect(created.sid).toMatch(/^HX[0-9a-f]{32}$/);
+    expect(await adapter.content.approval(created.sid)).toEqual({ sid: created.sid, status: 'unsubmitted' });
+    await adapter.content.submitForWhatsApp(created.sid, 'order_status', 'UTILITY');
+    expect((await adapter.content.approval(created.sid)).status).toBe('pending');
+    await expect(adapter.content.approval('HX00000000000000000000000000000000')).rejects.toBeInstanceOf(
+      SwitchboardError,
+    );
+  });
+
+  it('declares buttons, lists and templates on WhatsApp and RCS only; plain SMS stays text', () => {
+    const adapter = twilio({
+      ...SIM_TWILIO_ACCOUNT,
+      messagingServiceSid: 'MG00000000000000000000000000000001',
+      whatsappFrom: '+14155238886',
+      rcs: true,
+    });
+    expect(adapter.channels).toEqual(['sms', 'mms', 'whatsapp', 'rcs']);
+    const on = (channel: string) => capabilitiesOn(adapter, channel);
+    expect([on('sms').maxButtons, on('sms').templates]).toEqual([0, false]);
+    expect([on('whatsapp').maxButtons, on('whatsapp').lists, on('whatsapp').templates]).toEqual([3, true, true]);
+    expect([on('rcs').maxButtons, on('rcs').templates]).toEqual([11, true]);
+    expect(() => twilio({ ...SIM_TWILIO_ACCOUNT, from: FROM, rcs: true })).toThrow(/messagingServiceSid/);
   });
 });

@@ -14,12 +14,14 @@ export const TWILIO_ENV = {
   messagingServiceSid: 'TWILIO_MESSAGING_SERVICE_SID',
   whatsappFrom: 'TWILIO_WHATSAPP_FROM',
   baseUrl: 'TWILIO_API_URL',
+  contentApiUrl: 'TWILIO_CONTENT_API_URL',
 } as const;
 
 /**
  * A Twilio adapter from `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`, `TWILIO_FROM` (or
- * `TWILIO_MESSAGING_SERVICE_SID`, `TWILIO_WHATSAPP_FROM`) and `TWILIO_API_URL` (default: the real
- * API). Throws CONFIG_INVALID naming what is missing; `overrides` adds what the environment does not
+ * `TWILIO_MESSAGING_SERVICE_SID`, `TWILIO_WHATSAPP_FROM`), `TWILIO_API_URL` and
+ * `TWILIO_CONTENT_API_URL` (default: the real APIs); `TWILIO_RCS=1` sends RCS through the Messaging
+ * Service. Throws CONFIG_INVALID naming what is missing; `overrides` adds what the environment does not
  * say (the public URL, the status callback).
  *
  * @example
@@ -32,5 +34,6 @@ export function twilioFromEnv(
   overrides: Partial<TwilioOptions> = {},
 ): ReturnType<typeof twilio> {
   const options = optionsFromEnv('twilio', env, TWILIO_ENV, ['accountSid', 'authToken']);
-  return twilio({ ...options, ...overrides } as TwilioOptions);
+  const rcs = env.TWILIO_RCS === '1' || env.TWILIO_RCS === 'true' ? { rcs: true } : {};
+  return twilio({ ...options, ...rcs, ...overrides } as TwilioOptions);
 }

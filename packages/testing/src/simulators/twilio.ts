@@ -17,10 +17,30 @@ export interface TwilioSimMessage {
   body: string;
   mediaUrls: string[];
   statusCallback: string | undefined;
+  /** The content sent by `ContentSid` (a template, quick replies, a list picker), when it was. */
+  contentSid?: string;
+  /** Its `ContentVariables`, parsed. */
+  contentVariables?: Record<string, string>;
+  /** Where it went: `sms`, `whatsapp` or `rcs` (`sms` for an RCS message that fell back). */
+  channel: string;
   segments: number;
   status: string;
   at: number;
 }
+
+/** A content resource the simulator holds (`/v1/Content`), with its WhatsApp approval. */
+export interface TwilioSimContent {
+  sid: string;
+  friendly_name: string;
+  language: string;
+  variables: Record<string, string>;
+  types: Record<string, Record<string, unknown>>;
+  /** `unsubmitted`, `pending`, `approved` or `rejected`. */
+  approval: string;
+}
+
+/** WhatsApp's customer-service window, as the simulator enforces it (63016 outside). */
+const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** Options of {@link TwilioSimulator}. */
 export interface TwilioSimulatorOptions {
@@ -28,6 +48,8 @@ export interface TwilioSimulatorOptions {
   accountSid?: string;
   /** Its auth token (also signs webhooks). */
   authToken?: string;
+  /** Whether submitted content templates are approved at once (else they stay `pending`). Default true. */
+  approveContent?: boolean;
   /** Delay before each status callback. Default 5 ms. */
   statusDelayMs?: number;
   /** Send `delivered` before `sent`, as Twilio sometimes does. Default false. */
@@ -81,6 +103,13 @@ export class TwilioSimulator extends SimulatorServer {
   /** The auth token of that account. */
   readonly authToken: string;
   private readonly optedOut = new Set<string>();
+  /** Content resources by SID. */
+  readonly contents = new Map<string, TwilioSimContent>();
+  /** The last inbound time of each WhatsApp customer (`+1...`): the 24-hour window. */
+  private readonly lastInbound = new Map<string, number>();
+  /** Numbers whose handsets take no RCS: Twilio's Messaging Service falls back to SMS. */
+  private readonly noRcs = new Set<string>();
+  private readonly windowFailures = new Set<string>();
   private readonly unreachable = new Set<string>();
   private readonly options: TwilioSimulatorOptions;
   private readonly pending = new Set<Promise<unknown>>();
@@ -92,6 +121,26 @@ export class TwilioSimulator extends SimulatorServer {
     this.accountSid = options.accountSid ?? SIM_TWILIO_ACCOUNT.accountSid;
     this.authToken = options.authToken ?? SIM_TWILIO_ACCOUNT.authToken;
     this.route('POST', '/2010-04-01/Accounts/:accountSid/Messages.json', (req) => this.createMessage(req));
+    // The Content API (content.twilio.com): point the adapter's `contentApiUrl` here too.
+    this.route('POST', '/v1/Content', (req) => this.createContent(req));
+    this.route('GET', '/v1/Content/:sid', (req) => {
+      if (!this.authorised(req)) return error(401, 20003, 'Authenticate');
+      const c = this.contents.get(req.params.sid!);
+      return c ? { status: 200, body: this.contentBody(c) } : error(404, 20404, 'The requested resource was not found');
+    });
+    this.route('GET', '/v1/Content/:sid/ApprovalRequests', (req) => {
+      if (!this.authorised(req)) return error(401, 20003, 'Authenticate');
+      const c = this.contents.get(req.params.sid!);
+      if (!c) return error(404, 20404, 'The requested resource was not found');
+      return { status: 200, body: { sid: c.sid, account_sid: this.accountSid, whatsapp: { status: c.approval } } };
+    });
+    this.route('POST', '/v1/Content/:sid/ApprovalRequests/whatsapp', (req) => {
+      if (!this.authorised(req)) return error(401, 20003, 'Authenticate');
+      const c = this.contents.get(req.params.sid!);
+      if (!c) return error(404, 20404, 'The requested resource was not found');
+      c.approval = this.options.approveContent === false ? 'pending' : 'approved';
+      return { status: 201, body: { name: c.friendly_name, category: 'UTILITY', status: c.approval } };
+    });
     this.route('GET', '/2010-04-01/Accounts/:accountSid/Messages/:messageSid/Media/:mediaSid', (req) => {
       if (!this.authorised(req)) return error(401, 20003, 'Authenticate');
       const m = this.media.get(req.params.mediaSid!);
@@ -108,6 +157,28 @@ export class TwilioSimulator extends SimulatorServer {
     const mediaSid = sid('ME');
     this.media.set(mediaSid, { bytes, contentType });
     return `${this.url}/2010-04-01/Accounts/${this.accountSid}/Messages/${sid('MM')}/Media/${mediaSid}`;
+  }
+
+  /**
+   * Holds a content resource as if created and approved in the console (a WhatsApp template);
+   * returns its SID. `body` may use `{{1}}`, `{{2}}`... as the content template declares.
+   */
+  defineContent(body: string, options: { name?: string; approved?: boolean; language?: string } = {}): string {
+    const c: TwilioSimContent = {
+      sid: sid('HX'),
+      friendly_name: options.name ?? 'sim_template',
+      language: options.language ?? 'en',
+      variables: {},
+      types: { 'twilio/text': { body } },
+      approval: options.approved === false ? 'unsubmitted' : 'approved',
+    };
+    this.contents.set(c.sid, c);
+    return c.sid;
+  }
+
+  /** Makes `number`'s handset take no RCS: messages to `rcs:<number>` fall back to SMS. */
+  noRcsFor(number: string): void {
+    this.noRcs.add(number);
   }
 
   /** Makes `number` an unsubscribed recipient: sends to it fail with 21610. */
@@ -146,6 +217,8 @@ export class TwilioSimulator extends SimulatorServer {
     },
   ): Promise<DeliveredWebhook> {
     const messageSid = sid(message.media?.length ? 'MM' : 'SM');
+    // A WhatsApp customer who writes opens the 24-hour window for free-form replies.
+    if (message.from.startsWith('whatsapp:')) this.lastInbound.set(message.from.slice('whatsapp:'.length), Date.now());
     const params: Record<string, string> = {
       ToCountry: 'US',
       ToState: 'CA',
@@ -200,6 +273,10 @@ export class TwilioSimulator extends SimulatorServer {
     this.messages.length = 0;
     this.optedOut.clear();
     this.unreachable.clear();
+    this.contents.clear();
+    this.lastInbound.clear();
+    this.noRcs.clear();
+    this.windowFailures.clear();
   }
 
   private authorised(req: RecordedRequest): boolean {
@@ -215,10 +292,21 @@ export class TwilioSimulator extends SimulatorServer {
     const to = form.get('To');
     const from = form.get('From') ?? undefined;
     const service = form.get('MessagingServiceSid') ?? undefined;
-    const body = form.get('Body') ?? '';
+    const contentSid = form.get('ContentSid') ?? undefined;
+    const content = contentSid ? this.contents.get(contentSid) : undefined;
+    if (contentSid && !content) return error(400, 21655, 'The ContentSid is Invalid.');
+    let contentVariables: Record<string, string> = {};
+    try {
+      contentVariables = JSON.parse(form.get('ContentVariables') ?? '{}') as Record<string, string>;
+    } catch {
+      return error(400, 21656, 'The ContentVariables Parameter is invalid.');
+    }
+    const body = content ? this.contentText(content, contentVariables) : (form.get('Body') ?? '');
     const media = form.getAll('MediaUrl');
     if (!to) return error(400, 21604, "A 'To' phone number is required.");
-    if (!E164.test(to.replace(/^whatsapp:/, '')))
+    if (to.startsWith('rcs:') && !service)
+      return error(400, 21703, 'RCS messages are sent through a Messaging Service with an RCS sender.');
+    if (!E164.test(to.replace(/^(whatsapp|rcs):/, '')))
       return error(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
     if (!from && !service) return error(400, 21603, "A 'From' phone number is required.");
     if (!body && media.length === 0) return error(400, 21602, 'Message body is required.');
@@ -227,10 +315,21 @@ export class TwilioSimulator extends SimulatorServer {
     if (this.optedOut.has(to.replace(/^whatsapp:/, '')))
       return error(400, 21610, 'Attempt to send to unsubscribed recipient');
 
+    const number = to.replace(/^(whatsapp|rcs):/, '');
+    // Twilio's Messaging Service falls back from RCS to SMS when the handset cannot take RCS.
+    const fellBack = to.startsWith('rcs:') && this.noRcs.has(number);
+    const channel = fellBack ? 'sms' : (/^(whatsapp|rcs):/.exec(to)?.[1] ?? 'sms');
+    // Outside the window only an approved template goes; Twilio accepts the rest, then fails it (63016).
+    const windowClosed =
+      channel === 'whatsapp' &&
+      content?.approval !== 'approved' &&
+      !(Date.now() - (this.lastInbound.get(number) ?? Number.NEGATIVE_INFINITY) < WHATSAPP_WINDOW_MS);
     const message: TwilioSimMessage = {
       sid: sid(media.length ? 'MM' : 'SM'),
       accountSid: this.accountSid,
-      to,
+      to: fellBack ? number : to,
+      channel,
+      ...(contentSid ? { contentSid, contentVariables } : {}),
       from,
       messagingServiceSid: service,
       body,
@@ -241,6 +340,7 @@ export class TwilioSimulator extends SimulatorServer {
       at: Date.now(),
     };
     this.messages.push(message);
+    if (windowClosed) this.windowFailures.add(message.sid);
     if (message.statusCallback) this.track(this.sendStatuses(message));
     const now = new Date().toUTCString().replace('GMT', '+0000');
     return {
@@ -270,14 +370,56 @@ export class TwilioSimulator extends SimulatorServer {
     };
   }
 
+  private createContent(req: RecordedRequest): SimResponse {
+    if (!this.authorised(req)) return error(401, 20003, 'Authenticate');
+    let input: { friendly_name?: string; language?: string; variables?: Record<string, string>; types?: unknown };
+    try {
+      input = JSON.parse(req.body) as typeof input;
+    } catch {
+      return error(400, 20001, 'Invalid JSON');
+    }
+    if (!input.language || !input.types || typeof input.types !== 'object')
+      return error(400, 20001, 'language and types are required');
+    const c: TwilioSimContent = {
+      sid: sid('HX'),
+      friendly_name: input.friendly_name ?? 'content',
+      language: input.language,
+      variables: input.variables ?? {},
+      types: input.types as Record<string, Record<string, unknown>>,
+      approval: 'unsubmitted',
+    };
+    this.contents.set(c.sid, c);
+    return { status: 201, body: this.contentBody(c) };
+  }
+
+  private contentBody(c: TwilioSimContent) {
+    return {
+      sid: c.sid,
+      account_sid: this.accountSid,
+      friendly_name: c.friendly_name,
+      language: c.language,
+      variables: c.variables,
+      types: c.types,
+    };
+  }
+
+  /** The words a phone shows for a content resource, variables filled in (buttons and items listed). */
+  private contentText(c: TwilioSimContent, vars: Record<string, string>): string {
+    const type = Object.values(c.types)[0] ?? {};
+    const fill = (t: unknown) =>
+      String(t ?? '').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, k: string) => vars[k] ?? c.variables[k] ?? '');
+    return fill(type.body);
+  }
+
   private track(p: Promise<unknown>): void {
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
   }
 
   private async sendStatuses(m: TwilioSimMessage): Promise<void> {
-    const failed = this.unreachable.has(m.to.replace(/^whatsapp:/, ''));
-    let sequence = failed ? ['sent', 'undelivered'] : ['sent', 'delivered'];
+    const failed = this.unreachable.has(m.to.replace(/^(whatsapp|rcs):/, ''));
+    const windowClosed = this.windowFailures.has(m.sid);
+    let sequence = windowClosed ? ['failed'] : failed ? ['sent', 'undelivered'] : ['sent', 'delivered'];
     if (this.options.outOfOrderStatuses) sequence = sequence.reverse();
     for (const status of sequence) {
       await new Promise((r) => setTimeout(r, this.options.statusDelayMs ?? 5));
@@ -292,6 +434,13 @@ export class TwilioSimulator extends SimulatorServer {
         To: m.to,
         ApiVersion: '2010-04-01',
         ...(status === 'undelivered' ? { ErrorCode: '30003', ErrorMessage: 'Unreachable destination handset' } : {}),
+        ...(windowClosed
+          ? {
+              ErrorCode: '63016',
+              ErrorMessage:
+                'Failed to send freeform message because you are outside the allowed window. If you want to send messages outside this window, use a template.',
+            }
+          : {}),
       };
       await this.deliverSigned(m.statusCallback!, params).catch(() => undefined);
     }
