@@ -14,6 +14,7 @@
 export * from './adapter.js';
 export * from './api.js';
 export * from './config.js';
+export * from './content.js';
 export * from './env.js';
 export * from './errors.js';
 export * from './render.js';
