@@ -106,6 +106,25 @@ describe('the support bot on WhatsApp and RCS through Twilio', () => {
     expect(two.map((m) => m.body)).toEqual(tap.map((m) => m.body));
   });
 
+  it('"more" on WhatsApp is a native list picker; choosing a row runs its action', async () => {
+    const [list] = await write(`whatsapp:${WA_CUSTOMER}`, 'more');
+    const picker = tw.contents.get(list?.contentSid ?? '')?.types['twilio/list-picker'] as
+      | { button: string; items: { item: string; id: string }[] }
+      | undefined;
+    expect(picker?.button).toBe('Topics');
+    expect(picker?.items.map((i) => i.id)).toEqual([
+      'topic-1',
+      'topic-2',
+      'topic-3',
+      'topic-4',
+      'topic-5',
+      'topic-6',
+      'topic-7',
+    ]);
+    const chosen = await write(`whatsapp:${WA_CUSTOMER}`, 'Gift cards', { ListId: 'topic-4', ListTitle: 'Gift cards' });
+    expect(chosen.map((m) => m.body)).toEqual(['Gift cards']);
+  });
+
   it('25 hours after the last inbound: free-form is WINDOW_CLOSED with no request; the template goes', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 25 * 60 * 60 * 1000);

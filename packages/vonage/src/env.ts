@@ -30,6 +30,10 @@ export function vonageFromEnv(
   env: Record<string, string | undefined> = process.env,
   overrides: Partial<VonageOptions> = {},
 ): ReturnType<typeof vonage> {
-  const options = optionsFromEnv('vonage', env, VONAGE_ENV, ['apiKey', 'apiSecret', 'from', 'signatureSecret']);
+  // The secret is required unless the caller opts out in code (never from the environment alone).
+  const required = overrides.insecureAcceptUnsigned
+    ? (['apiKey', 'apiSecret', 'from'] as const)
+    : (['apiKey', 'apiSecret', 'from', 'signatureSecret'] as const);
+  const options = optionsFromEnv('vonage', env, VONAGE_ENV, [...required]);
   return vonage({ ...options, ...overrides } as VonageOptions);
 }

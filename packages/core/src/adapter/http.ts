@@ -80,7 +80,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           res.headers.get('content-length') ?? undefined,
           res.body as AsyncIterable<Uint8Array> | null,
           req,
-        );
+        ).catch(async (e: unknown) => {
+          // A refused body is not left holding the connection.
+          await res.body?.cancel().catch(() => undefined);
+          throw e;
+        });
         return {
           status: res.status,
           header: (n) => res.headers.get(n) ?? undefined,
@@ -106,7 +110,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         ...(req.signal ? { signal: req.signal } : {}),
       });
       const length = res.headers['content-length'];
-      const bytes = await readCapped(Array.isArray(length) ? length[0] : length, res.body, req);
+      const bytes = await readCapped(Array.isArray(length) ? length[0] : length, res.body, req).catch((e: unknown) => {
+        // A refused body is not left holding the connection.
+        res.body.destroy();
+        throw e;
+      });
       return {
         status: res.statusCode,
         header: (n) => {
