@@ -49,6 +49,15 @@ describe('failover from WhatsApp to SMS', () => {
       routes: ROUTES,
       until: { status: 'delivered', withinMs },
     });
+  // The provider has the SMS a moment before our send returns and records its attempt: wait for that.
+  const recorded = async (id: string, attempts: number) => {
+    for (let i = 0; i < 200; i++) {
+      const o = await sb.failover.get(id);
+      if (o && o.attempts.length >= attempts && o.attempts.every((a) => a.status !== 'pending')) return o;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`attempts of ${id} not recorded`);
+  };
   const summary = (o: FailoverOutcome) => ({
     state: o.state,
     deliveredBy: o.deliveredBy,
@@ -66,7 +75,7 @@ describe('failover from WhatsApp to SMS', () => {
     await until(() => tw.messages.length === 1);
     expect(tw.messages.map((m) => [m.to, m.body])).toEqual([[CUSTOMER, 'Your order shipped']]);
     expect(meta.messages).toEqual([]);
-    const outcome = await sb.failover.get(handle.id);
+    const outcome = await recorded(handle.id, 2);
     expect(summary(outcome!)).toEqual({
       state: 'pending',
       deliveredBy: null,
@@ -83,7 +92,7 @@ describe('failover from WhatsApp to SMS', () => {
     const handle = notify(5000);
     await until(() => tw.messages.length === 1);
     expect(meta.messages).toHaveLength(1);
-    const outcome = await sb.failover.get(handle.id);
+    const outcome = await recorded(handle.id, 2);
     expect(outcome!.attempts.map((a) => [a.adapter, a.status, a.error?.code])).toEqual([
       ['whatsapp', 'failed', 'UNDELIVERABLE'],
       ['twilio', 'queued', undefined],
