@@ -287,6 +287,19 @@ describe('twilio adapter', () => {
       );
       await wa.send(hola);
       expect(sim.messages[0]).toMatchObject({ to: 'whatsapp:+15550001111', from: 'whatsapp:+14155238886' });
+      // Twilio failed one with 63016: it knows the window better than we do, so it is closed now.
+      const { events } = await wa.receive(
+        signedForm({
+          MessageSid: sim.messages[0]!.sid,
+          MessageStatus: 'failed',
+          ErrorCode: '63016',
+          To: 'whatsapp:+15550001111',
+          From: 'whatsapp:+14155238886',
+        }),
+      );
+      expect(events[0]).toMatchObject({ kind: 'status', status: 'failed', error: { code: 'WINDOW_CLOSED' } });
+      await expect(wa.send(hola)).rejects.toMatchObject({ code: 'WINDOW_CLOSED' });
+      expect(sim.messages).toHaveLength(1);
     });
 
     it('splits text over 1,600 characters on word boundaries into several messages, with a warning', async () => {
