@@ -152,6 +152,14 @@ describe('the support bot on WhatsApp and RCS through Twilio', () => {
       messagingServiceSid: expect.stringMatching(/^MG/),
     });
     expect(quickReplies(menu?.contentSid)?.map((a) => a.id)).toEqual(['track', 'talk', 'hours']);
+    // Twilio returns an RCS suggested reply's id as ButtonPayload, as for WhatsApp (since 2025-07-14).
+    const tap = await write(`rcs:${RCS_CUSTOMER}`, 'Opening hours', {
+      ButtonPayload: 'hours',
+      ButtonText: 'Opening hours',
+    });
+    expect(tap.map((m) => [m.to, m.body])).toEqual([
+      [`rcs:${RCS_CUSTOMER}`, 'We are open Monday to Friday, 9:00 to 17:00.'],
+    ]);
 
     tw.noRcsFor(RCS_LESS);
     const [fallback] = (await write(`rcs:${RCS_LESS}`, 'menu')).slice(-1);
