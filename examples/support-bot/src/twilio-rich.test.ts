@@ -144,6 +144,37 @@ describe('the support bot on WhatsApp and RCS through Twilio', () => {
     }
   });
 
+  it('a card is a native RCS card; on SMS its image and its buttons as numbered text', async () => {
+    const card = {
+      type: 'card' as const,
+      title: 'The Acme tee',
+      text: 'Organic cotton, 19.50',
+      mediaUrl: 'https://cdn.example.com/tee.jpg',
+      buttons: [
+        { id: 'buy', title: 'Buy' },
+        { id: 'sizes', title: 'Sizes' },
+      ],
+    };
+    const before = tw.messages.length;
+    await sb.send({ to: { channel: 'rcs', id: RCS_CUSTOMER }, parts: [card] });
+    const [rcs] = tw.messages.slice(before);
+    expect(tw.contents.get(rcs?.contentSid ?? '')?.types['twilio/card']).toEqual({
+      title: 'The Acme tee',
+      body: 'Organic cotton, 19.50',
+      media: ['https://cdn.example.com/tee.jpg'],
+      actions: [
+        { type: 'QUICK_REPLY', title: 'Buy', id: 'buy' },
+        { type: 'QUICK_REPLY', title: 'Sizes', id: 'sizes' },
+      ],
+    });
+    const sms = await sb.send({ to: { channel: 'sms', id: '+15550006666' }, parts: [card] });
+    expect(sms.warnings.map((w) => w.code)).toContain('card-as-parts');
+    const last = tw.messages.slice(before + 1);
+    expect(last.map((m) => [m.mediaUrls, m.body])).toEqual([
+      [['https://cdn.example.com/tee.jpg'], 'The Acme tee\nOrganic cotton, 19.50\nReply 1 for Buy, 2 for Sizes'],
+    ]);
+  });
+
   it('RCS: native quick replies through the Messaging Service; a fallback to SMS shows in the status', async () => {
     const [menu] = (await write(`rcs:${RCS_CUSTOMER}`, 'menu')).slice(-1);
     expect(menu).toMatchObject({

@@ -5,6 +5,8 @@
  */
 import {
   type Adapter,
+  type ButtonsPart,
+  type CardPart,
   type Content,
   type Context,
   capabilitiesOn,
@@ -46,6 +48,17 @@ export interface RenderedChoices {
   choices: Choice[] | undefined;
 }
 
+/** A card as the parts it is made of: its image (as media), then its words with its buttons. */
+export function cardAsParts(card: CardPart): Content[] {
+  const words = [card.title, card.text].filter(Boolean).join('\n');
+  return [
+    ...(card.mediaUrl ? [{ type: 'media' as const, kind: 'image' as const, url: card.mediaUrl }] : []),
+    card.buttons?.length
+      ? { type: 'buttons' as const, text: words, buttons: card.buttons as ButtonsPart['buttons'] }
+      : { type: 'text' as const, text: words },
+  ];
+}
+
 /** Renders one message's parts for an adapter's capabilities. Exported for tests and custom pipelines. */
 export function renderChoices(
   parts: readonly Content[],
@@ -61,7 +74,18 @@ export function renderChoices(
   const maxRows = caps.lists ? (caps.maxListRows ?? Number.POSITIVE_INFINITY) : 0;
   const limits = listLimitsOf(caps);
 
-  parts.forEach((part, i) => {
+  // A card where cards do not render: its image, then its words with its buttons, handled as those.
+  const expanded: Content[] = [];
+  for (const [i, p] of parts.entries()) {
+    if (p.type !== 'card' || caps.cards) {
+      expanded.push(p);
+      continue;
+    }
+    expanded.push(...cardAsParts(p));
+    warnings.push({ code: 'card-as-parts', message: 'card sent as its image and a message with its buttons', part: i });
+  }
+
+  expanded.forEach((part, i) => {
     if (part.type === 'buttons') {
       const replies = part.buttons.filter((b) => b.kind === 'reply');
       const links = part.buttons.filter((b) => b.kind !== 'reply');
@@ -172,7 +196,8 @@ export function renderChoices(
 export function buttonsTransformer(store: Store, options: ButtonsOptions = {}): Transformer {
   const o = parseConfig(ButtonsOptionsSchema, options, '@switchboard/buttons');
   return async function buttonsFallbacks(prev, message, adapter) {
-    if (!message.parts.some((p) => p.type === 'buttons' || p.type === 'list')) return prev(message, adapter);
+    if (!message.parts.some((p) => p.type === 'buttons' || p.type === 'list' || p.type === 'card'))
+      return prev(message, adapter);
     const rendered = renderChoices(message.parts, adapter, o.listButton, message.to.channel);
     const result = await prev({ ...message, parts: rendered.parts }, adapter);
     // Only a prompt that reached the customer can be answered.

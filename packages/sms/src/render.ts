@@ -74,6 +74,11 @@ export function renderSms(message: OutboundMessage, options: SmsRenderOptions): 
         lines.push(part.fallbackText);
         warnings.push({ code: 'template-as-text', message: `template "${part.name}" sent as its text`, part: i });
         return;
+      case 'card':
+        if (part.buttons?.length) throw refuse(i, 'a card with buttons');
+        lines.push([part.title, part.text, part.mediaUrl].filter(Boolean).join('\n'));
+        warnings.push({ code: 'card-as-text', message: 'card sent as its title, words and image link', part: i });
+        return;
       case 'buttons':
         throw refuse(i, 'buttons');
       case 'list':

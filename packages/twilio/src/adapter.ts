@@ -87,6 +87,7 @@ export const twilio = defineAdapter({
         maxButtons: TWILIO_RCS_MAX_BUTTONS,
         lists: false,
         templates: true,
+        cards: true,
         maxButtonTitleLength: TWILIO_RCS_BUTTON_TITLE,
       },
     },
@@ -128,6 +129,8 @@ export const twilio = defineAdapter({
       if (part.type === 'buttons' && part.buttons.every((b) => b.kind === 'reply'))
         return { sid: await content.interactive(part, meta.store), template: false };
       if (part.type === 'list' && message.to.channel === 'whatsapp')
+        return { sid: await content.interactive(part, meta.store), template: false };
+      if (part.type === 'card' && message.to.channel === 'rcs')
         return { sid: await content.interactive(part, meta.store), template: false };
       return undefined;
     };

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import {
   type ButtonsPart,
+  type CardPart,
   type HttpClient,
   jsonOf,
   type ListPart,
@@ -115,7 +116,7 @@ export class ContentApi {
    * The SID of quick-reply or list-picker content holding `part`, created on first use and kept in
    * the store by a digest of what it holds: the same menu is one content resource.
    */
-  async interactive(part: ButtonsPart | ListPart, store: Store): Promise<string> {
+  async interactive(part: ButtonsPart | ListPart | CardPart, store: Store): Promise<string> {
     const definition = interactiveContent(part);
     const digest = createHash('sha256').update(JSON.stringify(definition.types)).digest('hex').slice(0, 32);
     const key = `twilio-content:${this.config.accountSid}:${digest}`;
@@ -127,8 +128,27 @@ export class ContentApi {
   }
 }
 
-/** Buttons as `twilio/quick-reply`, a list as `twilio/list-picker`. */
-export function interactiveContent(part: ButtonsPart | ListPart): Omit<ContentDefinition, 'friendly_name'> {
+/** Buttons as `twilio/quick-reply`, a list as `twilio/list-picker`, a card as `twilio/card`. */
+export function interactiveContent(part: ButtonsPart | ListPart | CardPart): Omit<ContentDefinition, 'friendly_name'> {
+  if (part.type === 'card') {
+    return {
+      language: 'en',
+      types: {
+        'twilio/card': {
+          title: part.title,
+          ...(part.text ? { body: part.text } : {}),
+          ...(part.mediaUrl ? { media: [part.mediaUrl] } : {}),
+          actions: (part.buttons ?? []).map((b) =>
+            !('kind' in b) || b.kind === 'reply'
+              ? { type: 'QUICK_REPLY', title: b.title, id: (b as { id: string }).id }
+              : b.kind === 'url'
+                ? { type: 'URL', title: b.title, url: b.url }
+                : { type: 'PHONE_NUMBER', title: b.title, phone: b.phone },
+          ),
+        },
+      },
+    };
+  }
   if (part.type === 'buttons') {
     return {
       language: 'en',

@@ -269,6 +269,8 @@ function renderPart(part: Content, i: number, warnings: Warning[]): WaPayload[] 
       return [{ type: 'reaction', reaction: { message_id: part.messageId, emoji: part.emoji } }];
     case 'unsupported':
       throw refuse(i, `unsupported content (${part.providerType})`, 'cannot be sent');
+    case 'card':
+      throw refuse(i, 'a card (@switchboard/buttons sends its image and buttons instead)', 'no cards on WhatsApp');
     case 'order':
     case 'flow-reply':
     case 'welcome-request':

@@ -36,6 +36,8 @@ const BaseCapabilitiesSchema = z.object({
   maxListRows: z.number().int().nonnegative().optional(),
   /** Whether pre-approved templates are sent as such. */
   templates: z.boolean(),
+  /** Whether rich cards (title, words, image, buttons in one bubble) render natively. */
+  cards: z.boolean().optional(),
   /** Whether media (images, documents...) can be sent. */
   media: z.boolean(),
   /** Whether reactions can be sent. */

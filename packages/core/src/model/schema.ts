@@ -110,6 +110,19 @@ export const ListPartSchema = z.object({
   footer: z.string().optional(),
 });
 
+/**
+ * A rich card: a title, words, an image and buttons in one bubble (RCS). Where a channel has no
+ * cards, `@switchboard/buttons` sends the image and the buttons as it sends those.
+ */
+export const CardPartSchema = z.object({
+  type: z.literal('card'),
+  title: z.string().min(1),
+  text: z.string().optional(),
+  /** An image or video shown on the card. */
+  mediaUrl: z.string().url().optional(),
+  buttons: z.array(ButtonInputSchema).optional(),
+});
+
 /** A named, pre-approved template with its parameters (positional or named). */
 export const TemplatePartSchema = z.object({
   type: z.literal('template'),
@@ -189,6 +202,7 @@ export const ContentSchema = z.union([
   ContactsPartSchema,
   ButtonsPartSchema,
   ListPartSchema,
+  CardPartSchema,
   TemplatePartSchema,
   ReactionPartSchema,
   OrderPartSchema,
@@ -217,6 +231,8 @@ export type ButtonsPart = z.infer<typeof ButtonsPartSchema>;
 export type ListRow = z.infer<typeof ListRowSchema>;
 /** A list of choices. */
 export type ListPart = z.infer<typeof ListPartSchema>;
+/** A rich card. */
+export type CardPart = z.infer<typeof CardPartSchema>;
 /** A template message. */
 export type TemplatePart = z.infer<typeof TemplatePartSchema>;
 /** A reaction. */

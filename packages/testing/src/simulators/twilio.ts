@@ -408,7 +408,11 @@ export class TwilioSimulator extends SimulatorServer {
     const type = Object.values(c.types)[0] ?? {};
     const fill = (t: unknown) =>
       String(t ?? '').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, k: string) => vars[k] ?? c.variables[k] ?? '');
-    return fill(type.body);
+    // A card shows its title over its words.
+    return [type.title, type.body]
+      .filter((t) => t !== undefined)
+      .map(fill)
+      .join('\n');
   }
 
   private track(p: Promise<unknown>): void {
