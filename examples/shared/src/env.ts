@@ -36,10 +36,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, defaults: { databa
     adapters.push(telnyxFromEnv(env, publicUrl ? { statusWebhookUrl: `${publicUrl}/webhooks/telnyx` } : {}));
   }
   const storeUrl = env.STORE_URL ?? `sqlite:./data/${defaults.database ?? 'switchboard'}.db`;
-  if (!/^(memory:|sqlite:.+|rediss?:\/\/.+)$/.test(storeUrl))
+  if (!/^(memory:|sqlite:.+|rediss?:\/\/.+|postgres(ql)?:\/\/.+)$/.test(storeUrl))
     throw new SwitchboardError(
       'CONFIG_INVALID',
-      `STORE_URL "${storeUrl}": use sqlite:<path>, memory: or redis://host:port`,
+      `STORE_URL "${storeUrl}": use sqlite:<path>, memory:, postgres://user@host:port/db or redis://host:port`,
     );
   return { port, publicUrl, storeUrl, adapters };
 }

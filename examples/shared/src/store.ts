@@ -11,7 +11,8 @@ export interface OpenedStore {
 }
 
 /**
- * Opens `sqlite:<path>` (the embedded durable default), `memory:` or `redis://host:port`. The store
+ * Opens `sqlite:<path>` (the embedded durable default), `memory:`, `postgres://user@host:port/db` or
+ * `redis://host:port`. The store
  * packages load only when used: a process never pays the start-up cost of the others.
  */
 export async function openStore(url: string): Promise<OpenedStore> {
@@ -20,6 +21,11 @@ export async function openStore(url: string): Promise<OpenedStore> {
     const { sqliteStore } = await import('@switchboard/store-sqlite');
     const s = sqliteStore({ path: url.slice('sqlite:'.length) });
     return { store: s, queue: s };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const { postgresStore } = await import('@switchboard/store-postgres');
+    const p = postgresStore({ url });
+    return { store: p, queue: p };
   }
   const { redisStore } = await import('@switchboard/store-redis');
   const r = redisStore({ url });
