@@ -1,31 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireService, SIM_TWILIO_ACCOUNT, TwilioSimulator, twilioSignature } from '@switchboard/testing';
-import pg from 'pg';
+import { SIM_TWILIO_ACCOUNT, TwilioSimulator, twilioSignature } from '@switchboard/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 afterAll(stopAll);
 
-import { FULL, freePort, pool, startWorker, stopAll, stopWorker, until } from './harness.js';
+import { FULL, faultsPostgres, freePort, pool, startWorker, stopAll, stopWorker, until } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-faults-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const postgresUrl = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const postgres = await requireService('PostgreSQL', { url: postgresUrl, defaultPort: 5432 });
-const schema = `sbcrash_${process.pid}_${Date.now().toString(36)}`;
-afterAll(async () => {
-  if (!postgres.available) return;
-  const p = new pg.Pool({ connectionString: postgresUrl });
-  await p.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await p.end();
-});
+const postgres = await faultsPostgres('sbcrash');
 
 // The same crash on the embedded store and on PostgreSQL (skipped outside CI when it is not there).
 const STORES = [
   { name: 'SQLite', store: `sqlite:${join(dir, 'crash.db')}`, available: true },
-  { name: 'PostgreSQL', store: `${postgresUrl}|${schema}`, available: postgres.available },
+  { name: 'PostgreSQL', store: `${postgres.url}|${postgres.schema}`, available: postgres.check.available },
 ];
 
 describe.each(STORES)('fault: kill -9 in the middle of inbound webhooks and sends ($name)', ({ store, available }) => {

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { requireService, type ServiceCheck } from '@switchboard/testing';
+import pg from 'pg';
+import { afterAll } from 'vitest';
 
 /** Whether the full-size runs were asked for (`pnpm test:faults`), else the smaller test-suite sizes. */
 export const FULL = process.env.FAULTS_FULL === '1';
@@ -84,4 +87,21 @@ export async function pool<T>(items: readonly T[], concurrency: number, fn: (ite
       while (next < items.length) await fn(items[next++]!);
     }),
   );
+}
+
+/**
+ * The PostgreSQL of the fault tests: its URL, a schema of this run's own (dropped after the file's
+ * tests) and whether the server is there (a failure in CI, a skip elsewhere).
+ */
+export async function faultsPostgres(name: string): Promise<{ url: string; schema: string; check: ServiceCheck }> {
+  const url = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const check = await requireService('PostgreSQL', { url, defaultPort: 5432 });
+  const schema = `${name}_${process.pid}_${Date.now().toString(36)}`;
+  afterAll(async () => {
+    if (!check.available) return;
+    const p = new pg.Pool({ connectionString: url });
+    await p.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await p.end();
+  });
+  return { url, schema, check };
 }
