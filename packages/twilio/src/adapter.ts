@@ -98,7 +98,9 @@ export const twilio = defineAdapter({
     // WhatsApp's window through Twilio: keyed by our WhatsApp sender and the customer's number.
     const windows = () =>
       new WindowTracker(meta.store, 'twilio-window', (id) => id.replace(/^whatsapp:/i, '').replace(/\D/g, ''));
-    const waSender = () => (config.whatsappFrom ?? config.messagingServiceSid ?? '').replace(/^whatsapp:/i, '');
+    // The sender's part of the window key: `whatsapp:+1 415...`, `+1415...` and `1415...` are one number.
+    const senderKey = (id: string) => id.replace(/^whatsapp:/i, '').replace(/\D/g, '') || id;
+    const waSender = () => senderKey(config.whatsappFrom ?? config.messagingServiceSid ?? '');
 
     const senderFor = (message: OutboundMessage): Record<string, string> => {
       // RCS leaves through the Messaging Service: its sender pool is what falls back to SMS.
@@ -139,11 +141,14 @@ export const twilio = defineAdapter({
       /** WhatsApp's 24-hour customer-service window through Twilio, per customer. */
       window: {
         isOpen(contact: Address | string, from?: string): Promise<boolean> {
-          return windows().isOpen(from ?? waSender(), typeof contact === 'string' ? contact : contact.id);
+          return windows().isOpen(
+            from ? senderKey(from) : waSender(),
+            typeof contact === 'string' ? contact : contact.id,
+          );
         },
         async closesAt(contact: Address | string, from?: string): Promise<number | undefined> {
           const at = await windows().lastInbound(
-            from ?? waSender(),
+            from ? senderKey(from) : waSender(),
             typeof contact === 'string' ? contact : contact.id,
           );
           return at === undefined ? undefined : at + TWILIO_WHATSAPP_WINDOW_MS;
@@ -216,11 +221,12 @@ export const twilio = defineAdapter({
         const events: SwitchboardEvent[] = parseTwilioParams(params, meta.name, config.defaultCountry);
         for (const e of events) {
           // A WhatsApp customer's message opens (or renews) the 24-hour window.
+          // Keyed by the number written to, as a reply leaves from it.
           if (e.kind === 'message' && e.message.from.channel === 'whatsapp')
-            await windows().recordInbound(waSender(), e.message.from.id, e.message.timestamp.getTime());
+            await windows().recordInbound(senderKey(e.message.to.id), e.message.from.id, e.message.timestamp.getTime());
           // Twilio failed a free-form message outside the window (63016): it knows better than we do.
           if (e.kind === 'status' && e.error?.code === 'WINDOW_CLOSED' && e.to?.channel === 'whatsapp')
-            await windows().close(waSender(), e.to.id);
+            await windows().close(e.from ? senderKey(e.from.id) : waSender(), e.to.id);
         }
         return { events, response: twiml() };
       },
@@ -238,7 +244,7 @@ export const twilio = defineAdapter({
           whatsapp &&
           config.enforceWindow &&
           !rich?.template &&
-          !(await windows().isOpen(message.from?.id.replace(/^whatsapp:/i, '') ?? waSender(), e164))
+          !(await windows().isOpen(message.from ? senderKey(message.from.id) : waSender(), e164))
         ) {
           // Twilio would accept it and fail it later (63016): refuse it now, before any request.
           throw new SwitchboardError(
