@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import {
   type ClaimOptions,
   type EnqueueInput,
-  type Job,
-  type JobState,
+  jobFromSqlRow,
   PRIORITY_AGING_MS,
   type Queue,
+  type SqlJobRow,
   type Store,
   SwitchboardError,
   takeFromBucket,
@@ -43,38 +43,6 @@ export type PostgresStore = Store &
     close(): Promise<void>;
     takeToken: NonNullable<Store['takeToken']>;
   };
-
-interface JobRow {
-  seq: string;
-  priority: number;
-  id: string;
-  queue: string;
-  key: string;
-  payload: string;
-  grp: string | null;
-  state: JobState;
-  attempts: number;
-  run_at: string;
-  lease_until: string | null;
-  result: string | null;
-  error: string | null;
-}
-
-const toJob = (r: JobRow): Job<never> => ({
-  id: r.id,
-  queue: r.queue,
-  key: r.key,
-  payload: JSON.parse(r.payload) as never,
-  group: r.grp ?? undefined,
-  state: r.state,
-  attempts: r.attempts,
-  runAt: Number(r.run_at),
-  leaseUntil: r.lease_until === null ? undefined : Number(r.lease_until),
-  ...(r.result !== null ? { result: JSON.parse(r.result) as unknown } : {}),
-  ...(r.error !== null ? { error: r.error } : {}),
-  seq: Number(r.seq),
-  priority: r.priority,
-});
 
 /** A schema name is part of every statement: letters, digits and `_` only. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -246,7 +214,7 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
     async claim<P>(queue: string, o: ClaimOptions) {
       // A group's first open job only, none while one of the group runs; a waiting job rises one
       // priority level every PRIORITY_AGING_MS. SKIP LOCKED: two claimers never take one job.
-      const r = await query<JobRow>(
+      const r = await query<SqlJobRow>(
         `WITH now AS (SELECT ${NOW_MS} AS t),
          picked AS (
            SELECT j.id FROM ${t('jobs')} j, now
@@ -269,7 +237,7 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
       );
       return r.rows
         .sort((a, b) => a.priority - b.priority || Number(a.seq) - Number(b.seq))
-        .map((row) => toJob(row)) as Job<P>[];
+        .map((row) => jobFromSqlRow<P>(row));
     },
     async renew(id, leaseMs) {
       const r = await query(
@@ -304,8 +272,8 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
       );
     },
     async job(id: string) {
-      const r = await query<JobRow>(`SELECT * FROM ${t('jobs')} WHERE id = $1`, [id]);
-      return r.rows[0] ? toJob(r.rows[0]) : undefined;
+      const r = await query<SqlJobRow>(`SELECT * FROM ${t('jobs')} WHERE id = $1`, [id]);
+      return r.rows[0] ? jobFromSqlRow(r.rows[0]) : undefined;
     },
     async backlog(queue) {
       const r = await query<{ n: string }>(

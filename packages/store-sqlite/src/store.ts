@@ -10,9 +10,10 @@ import {
   type ClaimOptions,
   type EnqueueInput,
   type Job,
-  type JobState,
+  jobFromSqlRow,
   PRIORITY_AGING_MS,
   type Queue,
+  type SqlJobRow,
   type Store,
   takeFromBucket,
 } from '@switchboard/core';
@@ -35,38 +36,6 @@ export interface SqliteStoreOptions {
   /** The clock. */
   now?: () => number;
 }
-
-interface JobRow {
-  seq: number;
-  priority: number;
-  id: string;
-  queue: string;
-  key: string;
-  payload: string;
-  grp: string | null;
-  state: JobState;
-  attempts: number;
-  run_at: number;
-  lease_until: number | null;
-  result: string | null;
-  error: string | null;
-}
-
-const toJob = (r: JobRow): Job<never> => ({
-  id: r.id,
-  queue: r.queue,
-  key: r.key,
-  payload: JSON.parse(r.payload) as never,
-  group: r.grp ?? undefined,
-  state: r.state,
-  attempts: r.attempts,
-  runAt: r.run_at,
-  leaseUntil: r.lease_until ?? undefined,
-  ...(r.result !== null ? { result: JSON.parse(r.result) as unknown } : {}),
-  ...(r.error !== null ? { error: r.error } : {}),
-  seq: r.seq,
-  priority: r.priority,
-});
 
 /** A SQLite store: a {@link Store} and a durable {@link Queue} in one file. */
 export type SqliteStore = Store &
@@ -126,7 +95,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     ),
     idByKey: db.prepare<[string, string], { id: string }>('SELECT id FROM jobs WHERE queue = ? AND key = ?'),
     // Priority ages: every PRIORITY_AGING_MS a due job waited counts as one level higher.
-    claimable: db.prepare<[string, number, number, number, number, number], JobRow>(`
+    claimable: db.prepare<[string, number, number, number, number, number], SqlJobRow>(`
       SELECT j.* FROM jobs j
       WHERE j.queue = ? AND j.run_at <= ? AND (j.state = 'pending' OR (j.state = 'running' AND j.lease_until <= ?))
         AND (j.grp IS NULL OR NOT EXISTS (
@@ -144,7 +113,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     release: db.prepare(
       "UPDATE jobs SET state = 'pending', run_at = ?, attempts = MAX(0, attempts - 1), priority = priority - 1, lease_until = NULL WHERE id = ? AND state = 'running'",
     ),
-    job: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+    job: db.prepare<[string], SqlJobRow>('SELECT * FROM jobs WHERE id = ?'),
     backlog: db.prepare<[string], { n: number }>(
       "SELECT COUNT(*) AS n FROM jobs WHERE queue = ? AND state IN ('pending', 'running')",
     ),
@@ -172,7 +141,9 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     const t = now();
     const rows = q.claimable.all(queue, t, t, t, t, limit);
     for (const r of rows) q.take.run(t + leaseMs, r.id);
-    return rows.map((r) => toJob({ ...r, state: 'running', attempts: r.attempts + 1, lease_until: t + leaseMs }));
+    return rows.map((r) =>
+      jobFromSqlRow({ ...r, state: 'running', attempts: r.attempts + 1, lease_until: t + leaseMs }),
+    );
   });
   const enqueue = db.transaction((queue: string, input: EnqueueInput) => {
     const id = randomUUID();
@@ -246,7 +217,7 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     },
     async job(id: string) {
       const r = q.job.get(id);
-      return r ? toJob(r) : undefined;
+      return r ? jobFromSqlRow(r) : undefined;
     },
     async backlog(queue) {
       return q.backlog.get(queue)!.n;

@@ -30,6 +30,45 @@ export interface Job<P = unknown> {
   priority?: number;
 }
 
+/**
+ * A job as the SQL stores keep it (SQLite, PostgreSQL): one row, JSON columns as text. Drivers give
+ * 64-bit integers as numbers or as strings (node-postgres), so those columns take either.
+ */
+export interface SqlJobRow {
+  seq: number | string;
+  priority: number;
+  id: string;
+  queue: string;
+  key: string;
+  payload: string;
+  grp: string | null;
+  state: JobState;
+  attempts: number;
+  run_at: number | string;
+  lease_until: number | string | null;
+  result: string | null;
+  error: string | null;
+}
+
+/** A {@link SqlJobRow} as a {@link Job}: the one reading both SQL stores share. */
+export function jobFromSqlRow<P = never>(r: SqlJobRow): Job<P> {
+  return {
+    id: r.id,
+    queue: r.queue,
+    key: r.key,
+    payload: JSON.parse(r.payload) as P,
+    group: r.grp ?? undefined,
+    state: r.state,
+    attempts: r.attempts,
+    runAt: Number(r.run_at),
+    leaseUntil: r.lease_until === null ? undefined : Number(r.lease_until),
+    ...(r.result !== null ? { result: JSON.parse(r.result) as unknown } : {}),
+    ...(r.error !== null ? { error: r.error } : {}),
+    seq: Number(r.seq),
+    priority: r.priority,
+  };
+}
+
 /** What `enqueue` takes. */
 export interface EnqueueInput<P = unknown> {
   key: string;

@@ -371,8 +371,7 @@ export class Failover {
         metadata: { ...record.metadata, failover: { id, route: i } },
         ...(record.priority ? { priority: record.priority } : {}),
       });
-      // Usually linked already by the delivery itself (`link`), before a status could come back.
-      await this.link(result, { id, route: i });
+      // The delivery linked the provider's ids to this route (`link`) before the send returned.
       const attempt: FailoverAttempt = {
         ...base,
         adapter: result.adapter,
