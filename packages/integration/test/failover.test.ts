@@ -1,9 +1,8 @@
 import { createSwitchboard, type FailoverOutcome, memoryStore } from '@switchboard/core';
-import { MetaSimulator, SIM_META, SIM_TWILIO_ACCOUNT, TwilioSimulator } from '@switchboard/testing';
+import { MetaSimulator, SIM_TWILIO_ACCOUNT, TwilioSimulator } from '@switchboard/testing';
 import { twilio } from '@switchboard/twilio';
-import { whatsapp } from '@switchboard/whatsapp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serve, until } from './helpers.js';
+import { serve, simWhatsApp, until } from './helpers.js';
 
 // Reaching the customer: WhatsApp first, then SMS, on what the providers say (or do not say).
 
@@ -19,16 +18,7 @@ describe('failover from WhatsApp to SMS', () => {
   let sb: ReturnType<typeof build>;
   const build = () =>
     createSwitchboard({
-      adapters: [
-        whatsapp({
-          accessToken: SIM_META.accessToken,
-          appSecret: SIM_META.appSecret,
-          verifyToken: SIM_META.verifyToken,
-          phoneNumberId: SIM_META.phoneNumberId,
-          baseUrl: meta.url,
-        }),
-        twilio({ ...SIM_TWILIO_ACCOUNT, from: BUSINESS, baseUrl: tw.url }),
-      ],
+      adapters: [simWhatsApp(meta.url), twilio({ ...SIM_TWILIO_ACCOUNT, from: BUSINESS, baseUrl: tw.url })],
       store: memoryStore(),
       retry: { retries: 1, baseDelayMs: 5, maxDelayMs: 10 },
     });

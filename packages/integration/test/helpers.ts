@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FetchHandler, toNodeHandler } from '@switchboard/core';
+import { SIM_META } from '@switchboard/testing';
+import { type WhatsAppOptions, whatsapp } from '@switchboard/whatsapp';
 
 /** Serves Fetch handlers by path on 127.0.0.1; returns the base URL and a closer. */
 export async function serve(
@@ -25,4 +27,16 @@ export async function until(check: () => boolean, ms = 5000): Promise<void> {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The Cloud API adapter on the Meta simulator's account at `baseUrl`, with any other options. */
+export function simWhatsApp(baseUrl: string, extra: Partial<WhatsAppOptions> = {}) {
+  return whatsapp({
+    accessToken: SIM_META.accessToken,
+    appSecret: SIM_META.appSecret,
+    verifyToken: SIM_META.verifyToken,
+    phoneNumberId: SIM_META.phoneNumberId,
+    baseUrl,
+    ...extra,
+  });
 }

@@ -1,9 +1,8 @@
 import { createBridge } from '@switchboard/bridge';
 import { createSwitchboard, memoryStore, type StatusEvent } from '@switchboard/core';
-import { MetaSimulator, SIM_META } from '@switchboard/testing';
-import { whatsapp } from '@switchboard/whatsapp';
+import { MetaSimulator } from '@switchboard/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serve, until } from './helpers.js';
+import { serve, simWhatsApp, until } from './helpers.js';
 
 // Since 2026 a WhatsApp user who adopts a username can write without showing a phone number: Meta
 // sends their business-scoped user id (BSUID) instead. They are customers like any other.
@@ -19,16 +18,7 @@ describe('WhatsApp users known only by a username', () => {
 
   const build = () =>
     createSwitchboard({
-      adapters: [
-        whatsapp({
-          accessToken: SIM_META.accessToken,
-          appSecret: SIM_META.appSecret,
-          verifyToken: SIM_META.verifyToken,
-          phoneNumberId: SIM_META.phoneNumberId,
-          baseUrl: meta.url,
-          recipientRateLimit: { perSecond: 1000, burst: 1000 },
-        }),
-      ],
+      adapters: [simWhatsApp(meta.url, { recipientRateLimit: { perSecond: 1000, burst: 1000 } })],
       store: memoryStore(),
     });
 

@@ -8,9 +8,8 @@ import {
   type TemplateEvent,
 } from '@switchboard/core';
 import { MetaSimulator, SIM_META } from '@switchboard/testing';
-import { whatsapp } from '@switchboard/whatsapp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serve, until } from './helpers.js';
+import { serve, simWhatsApp, until } from './helpers.js';
 
 // What the Cloud API's webhooks carry besides texts, shaped as Meta documents them: orders from a
 // catalog, completed Flows, a first chat's welcome request, identity changes and template reviews.
@@ -31,15 +30,7 @@ describe('WhatsApp webhooks beyond text', () => {
 
   const build = () =>
     createSwitchboard({
-      adapters: [
-        whatsapp({
-          accessToken: SIM_META.accessToken,
-          appSecret: SIM_META.appSecret,
-          verifyToken: SIM_META.verifyToken,
-          phoneNumberId: SIM_META.phoneNumberId,
-          baseUrl: meta.url,
-        }),
-      ],
+      adapters: [simWhatsApp(meta.url)],
       store: memoryStore(),
     });
 

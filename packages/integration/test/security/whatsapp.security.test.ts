@@ -1,6 +1,6 @@
 import { metaSignature, SIM_META } from '@switchboard/testing';
-import { whatsapp } from '@switchboard/whatsapp';
 import { afterEach, describe, expect, it } from 'vitest';
+import { simWhatsApp } from '../helpers.js';
 import { canary, declareHugeBody, deeplyNestedJson, leaks, type Mounted, mount, STORES } from './harness.js';
 
 // Hostile or odd input that carries Meta's valid signature, against a real server: it is answered,
@@ -38,16 +38,7 @@ describe.each(STORES)('WhatsApp webhooks on the %s store', (store) => {
   let app: Mounted;
   let baseUrl = 'http://127.0.0.1:9';
   const open = async () => {
-    app = await mount(
-      whatsapp({
-        accessToken: SIM_META.accessToken,
-        appSecret: SIM_META.appSecret,
-        verifyToken: SIM_META.verifyToken,
-        phoneNumberId: SIM_META.phoneNumberId,
-        baseUrl,
-      }),
-      store,
-    );
+    app = await mount(simWhatsApp(baseUrl), store);
     return app;
   };
   const post = (raw: string, signature = metaSignature(SIM_META.appSecret, raw)) =>
@@ -125,11 +116,7 @@ describe.each(STORES)('WhatsApp webhooks on the %s store', (store) => {
     try {
       baseUrl = graph.url;
       await open();
-      const adapter = whatsapp({
-        accessToken: SIM_META.accessToken,
-        appSecret: SIM_META.appSecret,
-        verifyToken: SIM_META.verifyToken,
-        phoneNumberId: SIM_META.phoneNumberId,
+      const adapter = simWhatsApp(graph.url, {
         // A Graph API (here a stand-in) that answers the media lookup with a URL of its choosing.
         fetch: async (input) => {
           const url = String(input);
@@ -137,7 +124,6 @@ describe.each(STORES)('WhatsApp webhooks on the %s store', (store) => {
             return Response.json({ url: `${metadata.url}/latest/meta-data`, mime_type: 'image/jpeg', id: 'm1' });
           return fetch(input);
         },
-        baseUrl: graph.url,
       });
       await expect(adapter.media!.download('m1')).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
       expect(metadata.hits).toEqual([]);
