@@ -12,6 +12,7 @@ import {
   type OutboundMessage,
   readBody,
   type SendResult,
+  type Store,
   SwitchboardError,
   type SwitchboardEvent,
   textOf,
@@ -96,8 +97,17 @@ export const twilio = defineAdapter({
     const http = meta.http;
     const content = new ContentApi(http, config, meta.name);
     // WhatsApp's window through Twilio: keyed by our WhatsApp sender and the customer's number.
-    const windows = () =>
-      new WindowTracker(meta.store, 'twilio-window', (id) => id.replace(/^whatsapp:/i, '').replace(/\D/g, ''));
+    // One tracker per store: the kit's store becomes the switchboard's at init, so it is looked up, not kept.
+    let tracker: { store: Store; windows: WindowTracker } | undefined;
+    const windows = () => {
+      if (tracker?.store !== meta.store) {
+        const windows = new WindowTracker(meta.store, 'twilio-window', (id) =>
+          id.replace(/^whatsapp:/i, '').replace(/\D/g, ''),
+        );
+        tracker = { store: meta.store, windows };
+      }
+      return tracker.windows;
+    };
     // The sender's part of the window key: `whatsapp:+1 415...`, `+1415...` and `1415...` are one number.
     const senderKey = (id: string) => id.replace(/^whatsapp:/i, '').replace(/\D/g, '') || id;
     const waSender = () => senderKey(config.whatsappFrom ?? config.messagingServiceSid ?? '');

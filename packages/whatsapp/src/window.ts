@@ -15,5 +15,8 @@ export const waId = (id: string): string => {
 };
 
 /** The window tracker of the Cloud API adapter: core's, keyed by phone number id and `waId`. */
-export const whatsappWindows = (store: Store, windowMs: number = SESSION_WINDOW_MS, now: () => number = Date.now) =>
-  new WindowTracker(store, 'wa-window', waId, windowMs, now);
+export const whatsappWindows = (
+  store: Store,
+  windowMs: number = SESSION_WINDOW_MS,
+  now: () => number = () => Date.now(),
+) => new WindowTracker(store, 'wa-window', waId, windowMs, now);

@@ -19,7 +19,8 @@ export class WindowTracker {
     private readonly prefix: string,
     private readonly contactKey: (id: string) => string = (id) => id,
     private readonly windowMs: number = WHATSAPP_SESSION_WINDOW_MS,
-    private readonly now: () => number = Date.now,
+    // Read at each call, not captured: a clock replaced later (tests with fake time) is the one used.
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   private key(sender: string, contact: string) {
