@@ -4,7 +4,8 @@
  *
  * The folders follow one message: `inbound/` (webhook, inbox, context, routing) -> `plugin.ts` (stages)
  * -> `outbound/` (delivery strategies, the send pipeline) -> `adapter/`; `durable/` holds the queue
- * contract and the queue-backed inbox and outbox; `store/` the store contract; `model/` the types.
+ * contract and the queue-backed inbox and outbox; `store/` the store contract; `model/` the types;
+ * `telemetry/` the OpenTelemetry spans and metrics.
  *
  * @example
  * ```ts
@@ -68,3 +69,12 @@ export * from './store/memory-store.js';
 export * from './store/store.js';
 export * from './store/store-log.js';
 export * from './switchboard.js';
+export {
+  METRIC_NAMES,
+  TELEMETRY_ATTRIBUTES,
+  TELEMETRY_SCOPE,
+  Telemetry,
+  type TelemetryOptions,
+  webhookResult,
+} from './telemetry/telemetry.js';
+export { contextFrom, traceparentOf } from './telemetry/trace-context.js';

@@ -6,6 +6,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { EventEmitter } from 'eventemitter3';
 import type { Adapter } from './adapter/adapter.js';
 import { zodReason } from './adapter/kit.js';
@@ -38,6 +39,7 @@ import {
   type SwitchboardEvent,
 } from './model/schema.js';
 import {
+  FAILOVER_QUEUE,
   Failover,
   type FailoverAttempt,
   type FailoverHandle,
@@ -54,6 +56,8 @@ import type { SendFn, Transformer } from './outbound/transformer.js';
 import { isPlugin, type Plugin, type PluginHost, PluginSet } from './plugin.js';
 import { memoryStore } from './store/memory-store.js';
 import type { Store } from './store/store.js';
+import { TELEMETRY_ATTRIBUTES as A, sent, Telemetry, type TelemetryOptions } from './telemetry/telemetry.js';
+import { contextFrom, traceparentOf } from './telemetry/trace-context.js';
 
 /** How long inbound event ids are remembered by default: Meta's 7 days of retries, and an hour. */
 export const DEFAULT_DEDUPE_TTL_MS = (7 * 24 + 1) * 60 * 60 * 1000;
@@ -138,6 +142,11 @@ export interface SwitchboardOptions {
    * `bullmqOutbox()` from `@switchboard/queue-bullmq`. Not together with `queue`: pair it with `inbox`.
    */
   outbox?: Outbox;
+  /**
+   * Where spans and metrics go: OpenTelemetry providers. Default: the global ones an OpenTelemetry SDK
+   * registers (none registered: the API's no-ops, costing next to nothing). See `docs/operations.md`.
+   */
+  telemetry?: TelemetryOptions;
 }
 
 /**
@@ -169,6 +178,8 @@ export class Switchboard<Names extends string = string> extends Composer<Context
   readonly inbox: Pick<Inbox, 'failed' | 'replay'>;
   /** The durable queue of the inbox, when one was given (`queue` or `inbox`). */
   readonly queue: Queue | undefined;
+  /** Spans and metrics (OpenTelemetry). */
+  readonly telemetry: Telemetry;
 
   private readonly adapterMap = new Map<string, Adapter>();
   private readonly plugins = new PluginSet();
@@ -179,6 +190,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     idempotency: Transformer;
     retry: Transformer | undefined;
     pacing: Transformer[];
+    attempt: Transformer;
   };
   private pipeline: SendFn | undefined;
   private readonly recorder: Inbox;
@@ -207,7 +219,9 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     logsTo(this.fetch, this.logger);
     this.identity = new Identity(this.store);
     this.consent = new ConsentLedger(this.store, this.identity);
-    this.costs = new CostCounter(this.store);
+    const telemetry = new Telemetry(options.telemetry);
+    this.telemetry = telemetry;
+    this.costs = new CostCounter(this.store, (event) => telemetry.costOf(event));
     this.queue = options.queue ?? options.inbox;
     this.dedupeTtlMs = options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS;
     this.replayWindowMs =
@@ -228,7 +242,11 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     const inboxHost: InboxHost = {
       // With a queue a failing handler rejects, so its job is retried and, in the end, dead-lettered.
       run: (event, adapter) => this.runEvent(event, this.adapterNamed(adapter), !!inboxQueue),
-      duplicate: (event, adapter) => this.events.emit('duplicate', event, adapter),
+      duplicate: (event, adapter) => {
+        telemetry.event(adapter, event.kind, 'duplicate');
+        this.events.emit('duplicate', event, adapter);
+      },
+      claimed: (queue, runAt) => telemetry.claimed(queue, runAt),
       deadLettered: (event, adapter, error) =>
         this.events.emit(
           'error',
@@ -259,13 +277,31 @@ export class Switchboard<Names extends string = string> extends Composer<Context
       settings,
     );
     this.outbox =
-      options.outbox ?? (options.queue ? queueOutbox(options.queue, settings, this.logger) : inlineOutbox());
+      options.outbox ??
+      (options.queue
+        ? queueOutbox(options.queue, settings, this.logger, {
+            claimed: (queue, runAt) => telemetry.claimed(queue, runAt),
+            retried: (adapter, code) => telemetry.retried(adapter, code),
+          })
+        : inlineOutbox());
+    if (inboxQueue) {
+      telemetry.observeQueues(inboxQueue, options.queue ? ['inbox', 'outbox', FAILOVER_QUEUE] : ['inbox']);
+    }
     // Inline sends retry in the pipeline; queued ones are retried as jobs by their outbox.
     this.builtIn = {
       consent: consentGuard(this.consent),
       idempotency: idempotency({ store: this.store, ttlMs: options.idempotencyTtlMs }),
       retry:
-        this.outbox.inline && options.retry !== false ? retry({ logger: this.logger, ...options.retry }) : undefined,
+        this.outbox.inline && options.retry !== false
+          ? retry({
+              logger: this.logger,
+              ...options.retry,
+              onRetry: (error, attempt) => {
+                telemetry.retried(error.adapter, error.code);
+                if (options.retry) options.retry.onRetry?.(error, attempt);
+              },
+            })
+          : undefined,
       pacing:
         options.rateLimit === false
           ? []
@@ -276,6 +312,17 @@ export class Switchboard<Names extends string = string> extends Composer<Context
                 ...(this.outbox.pacedWaitMs !== undefined ? { maxWaitMs: this.outbox.pacedWaitMs } : {}),
               }),
             ],
+      // A span per call of the provider: what it answered, or its error code and status.
+      attempt: (prev, message, adapter) =>
+        telemetry.span(
+          'send.attempt',
+          { kind: SpanKind.CLIENT, attributes: { [A.adapter]: adapter.name, [A.channel]: message.to.channel } },
+          async (span) => {
+            const result = await prev(message, adapter);
+            sent(span, result);
+            return result;
+          },
+        ),
     };
     if (options.transformers?.length) this.plugins.addTransformers('render', options.transformers);
 
@@ -294,8 +341,10 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     const startOutbox = () =>
       this.outbox.start(
         (message) => this.deliver(message),
-        (error, message) =>
-          this.events.emit('error', error, { ...(message.adapter ? { adapter: message.adapter } : {}), message }),
+        (error, message) => {
+          telemetry.sendEnded(message.adapter, message.to.channel, error);
+          this.events.emit('error', error, { ...(message.adapter ? { adapter: message.adapter } : {}), message });
+        },
       );
     const startFailed = (e: unknown) => {
       const err = toSwitchboardError(e, 'INTERNAL');
@@ -400,7 +449,13 @@ export class Switchboard<Names extends string = string> extends Composer<Context
           `part ${insecure}: media URLs must be https (http only to a loopback host)`,
         ),
       );
-    const message = { ...parsed.data, idempotencyKey: parsed.data.idempotencyKey ?? randomUUID() };
+    // The active span goes with the message, through any queue, so its send joins the trace.
+    const traceparent = parsed.data.metadata?.traceparent === undefined ? traceparentOf() : undefined;
+    const message = {
+      ...parsed.data,
+      idempotencyKey: parsed.data.idempotencyKey ?? randomUUID(),
+      ...(traceparent ? { metadata: { ...parsed.data.metadata, traceparent } } : {}),
+    };
     let adapter: Adapter;
     try {
       adapter = this.resolveAdapter(message);
@@ -427,21 +482,37 @@ export class Switchboard<Names extends string = string> extends Composer<Context
       idempotency: this.builtIn.idempotency,
       retry: this.builtIn.retry,
       pacing: this.builtIn.pacing,
+      attempt: this.builtIn.attempt,
     });
-    try {
-      const result = await this.pipeline(message, adapter);
-      // A failover's send is linked to it before anything else: its first status may be on its way.
-      const ref = message.metadata?.failover as { id: string; route: number } | undefined;
-      if (ref) await this.failover.link(result, ref);
-      this.events.emit('sent', result, message);
-      return result;
-    } catch (e) {
-      const err = toSwitchboardError(e, 'INTERNAL', { adapter: adapter.name, channel: message.to.channel });
-      // Queued sends are logged by their outbox once they failed for good, not at every attempt.
-      if (this.outbox.inline)
-        this.logger.warn('send failed', { adapter: adapter.name, code: err.code, message: err.message });
-      throw err;
-    }
+    const pipeline = this.pipeline;
+    const attributes = { [A.adapter]: adapter.name, [A.channel]: message.to.channel };
+    // A child of the span that sent it, in this process or the one that queued it.
+    const parent = message.metadata?.traceparent === undefined ? undefined : contextFrom(message.metadata.traceparent);
+    return this.telemetry.span(
+      `send ${adapter.name}`,
+      { kind: SpanKind.PRODUCER, attributes, ...(parent ? { parent } : {}) },
+      async (span) => {
+        const startedAt = performance.now();
+        try {
+          const result = await pipeline(message, adapter);
+          this.telemetry.delivery(adapter.name, true, startedAt);
+          sent(span, result);
+          // A failover's send is linked to it before anything else: its first status may be on its way.
+          const ref = message.metadata?.failover as { id: string; route: number } | undefined;
+          if (ref) await this.failover.link(result, ref);
+          this.telemetry.sendEnded(adapter.name, message.to.channel);
+          this.events.emit('sent', result, message);
+          return result;
+        } catch (e) {
+          const err = toSwitchboardError(e, 'INTERNAL', { adapter: adapter.name, channel: message.to.channel });
+          this.telemetry.delivery(adapter.name, false, startedAt);
+          // Queued sends are logged by their outbox once they failed for good, not at every attempt.
+          if (this.outbox.inline)
+            this.logger.warn('send failed', { adapter: adapter.name, code: err.code, message: err.message });
+          throw err;
+        }
+      },
+    );
   }
 
   /**
@@ -462,7 +533,23 @@ export class Switchboard<Names extends string = string> extends Composer<Context
 
   // Routes one event through the stages and routes; errors go to `catch` and `error`, and up only
   // when `rethrow` (the durable inbox retries the job).
-  private async runEvent(event: SwitchboardEvent, adapter: Adapter, rethrow = false): Promise<void> {
+  private runEvent(event: SwitchboardEvent, adapter: Adapter, rethrow = false): Promise<void> {
+    return this.telemetry.span(
+      `handle ${event.kind}`,
+      { kind: SpanKind.CONSUMER, attributes: { [A.adapter]: adapter.name, [A.eventKind]: event.kind } },
+      async () => {
+        try {
+          await this.routeEvent(event, adapter, rethrow);
+          this.telemetry.event(adapter.name, event.kind, 'handled');
+        } catch (e) {
+          this.telemetry.event(adapter.name, event.kind, 'failed');
+          throw e;
+        }
+      },
+    );
+  }
+
+  private async routeEvent(event: SwitchboardEvent, adapter: Adapter, rethrow: boolean): Promise<void> {
     if (event.kind === 'status' && (await isStale(this.store, adapter.name, event, this.dedupeTtlMs))) {
       event = { ...event, stale: true };
     }
@@ -500,6 +587,8 @@ export class Switchboard<Names extends string = string> extends Composer<Context
               adapter: adapter.name,
             });
       this.logger.error('handler failed', { error: err });
+      // Marked here too: without `rethrow` the failure ends here and the span would look fine.
+      trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: err.code });
       this.events.emit('error', err, { adapter: adapter.name, event });
       if (this.errorHandler) await this.errorHandler(err, ctx);
       if (rethrow) throw err;
@@ -531,6 +620,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
         logger: this.logger,
         budgetMs: this.budgetMs,
         replayWindowMs: this.replayWindowMs,
+        telemetry: this.telemetry,
       }),
       this.logger,
     );
@@ -592,6 +682,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     await Promise.all([...this.adapterMap.values()].map((a) => a.close?.()));
     await this.queue?.close?.();
     await this.store.close?.();
+    this.telemetry.close();
     this.events.removeAllListeners();
   }
 

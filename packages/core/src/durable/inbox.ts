@@ -4,6 +4,7 @@
  * left behind run when any process starts.
  * @module
  */
+import { context } from '@opentelemetry/api';
 import { deserializeError, serializeError, toSwitchboardError } from '../errors.js';
 import type { Inbox, InboxHost } from '../inbound/inbox.js';
 import { conversationOf, eventId } from '../model/events.js';
@@ -11,6 +12,7 @@ import { deserializeEvent, type StoredEvent, serializeEvent } from '../model/ser
 import { backoffDelay } from '../outbound/retry.js';
 import type { Store } from '../store/store.js';
 import { StoreLog } from '../store/store-log.js';
+import { contextFrom, traceparentOf } from '../telemetry/trace-context.js';
 import type { Job, Queue } from './queue.js';
 import { type DurableSettings, QueueWorker } from './worker.js';
 
@@ -31,6 +33,8 @@ interface DeadLetter {
 interface InboxPayload {
   adapter: string;
   event: StoredEvent;
+  /** The recording span's `traceparent`: the worker's handling joins the webhook's trace. */
+  trace?: string;
 }
 
 /**
@@ -42,9 +46,10 @@ export function queueInbox(queue: Queue, store: Store, settings: DurableSettings
   const letterKey = (id: string) => `inbox:dead:${id}`;
 
   const run = async (job: Job) => {
-    const { adapter, event } = job.payload as InboxPayload;
+    const { adapter, event, trace } = job.payload as InboxPayload;
+    host.claimed?.(INBOX, job.runAt);
     try {
-      await host.run(deserializeEvent(event), adapter);
+      await context.with(contextFrom(trace), () => host.run(deserializeEvent(event), adapter));
       await queue.complete(job.id);
     } catch (e) {
       const err = toSwitchboardError(e, 'HANDLER_FAILED');
@@ -77,10 +82,11 @@ export function queueInbox(queue: Queue, store: Store, settings: DurableSettings
     inline: false,
     async record(events, adapter) {
       const fresh: (typeof events)[number][] = [];
+      const trace = traceparentOf();
       for (const event of events) {
         const r = await queue.enqueue<InboxPayload>(INBOX, {
           key: `${adapter}:${eventId(event)}`,
-          payload: { adapter, event: serializeEvent(event) },
+          payload: { adapter, event: serializeEvent(event), ...(trace ? { trace } : {}) },
           group: conversationOf(event),
         });
         if (r.created) fresh.push(event);

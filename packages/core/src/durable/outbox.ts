@@ -23,8 +23,16 @@ const PACED_WAIT_MS = 250;
 
 type Waiter = { resolve: (r: SendResult) => void; reject: (e: unknown) => void };
 
+/** What the outbox tells its switchboard besides results (for metrics). */
+export interface OutboxHooks {
+  /** A worker claimed a job that was due at `runAt`. */
+  claimed?(queue: string, runAt: number): void;
+  /** A send failed in a way worth another attempt, which is scheduled. */
+  retried?(adapter: string | undefined, code: string): void;
+}
+
 /** The outbox over a {@link Queue}. */
-export function queueOutbox(queue: Queue, settings: DurableSettings, logger: Logger): Outbox {
+export function queueOutbox(queue: Queue, settings: DurableSettings, logger: Logger, hooks: OutboxHooks = {}): Outbox {
   const waiters = new Map<string, Waiter[]>();
   let deliver: DeliverFn | undefined;
   let onFailure: FailureFn = () => undefined;
@@ -55,6 +63,7 @@ export function queueOutbox(queue: Queue, settings: DurableSettings, logger: Log
 
   const run = async (job: Job) => {
     const message = job.payload as OutboundMessage;
+    hooks.claimed?.(OUTBOX, job.runAt);
     try {
       if (!deliver) throw new Error('the outbox was not started');
       const result = await deliver(message);
@@ -72,6 +81,7 @@ export function queueOutbox(queue: Queue, settings: DurableSettings, logger: Log
         return;
       }
       if (err.retryable && job.attempts < settings.maxAttempts) {
+        hooks.retried?.(message.adapter, err.code);
         await queue.retry(
           job.id,
           Date.now() + backoffDelay(job.attempts - 1, err.retryAfterMs, settings),

@@ -30,8 +30,11 @@ export interface CostLine {
 export class CostCounter {
   private readonly index: StoreLog<string>;
 
-  /** Counts in `store`. */
-  constructor(private readonly store: Store) {
+  /** Counts in `store`; each message's cost is also told to `counted` once (the metrics). */
+  constructor(
+    private readonly store: Store,
+    private readonly counted: (event: StatusEvent) => void = () => undefined,
+  ) {
     this.index = new StoreLog<string>(store, 'cost:index');
   }
 
@@ -45,6 +48,7 @@ export class CostCounter {
     await this.store.increment(`cost:messages:${key}`);
     if (cost.billable !== false) await this.store.increment(`cost:billable:${key}`);
     if (cost.amount !== undefined) await this.store.increment(`cost:micros:${key}`, Math.round(cost.amount * MICROS));
+    this.counted(event);
   }
 
   /** Every adapter and category seen, with its counts (for a health or metrics endpoint). */

@@ -3,10 +3,12 @@
  * (or leave them to the inbox's workers), and answer the provider within a bounded time.
  * @module
  */
+import { type Span, SpanKind } from '@opentelemetry/api';
 import type { Adapter, ReceiveResult } from '../adapter/adapter.js';
 import { type SwitchboardError, toSwitchboardError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SwitchboardEvent } from '../model/schema.js';
+import { TELEMETRY_ATTRIBUTES as A, type Telemetry } from '../telemetry/telemetry.js';
 import type { Inbox } from './inbox.js';
 import { webhookErrorResponse } from './responses.js';
 
@@ -36,6 +38,8 @@ export interface WebhookHost {
   budgetMs: number;
   /** Events whose provider time is older than this are dropped as possible replays (the dedupe window). */
   replayWindowMs: number;
+  /** Spans and metrics. */
+  telemetry: Telemetry;
 }
 
 /** The provider's time of an event. */
@@ -44,15 +48,38 @@ const timeOf = (e: SwitchboardEvent): number => (e.kind === 'message' ? e.messag
 /** A Fetch-API handler for one adapter's webhooks. */
 export function webhookHandler(adapter: Adapter, host: WebhookHost): (request: Request) => Promise<Response> {
   const budgetMs = Math.min(Math.max(0, host.budgetMs), MAX_BUDGET_MS);
-  return async (request) => {
+  const { telemetry } = host;
+  const answer = (request: Request) =>
+    // One span per webhook, the root of the trace its events and their replies' sends belong to.
+    telemetry.span(
+      `webhook ${adapter.name}`,
+      { kind: SpanKind.SERVER, attributes: { [A.adapter]: adapter.name } },
+      async (span) => {
+        const startedAt = performance.now();
+        let code: string | undefined;
+        let response: Response | undefined;
+        try {
+          response = await handle(request, span, (c) => {
+            code = c;
+          });
+          return response;
+        } finally {
+          const status = response?.status ?? 500;
+          span.setAttribute(A.httpStatus, status);
+          telemetry.webhook(adapter.name, status, startedAt, code);
+        }
+      },
+    );
+  const handle = async (request: Request, span: Span, refused: (code: string) => void): Promise<Response> => {
     await host.ready;
     let received: ReceiveResult;
     try {
-      received = await adapter.receive(request);
+      received = await telemetry.span('verify', {}, () => adapter.receive(request));
     } catch (e) {
       const err = toSwitchboardError(e, 'WEBHOOK_MALFORMED', { adapter: adapter.name });
       host.logger.warn('webhook rejected', { adapter: adapter.name, code: err.code, reason: err.message });
       host.reject(err, adapter.name);
+      refused(err.code);
       return webhookErrorResponse(err);
     }
     const problems = received.problems ?? [];
@@ -78,16 +105,18 @@ export function webhookHandler(adapter: Adapter, host: WebhookHost): (request: R
     }
     if (events.length > 1) host.logger.debug('webhook accepted', { adapter: adapter.name, events: events.length });
     received = { ...received, events };
+    span.setAttribute(A.events, events.length);
     if (!host.inbox.inline) {
       // With a queue the events are durable once recorded and workers run them: answer at once.
-      await host.inbox.record(received.events, adapter.name);
+      // Each job carries this span's context, so the worker's handling joins this trace.
+      await telemetry.span('dedupe', {}, () => host.inbox.record(received.events, adapter.name));
       return received.response;
     }
     // Record and run one event at a time: a crash mid-batch leaves the rest unrecorded, so the
     // provider's retry brings them back instead of being dropped as duplicates.
     const handled = (async () => {
       for (const event of received.events) {
-        const fresh = await host.inbox.record([event], adapter.name);
+        const fresh = await telemetry.span('dedupe', {}, () => host.inbox.record([event], adapter.name));
         if (fresh.length) await host.run(event, adapter.name);
       }
     })();
@@ -117,4 +146,5 @@ export function webhookHandler(adapter: Adapter, host: WebhookHost): (request: R
     }
     return received.response;
   };
+  return answer;
 }

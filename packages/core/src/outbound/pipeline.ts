@@ -16,13 +16,15 @@ export interface PipelineParts {
   idempotency: Transformer;
   /** In-process retries: only for inline delivery (queues retry jobs themselves). */
   retry?: Transformer | undefined;
-  /** Pacing: innermost, so every attempt takes a token. */
+  /** Pacing: so every attempt takes a token. */
   pacing: readonly Transformer[];
+  /** Around each call of the provider, innermost (a span per attempt). */
+  attempt?: Transformer;
 }
 
 /**
  * Stacks the pipeline around `adapter.send`: the content, routing and render stages, core's consent
- * guard, the consent and delivery stages, then idempotency, retries and pacing. Rebuilt by the switchboard whenever its transformers change.
+ * guard, the consent and delivery stages, then idempotency, retries, pacing and the attempt. Rebuilt by the switchboard whenever its transformers change.
  */
 export function buildSendPipeline(parts: PipelineParts): SendFn {
   const early = parts.transformers.filter(
@@ -38,6 +40,7 @@ export function buildSendPipeline(parts: PipelineParts): SendFn {
       parts.idempotency,
       ...(parts.retry ? [parts.retry] : []),
       ...parts.pacing,
+      ...(parts.attempt ? [parts.attempt] : []),
     ],
   );
 }

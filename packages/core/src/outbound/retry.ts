@@ -2,7 +2,7 @@
  * Retries with exponential backoff and full jitter, honouring `Retry-After`.
  * @module
  */
-import { toSwitchboardError } from '../errors.js';
+import { type SwitchboardError, toSwitchboardError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Transformer } from './transformer.js';
 
@@ -22,6 +22,8 @@ export interface RetryOptions {
   random?: () => number;
   /** Where retries are logged. */
   logger?: Logger;
+  /** Told before each retry, with the error that caused it (metrics). */
+  onRetry?: (error: SwitchboardError, attempt: number) => void;
 }
 
 /** Sleeps `ms` milliseconds. */
@@ -55,6 +57,7 @@ export function retry(options: RetryOptions = {}): Transformer {
         if (!err.retryable || attempt >= retries || (err.retryAfterMs ?? 0) > maxRetryAfter) throw err;
         const delay = backoffDelay(attempt, err.retryAfterMs, options);
         options.logger?.warn('send failed, retrying', { code: err.code, attempt: attempt + 1, delayMs: delay });
+        options.onRetry?.(err, attempt + 1);
         await wait(delay);
       }
     }
