@@ -14,6 +14,8 @@ export interface ExampleEnv {
   publicUrl: string | undefined;
   storeUrl: string;
   adapters: Adapter[];
+  /** `METRICS=prometheus` serves the OpenTelemetry metrics at `/metrics`. */
+  metrics: 'prometheus' | undefined;
 }
 
 /** Reads the environment; fails with CONFIG_INVALID naming what is wrong. */
@@ -41,5 +43,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, defaults: { databa
       'CONFIG_INVALID',
       `STORE_URL "${storeUrl}": use sqlite:<path>, memory:, postgres://user@host:port/db or redis://host:port`,
     );
-  return { port, publicUrl, storeUrl, adapters };
+  const metrics = env.METRICS?.trim().toLowerCase() || undefined;
+  if (metrics !== undefined && metrics !== 'prometheus' && metrics !== 'off')
+    throw new SwitchboardError('CONFIG_INVALID', `METRICS "${env.METRICS}": use prometheus, or leave it unset`);
+  return { port, publicUrl, storeUrl, adapters, metrics: metrics === 'prometheus' ? 'prometheus' : undefined };
 }

@@ -8,7 +8,7 @@ import { type Bridge, createBridge, MediaVault } from '@switchboard/bridge';
 import { buttons } from '@switchboard/buttons';
 import { createSwitchboard, type Logger, type Switchboard, SwitchboardError, toNodeHandler } from '@switchboard/core';
 import { defineTemplate } from '@switchboard/templates';
-import { createAppServer, type ExampleEnv, openStore } from 'example-shared';
+import { createAppServer, type ExampleEnv, openMetrics, openStore } from 'example-shared';
 import { z } from 'zod';
 
 /** The template an agent gets when their 24-hour window is closed (approve it on WhatsApp under this name). */
@@ -38,10 +38,12 @@ export async function createBridgeApp(
       'the bridge needs WhatsApp: set WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, WHATSAPP_PHONE_NUMBER_ID',
     );
   const { store, queue } = await openStore(env.storeUrl);
+  const metrics = openMetrics(env);
   const sb = createSwitchboard({
     adapters: env.adapters,
     store,
     ...(queue ? { queue } : {}),
+    ...(metrics ? { telemetry: { meterProvider: metrics.meterProvider } } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const media = new MediaVault(store, {
@@ -77,7 +79,11 @@ export async function createBridgeApp(
     }),
   );
   sb.use(buttons());
-  const server = createAppServer(sb, env, { '/media/': toNodeHandler(media.handler) });
+  const server = createAppServer(sb, env, {
+    '/media/': toNodeHandler(media.handler),
+    ...(metrics ? { '/metrics': metrics.handler } : {}),
+  });
+  if (metrics) server.once('close', () => void metrics.close());
   return { sb, server, bridge };
 }
 

@@ -98,6 +98,8 @@ export async function startDemo(options: { port?: number; host?: string } = {}):
       WHATSAPP_VERIFY_TOKEN: SIM_META.verifyToken,
       WHATSAPP_PHONE_NUMBER_ID: SIM_META.phoneNumberId,
       WHATSAPP_API_URL: metaSim.url,
+      // The bridge's /metrics, in the Prometheus format, to look at while the demo runs.
+      METRICS: 'prometheus',
     },
     { database: 'bridge' },
   );

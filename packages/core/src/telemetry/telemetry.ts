@@ -28,8 +28,8 @@ import type { SendResult, StatusEvent } from '../model/schema.js';
 export const TELEMETRY_SCOPE = '@switchboard/core';
 
 /**
- * The metric names (Prometheus shows them with `.` as `_`, counters with `_total` and durations with
- * `_seconds`: `switchboard_webhooks_total`, `switchboard_send_duration_seconds`).
+ * The metric names. Prometheus shows them with `.` as `_` and counters with `_total`
+ * (`switchboard_webhooks_total`, `switchboard_send_duration_bucket`); durations are in seconds.
  */
 export const METRIC_NAMES = {
   /** Webhook requests, by `switchboard.adapter` and `switchboard.result` (accepted, refused, malformed, failed). */
@@ -87,6 +87,14 @@ export interface TelemetryOptions {
   meterProvider?: MeterProvider;
 }
 
+/**
+ * Histogram buckets of webhook and send durations, in seconds (the SDK's defaults are sized for
+ * milliseconds): from a fast loopback answer to Twilio's 15 s limit.
+ */
+const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30];
+/** Queue waits, in seconds: paced backlogs and retries wait minutes, an outage hours. */
+const WAIT_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600];
+
 /** Error codes that mean the send was refused before the provider, and the reason label each gets. */
 const REFUSALS: Partial<Record<string, string>> = { WINDOW_CLOSED: 'window_closed', OPTED_OUT: 'opted_out' };
 
@@ -119,7 +127,7 @@ export class Telemetry {
   constructor(options: TelemetryOptions = {}) {
     this.tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(TELEMETRY_SCOPE);
     const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(TELEMETRY_SCOPE);
-    const seconds = { unit: 's' };
+    const seconds = { unit: 's', advice: { explicitBucketBoundaries: SECONDS_BUCKETS } };
     this.webhooks = meter.createCounter(METRIC_NAMES.webhooks, { description: 'Webhook requests by result' });
     this.webhookDuration = meter.createHistogram(METRIC_NAMES.webhookDuration, {
       ...seconds,
@@ -136,7 +144,8 @@ export class Telemetry {
       description: 'Sends refused before the provider: WhatsApp window closed, recipient opted out',
     });
     this.queueWait = meter.createHistogram(METRIC_NAMES.queueWait, {
-      ...seconds,
+      unit: 's',
+      advice: { explicitBucketBoundaries: WAIT_BUCKETS },
       description: 'Time a job waited between being due and being claimed',
     });
     this.cost = meter.createCounter(METRIC_NAMES.cost, { description: 'What messages cost, where the provider says' });
