@@ -381,7 +381,13 @@ export function createBridge(options: BridgeOptions): Bridge {
     name: 'bridge',
     setup(host) {
       sb = host;
-      conversations = new Conversations(host.store, host.identity, options.maxTranscript);
+      conversations = new Conversations(
+        host.store,
+        host.identity,
+        options.maxTranscript,
+        host.retention.conversationsMs,
+      );
+      options.media?.retainFor(host.retention.mediaMs);
       (bridge as { conversations: Conversations }).conversations = conversations;
     },
     inbound: [

@@ -2,7 +2,7 @@
  * One contact per person across channels, and one conversation per contact with its transcript.
  * @module
  */
-import { type Address, type Identity, type Store, StoreLog, type Warning } from '@switchboard/core';
+import { type Address, DEFAULT_RETENTION, type Identity, type Store, StoreLog, type Warning } from '@switchboard/core';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 
 /** `+1 555 000 1111` for display; the contact id without its prefix when it is not a phone number. */
@@ -56,13 +56,17 @@ export interface Conversation {
 export class Conversations {
   private readonly index: StoreLog<string>;
 
-  /** Creates the book over `store`, contacts resolved by core's `identity`, transcripts bounded to `maxTranscript` lines. */
+  /**
+   * Creates the book over `store`, contacts resolved by core's `identity`, transcripts bounded to
+   * `maxTranscript` lines, a conversation kept `retentionMs` after its last message.
+   */
   constructor(
     private readonly store: Store,
     private readonly identity: Identity,
     private readonly maxTranscript = 200,
+    private readonly retentionMs: number = DEFAULT_RETENTION.conversationsMs,
   ) {
-    this.index = new StoreLog<string>(store, 'bridge:index');
+    this.index = new StoreLog<string>(store, 'bridge:index', retentionMs);
   }
 
   /** The contact an address belongs to (core's identity: one contact across channels and number formats). */
@@ -92,15 +96,19 @@ export class Conversations {
     change(c);
     if (c.transcript.length > this.maxTranscript) c.transcript.splice(0, c.transcript.length - this.maxTranscript);
     c.updatedAt = Date.now();
-    await this.store.set(`bridge:conv:${contactId}`, c);
-    // Indexed once per contact, in a log that concurrent first messages cannot overwrite.
-    if (await this.store.setIfAbsent(`bridge:indexed:${contactId}`, 1)) await this.index.append(contactId);
+    // Every write starts the retention period again: a conversation goes once it has been quiet that long.
+    await this.store.set(`bridge:conv:${contactId}`, c, this.retentionMs);
+    // Indexed once per contact (again once its record expired), in a log that concurrent first
+    // messages cannot overwrite; the index entry lives as long as a record can.
+    if (await this.store.setIfAbsent(`bridge:indexed:${contactId}`, 1, this.retentionMs))
+      await this.index.append(contactId);
     return c;
   }
 
   /** Every conversation, most recent first. */
   async list(): Promise<Conversation[]> {
-    const index = await this.index.peek();
+    // A contact indexed twice (its record expired and came back) is listed once.
+    const index = [...new Set(await this.index.peek())];
     const all = await Promise.all(index.map((id) => this.get(id)));
     return all.filter((c): c is Conversation => !!c).sort((a, b) => b.updatedAt - a.updatedAt);
   }

@@ -4,7 +4,7 @@
  * @module
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { type Store, safeEqual } from '@switchboard/core';
+import { DEFAULT_RETENTION, type Store, safeEqual } from '@switchboard/core';
 
 /** Options of {@link MediaVault}. */
 export interface MediaVaultOptions {
@@ -14,7 +14,10 @@ export interface MediaVaultOptions {
   path?: string;
   /** Signs URLs. Default: random per process (URLs then die with the process). */
   secret?: string;
-  /** How long a URL works. Default 1 hour. */
+  /**
+   * How long a URL works and its bytes are kept. Default: the switchboard's `retention.mediaMs` once
+   * the bridge is installed (1 hour unless set).
+   */
   ttlMs?: number;
 }
 
@@ -22,7 +25,7 @@ export interface MediaVaultOptions {
 export class MediaVault {
   private readonly secret: string;
   private readonly path: string;
-  private readonly ttlMs: number;
+  private ttlMs: number;
 
   /** Creates the vault over `store`. */
   constructor(
@@ -31,7 +34,12 @@ export class MediaVault {
   ) {
     this.secret = options.secret ?? randomBytes(32).toString('hex');
     this.path = options.path ?? '/media';
-    this.ttlMs = options.ttlMs ?? 60 * 60 * 1000;
+    this.ttlMs = options.ttlMs ?? DEFAULT_RETENTION.mediaMs;
+  }
+
+  /** Keeps media `ms` unless the vault was given its own `ttlMs` (the bridge passes the switchboard's retention). */
+  retainFor(ms: number): void {
+    if (this.options.ttlMs === undefined) this.ttlMs = ms;
   }
 
   private sign(id: string, expires: number): string {

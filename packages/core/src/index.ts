@@ -31,6 +31,7 @@ export * from './durable/queue.js';
 export type { DurableOptions } from './durable/worker.js';
 export * from './errors.js';
 export * from './identity/contact-key.js';
+export * from './identity/forget.js';
 export * from './identity/identity.js';
 export * from './inbound/bounds.js';
 export * from './inbound/compose.js';
@@ -66,6 +67,7 @@ export {
 } from './plugin.js';
 export * from './store/held.js';
 export * from './store/memory-store.js';
+export * from './store/retention.js';
 export * from './store/store.js';
 export * from './store/store-log.js';
 export * from './switchboard.js';

@@ -14,6 +14,7 @@ import type { Logger } from './logger.js';
 import type { OutboundMessage, OutboundMessageInput } from './model/schema.js';
 import type { SendHandle } from './outbound/send-handle.js';
 import type { Transformer } from './outbound/transformer.js';
+import type { Retention } from './store/retention.js';
 import type { Store } from './store/store.js';
 
 /**
@@ -78,6 +79,8 @@ export interface PluginHost {
   readonly identity: Identity;
   /** The consent ledger (core's guard checks it on every send). */
   readonly consent: ConsentLedger;
+  /** How long personal data is kept (`retention` of `createSwitchboard`): a plugin storing some uses these periods. */
+  readonly retention: Retention;
   /** The adapter named `name` (CONFIG_INVALID when there is none). */
   adapter(name: string): Adapter;
   /** The adapter a message would leave through. */

@@ -18,6 +18,7 @@ import { queueOutbox } from './durable/outbox.js';
 import type { Queue } from './durable/queue.js';
 import { type DurableOptions, durableSettings } from './durable/worker.js';
 import { SwitchboardError, toSwitchboardError } from './errors.js';
+import { type ForgetOptions, type ForgetReport, forgetContact } from './identity/forget.js';
 import { Identity } from './identity/identity.js';
 import { boundEvents } from './inbound/bounds.js';
 import type { Middleware } from './inbound/compose.js';
@@ -31,6 +32,7 @@ import { DEFAULT_WEBHOOK_BUDGET_MS, webhookHandler } from './inbound/webhook.js'
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
 import { eventId } from './model/events.js';
 import {
+  type Address,
   type OutboundMessage,
   type OutboundMessageInput,
   OutboundMessageSchema,
@@ -55,6 +57,7 @@ import { SendHandle } from './outbound/send-handle.js';
 import type { SendFn, Transformer } from './outbound/transformer.js';
 import { isPlugin, type Plugin, type PluginHost, PluginSet } from './plugin.js';
 import { memoryStore } from './store/memory-store.js';
+import { type Retention, type RetentionOptions, retentionOf } from './store/retention.js';
 import type { Store } from './store/store.js';
 import { TELEMETRY_ATTRIBUTES as A, sent, Telemetry, type TelemetryOptions } from './telemetry/telemetry.js';
 import { contextFrom, traceparentOf } from './telemetry/trace-context.js';
@@ -147,6 +150,11 @@ export interface SwitchboardOptions {
    * registers (none registered: the API's no-ops, costing next to nothing). See `docs/operations.md`.
    */
   telemetry?: TelemetryOptions;
+  /**
+   * How long personal data is kept: conversations and transcripts (90 days after the last message),
+   * media copies (1 hour), dead letters (30 days). See `DEFAULT_RETENTION` and `docs/operations.md`.
+   */
+  retention?: RetentionOptions;
 }
 
 /**
@@ -180,6 +188,8 @@ export class Switchboard<Names extends string = string> extends Composer<Context
   readonly queue: Queue | undefined;
   /** Spans and metrics (OpenTelemetry). */
   readonly telemetry: Telemetry;
+  /** How long personal data is kept (`retention`, with the defaults applied). */
+  readonly retention: Retention;
 
   private readonly adapterMap = new Map<string, Adapter>();
   private readonly plugins = new PluginSet();
@@ -219,6 +229,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     logsTo(this.fetch, this.logger);
     this.identity = new Identity(this.store);
     this.consent = new ConsentLedger(this.store, this.identity);
+    this.retention = retentionOf(options.retention);
     const telemetry = new Telemetry(options.telemetry);
     this.telemetry = telemetry;
     this.costs = new CostCounter(this.store, (event) => telemetry.costOf(event));
@@ -247,6 +258,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
         this.events.emit('duplicate', event, adapter);
       },
       claimed: (queue, runAt) => telemetry.claimed(queue, runAt),
+      deadLettersMs: this.retention.deadLettersMs,
       deadLettered: (event, adapter, error) =>
         this.events.emit(
           'error',
@@ -681,9 +693,27 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     await this.outbox.stop();
     await Promise.all([...this.adapterMap.values()].map((a) => a.close?.()));
     await this.queue?.close?.();
-    await this.store.close?.();
+    // One object is often both (sqliteStore, redisStore, postgresStore): closed once.
+    if ((this.store as unknown) !== this.queue) await this.store.close?.();
     this.telemetry.close();
     this.events.removeAllListeners();
+  }
+
+  /**
+   * Erases a contact for a privacy request: every store key and queue job that names them (identity
+   * links, consent history, conversations and transcripts, prompts, windows, idempotency results,
+   * failover records, dead letters, delivered and pending messages). An opt-out is kept as a one-way
+   * hash unless `keepOptOut: false`, so a customer who said STOP is still not texted. A job running at
+   * that moment finishes: call again after it. Needs a store with `entries` (every store in the repo).
+   *
+   * @example
+   * ```ts
+   * const report = await sb.forgetContact({ channel: 'sms', id: '+15550001111' });
+   * // { contact: '+15550001111', keys: 14, jobs: 3, suppressed: ['sms'] }
+   * ```
+   */
+  forgetContact(contact: Pick<Address, 'channel' | 'id'> | string, options?: ForgetOptions): Promise<ForgetReport> {
+    return forgetContact({ store: this.store, queue: this.queue, identity: this.identity }, contact, options);
   }
 
   /** The adapter a message goes through: the one it names, else the first serving its channel. */
@@ -710,6 +740,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
       adapter: (name) => this.adapterNamed(name),
       identity: this.identity,
       consent: this.consent,
+      retention: this.retention,
       resolveAdapter: (message) => this.resolveAdapter(message),
       send: (message) => this.send(message),
     };

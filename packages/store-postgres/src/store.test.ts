@@ -1,4 +1,5 @@
-import { queueContract, requireService, storeContract } from '@switchboard/testing';
+import { createSwitchboard } from '@switchboard/core';
+import { fakeAdapter, forgetContract, queueContract, requireService, storeContract } from '@switchboard/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresStore } from './store.js';
@@ -24,8 +25,17 @@ afterAll(async () => {
 describe.skipIf(!postgres.available)(postgres.title('postgres'), () => {
   storeContract('postgres', { create: () => postgresStore({ url, schema: fresh('store') }) });
   queueContract('postgres', { create: () => postgresStore({ url, schema: fresh('queue') }) });
+  forgetContract('postgres', { create: () => postgresStore({ url, schema: fresh('forget') }) });
 
   describe('postgres store extras', () => {
+    it('closes once when it is both the store and the queue of a switchboard (close twice is a no-op)', async () => {
+      const store = postgresStore({ url, schema: fresh('close') });
+      const sb = createSwitchboard({ adapters: [fakeAdapter({ secret: 's' })], store, queue: store });
+      await store.set('k', 1);
+      await expect(sb.close()).resolves.toBeUndefined();
+      await expect(store.close()).resolves.toBeUndefined();
+    });
+
     it('two instances starting at once migrate once and agree on setIfAbsent and increment', async () => {
       const schema = fresh('shared');
       const [a, b] = [postgresStore({ url, schema }), postgresStore({ url, schema })];

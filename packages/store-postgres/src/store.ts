@@ -127,6 +127,8 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
   }, options.sweepIntervalMs ?? 60_000);
   sweep.unref?.();
 
+  /** Rows read per page when a caller walks every key or job. */
+  const PAGE = 500;
   const live = `(expires_at IS NULL OR expires_at > ${NOW_MS})`;
   const expiresAt = (param: string) =>
     `CASE WHEN ${param}::bigint IS NULL THEN NULL ELSE ${NOW_MS} + ${param}::bigint END`;
@@ -282,10 +284,45 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
       );
       return Number(r.rows[0]!.n);
     },
+    async *entries(prefix = '') {
+      // Pages in byte order of keys (COLLATE "C": the database's collation must not reorder pages).
+      let after = '';
+      for (;;) {
+        const r = await query<{ key: string; value: string }>(
+          `SELECT key, value FROM ${t('kv')} WHERE key COLLATE "C" > $1 AND left(key, $2) = $3 AND ${live}
+           ORDER BY key COLLATE "C" LIMIT ${PAGE}`,
+          [after, prefix.length, prefix],
+        );
+        for (const row of r.rows) yield [row.key, JSON.parse(row.value) as unknown] as [string, unknown];
+        if (r.rows.length < PAGE) return;
+        after = r.rows.at(-1)!.key;
+      }
+    },
+    async eraseJobs(match) {
+      let removed = 0;
+      let after = -1;
+      for (;;) {
+        const r = await query<SqlJobRow>(`SELECT * FROM ${t('jobs')} WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`, [
+          after,
+        ]);
+        const chosen = r.rows.filter((row) => match(jobFromSqlRow(row))).map((row) => row.id);
+        if (chosen.length) {
+          // A job running under a live lease finishes; the lease is judged on the database's clock.
+          const d = await query(
+            `DELETE FROM ${t('jobs')} WHERE id = ANY($1) AND NOT (state = 'running' AND lease_until > ${NOW_MS})`,
+            [chosen],
+          );
+          removed += d.rowCount ?? 0;
+        }
+        if (r.rows.length < PAGE) return removed;
+        after = Number(r.rows.at(-1)!.seq);
+      }
+    },
     async close() {
       clearInterval(sweep);
       await ready.catch(() => undefined);
-      if (ownPool) await pool.end();
+      // Closing twice (one object as the store and the queue) is a no-op, not pg's "end more than once".
+      if (ownPool && !pool.ended) await pool.end();
     },
   } as PostgresStore;
 }

@@ -115,3 +115,17 @@ if tonumber(redis.call('HGET', KEYS[1], 'attempts')) > 0 then redis.call('HINCRB
 -- Each hand-back ages the job one priority level: released work is never starved by fresher work.
 redis.call('HINCRBY', KEYS[1], 'priority', -1)
 return 1`;
+
+/**
+ * Remove a job unless it runs under a live lease. KEYS: job hash. ARGV: key prefix, now (ms).
+ * Returns 1 when removed. Its dedupe key goes only while it still names this job.
+ */
+export const ERASE_JOB = `
+local f = redis.call('HMGET', KEYS[1], 'id', 'queue', 'key', 'state', 'leaseUntil')
+if not f[1] then return 0 end
+if f[4] == 'running' and tonumber(f[5] or '0') > tonumber(ARGV[2]) then return 0 end
+local dedupe = ARGV[1] .. 'q:' .. f[2] .. ':key:' .. f[3]
+if redis.call('GET', dedupe) == f[1] then redis.call('DEL', dedupe) end
+redis.call('ZREM', ARGV[1] .. 'q:' .. f[2] .. ':open', f[1])
+redis.call('DEL', KEYS[1])
+return 1`;

@@ -1,4 +1,4 @@
-import { queueContract, requireService, storeContract } from '@switchboard/testing';
+import { forgetContract, queueContract, requireService, storeContract } from '@switchboard/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisStore } from './store.js';
@@ -24,6 +24,7 @@ afterAll(async () => {
 describe.skipIf(!redis.available)(redis.title('redis'), () => {
   storeContract('redis', { create: () => redisStore({ url, prefix: `${prefix}store:` }) });
   queueContract('redis', { create: () => redisStore({ url, prefix: `${prefix}queue:` }) });
+  forgetContract('redis', { create: () => redisStore({ url, prefix: `${prefix}forget:` }) });
 
   describe('redis store extras', () => {
     it('fenced locks: one holder at a time, a growing fence, release only by the holder', async () => {

@@ -13,7 +13,17 @@ import {
   type Store,
 } from '@switchboard/core';
 import { Redis, type RedisOptions } from 'ioredis';
-import { CLAIM, DELETE_IF_EQUALS, ENQUEUE, FINISH, INCREMENT, RELEASE, RENEW, TAKE_TOKEN } from './scripts.js';
+import {
+  CLAIM,
+  DELETE_IF_EQUALS,
+  ENQUEUE,
+  ERASE_JOB,
+  FINISH,
+  INCREMENT,
+  RELEASE,
+  RENEW,
+  TAKE_TOKEN,
+} from './scripts.js';
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -50,6 +60,9 @@ export type RedisStore = Store &
   };
 
 const json = (v: unknown) => JSON.stringify(v ?? null);
+
+/** Keys asked of each SCAN step when a caller walks every key or job. */
+const SCAN_COUNT = 500;
 
 /**
  * Connects to Redis.
@@ -216,6 +229,32 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
     },
     async backlog(queue) {
       return client.zcard(`${p}q:${queue}:open`);
+    },
+    async *entries(prefix = '') {
+      const base = k('');
+      // SCAN walks the keyspace without blocking the server; a glob's special characters are escaped.
+      const pattern = `${(base + prefix).replace(/[*?[\]\\]/g, '\\$&')}*`;
+      for await (const keys of client.scanStream({ match: pattern, count: SCAN_COUNT }) as AsyncIterable<string[]>) {
+        if (!keys.length) continue;
+        const values = await client.mget(...keys);
+        for (let i = 0; i < keys.length; i++) {
+          const v = values[i];
+          // Gone between SCAN and MGET (expired, deleted): not live any more.
+          if (v !== null && v !== undefined) yield [keys[i]!.slice(base.length), JSON.parse(v) as unknown];
+        }
+      }
+    },
+    async eraseJobs(match) {
+      let removed = 0;
+      const pattern = `${jobPrefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+      for await (const keys of client.scanStream({ match: pattern, count: SCAN_COUNT }) as AsyncIterable<string[]>) {
+        for (const key of keys) {
+          const h = await client.hgetall(key);
+          if (!h.id || !match(toJob(h))) continue;
+          removed += Number(await client.eval(ERASE_JOB, 1, key, p, String(Date.now())));
+        }
+      }
+      return removed;
     },
     async close() {
       if (own) await client.quit().catch(() => client.disconnect());

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queueContract, storeContract } from '@switchboard/testing';
+import { forgetContract, queueContract, storeContract } from '@switchboard/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sqliteStore } from './store.js';
 
@@ -10,6 +10,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 storeContract('sqlite', { create: () => sqliteStore({ path: join(dir, 'store.db') }) });
 queueContract('sqlite', { create: () => sqliteStore({ path: join(dir, 'queue.db') }) });
+forgetContract('sqlite', { create: () => sqliteStore({ path: join(dir, 'forget.db') }) });
 
 describe('sqlite store', () => {
   it('uses WAL, creates its folder, and keeps data across reopening', async () => {

@@ -37,6 +37,9 @@ export interface SqliteStoreOptions {
   now?: () => number;
 }
 
+/** Rows read per page when a caller walks every key or job. */
+const PAGE = 500;
+
 /** A SQLite store: a {@link Store} and a durable {@link Queue} in one file. */
 export type SqliteStore = Store &
   Queue & {
@@ -117,6 +120,12 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     backlog: db.prepare<[string], { n: number }>(
       "SELECT COUNT(*) AS n FROM jobs WHERE queue = ? AND state IN ('pending', 'running')",
     ),
+    // Pages in key order (never one open cursor while the caller deletes).
+    entries: db.prepare<[string, number, string, string, number, number], { key: string; value: string }>(
+      'SELECT key, value FROM kv WHERE key > ? AND substr(key, 1, ?) = ? AND key >= ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY key LIMIT ?',
+    ),
+    jobsAfter: db.prepare<[number, number], SqlJobRow>('SELECT * FROM jobs WHERE seq > ? ORDER BY seq LIMIT ?'),
+    delJob: db.prepare('DELETE FROM jobs WHERE id = ? AND NOT (state = ? AND lease_until > ?)'),
     sweepKv: db.prepare('DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?'),
     sweepJobs: db.prepare('DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at <= ?'),
   };
@@ -221,6 +230,29 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     },
     async backlog(queue) {
       return q.backlog.get(queue)!.n;
+    },
+    async *entries(prefix = '') {
+      let after = '';
+      for (;;) {
+        const rows = q.entries.all(after, prefix.length, prefix, prefix, now(), PAGE);
+        for (const r of rows) yield [r.key, JSON.parse(r.value) as unknown];
+        if (rows.length < PAGE) return;
+        after = rows.at(-1)!.key;
+      }
+    },
+    async eraseJobs(match) {
+      let removed = 0;
+      let after = -1;
+      for (;;) {
+        const rows = q.jobsAfter.all(after, PAGE);
+        const t = now();
+        for (const r of rows) {
+          if (r.state === 'running' && r.lease_until !== null && Number(r.lease_until) > t) continue;
+          if (match(jobFromSqlRow(r))) removed += q.delJob.run(r.id, 'running', t).changes;
+        }
+        if (rows.length < PAGE) return removed;
+        after = Number(rows.at(-1)!.seq);
+      }
     },
     async close() {
       clearInterval(sweep);

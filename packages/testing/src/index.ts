@@ -12,6 +12,7 @@
 export * from './adapter-contract.js';
 export * from './fake-adapter.js';
 export * from './fixtures.js';
+export * from './forget-contract.js';
 export * from './fuzz.js';
 export * from './helpers.js';
 export * from './queue-contract.js';

@@ -194,6 +194,33 @@ export function queueContract(name: string, options: QueueContractOptions): void
       expect(again.map((j) => [j.payload, j.attempts])).toEqual([['r1', 1]]);
     });
 
+    it('eraseJobs (when implemented) removes matching jobs in any state but running, and their keys', async (ctx) => {
+      if (!q.eraseJobs) return ctx.skip('queue does not implement the optional eraseJobs');
+      const name = queue();
+      const tag = `erase-${Date.now().toString(36)}`;
+      const done = await q.enqueue(name, { key: 'done', payload: { to: tag, n: 1 }, group: 'g1' });
+      const running = await q.enqueue(name, { key: 'running', payload: { to: tag, n: 2 }, group: 'g2' });
+      const other = await q.enqueue(name, { key: 'other', payload: { to: 'someone else' }, group: 'g3' });
+      const claimed = await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 3 });
+      expect(claimed).toHaveLength(3);
+      await q.complete(done.id, { to: tag });
+      await q.complete(other.id);
+      const pending = await q.enqueue(name, { key: 'pending', payload: { to: tag, n: 3 } });
+      const mentions = (j: { payload: unknown }) => JSON.stringify(j.payload).includes(tag);
+      expect(await q.eraseJobs(mentions)).toBe(2);
+      expect(await q.job(done.id)).toBeUndefined();
+      expect(await q.job(pending.id)).toBeUndefined();
+      // Running under a live lease: it finishes; an erase after it does finds it.
+      expect(await q.job(running.id)).toMatchObject({ state: 'running' });
+      expect(await q.job(other.id)).toMatchObject({ state: 'done' });
+      expect(await q.backlog(name)).toBe(1);
+      await q.complete(running.id);
+      expect(await q.eraseJobs(mentions)).toBe(1);
+      expect(await q.job(running.id)).toBeUndefined();
+      // The erased key is free again.
+      expect((await q.enqueue(name, { key: 'done', payload: 'again' })).created).toBe(true);
+    });
+
     // The switchboard on this queue: the inbox and the outbox behave the same on every queue.
     describe('a switchboard on it', () => {
       const unique = () => `fake${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;

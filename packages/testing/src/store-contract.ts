@@ -160,5 +160,43 @@ export function storeContract(name: string, options: StoreContractOptions): void
       await sleep(120);
       expect(await store.takeToken(k, rate)).toBe(0);
     });
+
+    it('entries (when implemented) lists every live key under a prefix with its value, past one page', async (ctx) => {
+      if (!store.entries) return ctx.skip('store does not implement the optional entries');
+      const base = key('entries');
+      const many = 1_200;
+      for (let i = 0; i < many; i += 100) {
+        await Promise.all(
+          Array.from({ length: Math.min(100, many - i) }, (_, j) => store.set(`${base}:n:${i + j}`, { i: i + j })),
+        );
+      }
+      // A glob's and LIKE's special characters are plain characters of a prefix.
+      await store.set(`${base}:odd*?[x]%_\\:1`, 'odd');
+      await store.set(`${base}:gone`, 1, 30);
+      await store.set(`${base}x:outside`, 1);
+      await sleep(80);
+      const seen = new Map<string, unknown>();
+      for await (const [k, v] of store.entries(`${base}:`)) {
+        expect(seen.has(k), `${k} twice`).toBe(false);
+        seen.set(k, v);
+      }
+      expect(seen.size).toBe(many + 1);
+      expect(seen.get(`${base}:n:0`)).toEqual({ i: 0 });
+      expect(seen.get(`${base}:n:${many - 1}`)).toEqual({ i: many - 1 });
+      expect(seen.get(`${base}:odd*?[x]%_\\:1`)).toBe('odd');
+      const odd: string[] = [];
+      for await (const [k] of store.entries(`${base}:odd*?[`)) odd.push(k);
+      expect(odd).toEqual([`${base}:odd*?[x]%_\\:1`]);
+      // Deleting while walking is allowed (forgetContact does it).
+      let deleted = 0;
+      for await (const [k] of store.entries(`${base}:n:1`)) {
+        await store.delete(k);
+        deleted++;
+      }
+      expect(deleted).toBe(311); // 1, 10-19, 100-199, 1000-1199
+      let left = 0;
+      for await (const _ of store.entries(`${base}:n:`)) left++;
+      expect(left).toBe(many - 311);
+    });
   });
 }

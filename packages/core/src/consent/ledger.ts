@@ -5,6 +5,7 @@
  * @module
  */
 import { aliasKey, contactKeyOf, idAsWritten } from '../identity/contact-key.js';
+import { erasedOptOutKey } from '../identity/forget.js';
 import { Identity } from '../identity/identity.js';
 import type { Address } from '../model/schema.js';
 import type { Store } from '../store/store.js';
@@ -85,12 +86,15 @@ export class ConsentLedger {
     const resolved = await this.identity.contactOf(address);
     // Every id the contact is known by: a decision recorded under one before they were linked counts.
     const aliases = (await this.identity.contact(resolved)).aliases.map(aliasKey);
-    const current = [...new Set([resolved, own, ...aliases])].map((contact) => this.keyOf(channel, contact));
+    const keys = [...new Set([resolved, own, ...aliases])];
+    const current = keys.map((contact) => this.keyOf(channel, contact));
+    // A contact erased by `forgetContact` keeps an opt-out only as a hash of their key.
+    const erased = keys.map((contact) => erasedOptOutKey(channel, contact));
     // auto-reply 0.1 kept `optout:<channel>:<digits as received>` (or the id as is).
     const legacy = [...new Set([own.replace(/^\+/, ''), idAsWritten(address)])].map((id) => `optout:${channel}:${id}`);
     // Independent reads: one round trip's wait, not one per key, on every send.
     const found = await Promise.all([
-      ...current.map((key) => this.store.get<ConsentRecord>(key)),
+      ...[...current, ...erased].map((key) => this.store.get<ConsentRecord>(key)),
       ...legacy.map(async (key) => {
         const old = await this.store.get<{ at: number; source: string }>(key);
         return old ? ({ state: 'opted-out', channel, contact: resolved, ...old } as ConsentRecord) : undefined;

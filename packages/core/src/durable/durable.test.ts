@@ -228,4 +228,26 @@ describe('durable handlers are retried', () => {
     expect(await sb.inbox.replay(letter!.id)).toBe(false);
     await sb.close();
   });
+
+  it('a dead letter (a customer message) is kept for retention.deadLettersMs, not forever', async () => {
+    const fake = fakeAdapter({ secret: 's' });
+    const sb = createSwitchboard({
+      adapters: [fake],
+      queue: memoryQueue(),
+      rateLimit: false,
+      durable: { pollMs: 5, baseDelayMs: 5, maxAttempts: 1 },
+      retention: { deadLettersMs: 80 },
+    });
+    sb.on('message', () => {
+      throw new Error('database down');
+    });
+    await sb.webhook('fake')(fake.inbound('my card is 4111', { id: 'SM3' }));
+    const errors: boolean[] = [];
+    sb.events.on('error', (e) => void errors.push(e.details?.deadLetter === true));
+    await until(() => errors.includes(true));
+    expect(await sb.inbox.failed()).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await sb.inbox.failed()).toEqual([]);
+    await sb.close();
+  });
 });

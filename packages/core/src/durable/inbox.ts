@@ -10,6 +10,7 @@ import type { Inbox, InboxHost } from '../inbound/inbox.js';
 import { conversationOf, eventId } from '../model/events.js';
 import { deserializeEvent, type StoredEvent, serializeEvent } from '../model/serialize.js';
 import { backoffDelay } from '../outbound/retry.js';
+import { DEFAULT_RETENTION } from '../store/retention.js';
 import type { Store } from '../store/store.js';
 import { StoreLog } from '../store/store-log.js';
 import { contextFrom, traceparentOf } from '../telemetry/trace-context.js';
@@ -42,7 +43,9 @@ interface InboxPayload {
  * `maxAttempts`, then its event goes to a dead-letter list in the store, to be listed and replayed.
  */
 export function queueInbox(queue: Queue, store: Store, settings: DurableSettings, host: InboxHost): Inbox {
-  const letters = new StoreLog<string>(store, 'inbox:dead:index');
+  // Dead letters hold the event (a customer's message): kept for the retention period, not forever.
+  const keepMs = host.deadLettersMs ?? DEFAULT_RETENTION.deadLettersMs;
+  const letters = new StoreLog<string>(store, 'inbox:dead:index', keepMs);
   const letterKey = (id: string) => `inbox:dead:${id}`;
 
   const run = async (job: Job) => {
@@ -67,7 +70,7 @@ export function queueInbox(queue: Queue, store: Store, settings: DurableSettings
           attempts: job.attempts,
           failedAt: Date.now(),
         };
-        await store.set(letterKey(job.id), letter);
+        await store.set(letterKey(job.id), letter, keepMs);
         await letters.append(job.id);
         await queue.fail(job.id, serializeError(err));
         host.deadLettered(deserializeEvent(event), adapter, err);

@@ -121,6 +121,12 @@ export interface Queue {
   job<P = unknown>(id: string): Promise<Job<P> | undefined>;
   /** Jobs pending or running (for health checks and tests). */
   backlog(queue: string): Promise<number>;
+  /**
+   * Optional: removes every job of any queue that `match` accepts, except jobs running under a live
+   * lease (they finish; erase again after). Returns how many were removed. For privacy erasure
+   * (`sb.forgetContact`): it reads every job, so it is not for hot paths.
+   */
+  eraseJobs?(match: (job: Job) => boolean): Promise<number>;
   /** Releases connections and timers. */
   close?(): Promise<void>;
 }
@@ -243,6 +249,18 @@ export function memoryQueue(options: MemoryQueueOptions = {}): Queue {
     async backlog(queue) {
       return [...jobs.values()].filter((j) => j.queue === queue && (j.state === 'pending' || j.state === 'running'))
         .length;
+    },
+    async eraseJobs(match) {
+      const t = now();
+      let removed = 0;
+      for (const [id, j] of [...jobs]) {
+        if (j.state === 'running' && (j.leaseUntil ?? 0) > t) continue;
+        if (!match(copy(j))) continue;
+        jobs.delete(id);
+        byKey.delete(`${j.queue}\u0000${j.key}`);
+        removed++;
+      }
+      return removed;
     },
     async close() {
       jobs.clear();

@@ -23,6 +23,8 @@ export interface InboxHost {
   deadLettered(event: SwitchboardEvent, adapter: string, error: SwitchboardError): void;
   /** Where the inbox logs. */
   logger: Logger;
+  /** How long a dead letter is kept. Default 30 days (`DEFAULT_RETENTION`). */
+  deadLettersMs?: number;
   /** Told when a worker claims a job, with the time it was due (the queue-wait metric). */
   claimed?(queue: string, runAt: number): void;
 }

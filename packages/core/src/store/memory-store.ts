@@ -86,6 +86,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & { readonl
       });
       return next;
     },
+    async *entries(prefix = '') {
+      // A copy: the caller may delete while it iterates.
+      for (const [key, e] of [...map]) {
+        if (key.startsWith(prefix) && e.expiresAt > now()) yield [key, JSON.parse(e.json) as unknown];
+      }
+    },
     async takeToken(key, rate, cost = 1) {
       const taken = takeFromBucket(buckets.get(key), rate, cost, now());
       buckets.set(key, taken.state);

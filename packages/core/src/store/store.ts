@@ -30,6 +30,11 @@ export interface Store {
    * one pace. Returns 0 when granted, otherwise the milliseconds to wait before asking again.
    */
   takeToken?(key: string, rate: { perSecond: number; burst: number }, cost?: number): Promise<number>;
+  /**
+   * Optional: every live key starting with `prefix` (all keys when omitted), with its value, in no
+   * particular order. For operations that must see everything (`sb.forgetContact`), not for hot paths.
+   */
+  entries?(prefix?: string): AsyncIterable<[key: string, value: unknown]>;
   /** Releases connections and timers. */
   close?(): Promise<void>;
 }
@@ -48,6 +53,12 @@ export function prefixStore(store: Store, prefix: string): Store {
   if (store.takeToken) {
     const take = store.takeToken.bind(store);
     scoped.takeToken = (key, rate, cost) => take(k(key), rate, cost);
+  }
+  if (store.entries) {
+    const entries = store.entries.bind(store);
+    scoped.entries = async function* (sub = '') {
+      for await (const [key, value] of entries(k(sub))) yield [key.slice(prefix.length + 1), value];
+    };
   }
   return scoped;
 }
