@@ -86,7 +86,7 @@ describe('changesets', () => {
       const front = /^---\n([\s\S]*?)\n---\n/.exec(text);
       expect(front, file).not.toBeNull();
       for (const line of front![1]!.split('\n').filter(Boolean)) {
-        const m = /^['"](@switchboard\/[a-z-]+)['"]: (major|minor|patch)$/.exec(line);
+        const m = /^['"](@switchboard\/[a-z-]+|create-switchboard)['"]: (major|minor|patch)$/.exec(line);
         expect(m, `${file}: ${line}`).not.toBeNull();
         expect(names.has(m![1]!), `${file}: ${m![1]} is not a published package`).toBe(true);
       }
