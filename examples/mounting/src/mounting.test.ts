@@ -8,6 +8,7 @@ import { expressApp } from './express.js';
 import { fastifyApp } from './fastify.js';
 import { honoApp } from './hono.js';
 import { nodeHttpApp } from './node-http.js';
+import worker from './worker.js';
 
 const sim = new TwilioSimulator();
 beforeAll(() => sim.listen());
@@ -53,6 +54,31 @@ const frameworks: [string, Start][] = [
     'hono',
     async () => {
       const server = serveHono({ fetch: honoApp(bot()).fetch, port: 0, hostname: '127.0.0.1' });
+      await new Promise((r) => server.once('listening', r));
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise((r) => server.close(r)),
+      };
+    },
+  ],
+  [
+    // A Workers-style module (`export default { fetch }`) served as such a host runs it: bindings
+    // passed as `env` on each request.
+    'a Workers-style fetch export',
+    async () => {
+      const env = {
+        ...SIM_TWILIO_ACCOUNT,
+        TWILIO_ACCOUNT_SID: SIM_TWILIO_ACCOUNT.accountSid,
+        TWILIO_AUTH_TOKEN: SIM_TWILIO_ACCOUNT.authToken,
+        TWILIO_FROM: '+15550009999',
+        TWILIO_API_URL: sim.url,
+      };
+      const ctx = { waitUntil: (work: Promise<unknown>) => void work.catch(() => undefined) };
+      const server = serveHono({
+        fetch: (request: Request) => worker.fetch(request, env, ctx),
+        port: 0,
+        hostname: '127.0.0.1',
+      });
       await new Promise((r) => server.once('listening', r));
       return {
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
