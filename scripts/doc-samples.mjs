@@ -61,7 +61,7 @@ export function compileSamples(docs = docFiles()) {
   writeFileSync(
     join(dir, 'tsconfig.json'),
     JSON.stringify({
-      extends: '../../../tsconfig.base.json',
+      extends: relative(dir, join(root, 'tsconfig.base.json')),
       compilerOptions: {
         noEmit: true,
         paths: {},

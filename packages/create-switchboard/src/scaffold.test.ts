@@ -94,7 +94,7 @@ describe('npm create switchboard', () => {
     );
     expect(() => parseArgs(['--store'])).toThrow('--store needs a value');
     expect(() => parseArgs(['a', 'b'])).toThrow('one folder only');
-    expect(packageNameOf('/tmp/My Bot!')).toBe('my-bot');
+    expect(packageNameOf('My Bot!')).toBe('my-bot');
     const usage = spawnSync(process.execPath, [cli, '--provider', 'sinch'], { env: childEnv, encoding: 'utf8' });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('Usage: npm create switchboard@latest');

@@ -246,14 +246,18 @@ describe('multipart inbound SMS', () => {
     const parts = sim.inboundParts({ from: CUSTOMER, to: BUSINESS, text: long });
     await deliver(sb, parts[0]!);
     await deliver(sb, parts[2]!);
-    await new Promise((r) => setTimeout(r, 250));
+    // Waits for the timer rather than a fixed sleep: a loaded machine fires it late, never early.
+    const until = async (n: number) => {
+      for (let t = 0; t < 400 && got.length < n; t++) await new Promise((r) => setTimeout(r, 10));
+    };
+    await until(1);
     expect(got).toHaveLength(1);
     expect(got[0]!.parts).toEqual([{ type: 'text', text: parts[0]!.text! + parts[2]!.text! }]);
     expect(got[0]!.warnings).toEqual([
       { code: 'sms-parts-missing', message: 'multipart SMS delivered without part 2 of 3 after waiting 0 s' },
     ]);
     await deliver(sb, parts[1]!);
-    await new Promise((r) => setTimeout(r, 150));
+    await until(2);
     expect(got).toHaveLength(1 + 1);
     expect(got[1]!.warnings?.[0]?.code).toBe('sms-parts-missing');
     await sb.close();

@@ -86,22 +86,38 @@ export class ConcatAssembler {
 
   private async claim(part: InboundSms, total: number): Promise<Reassembled | undefined> {
     const k = keys(part);
-    // Only one process delivers: the one that sets `done`.
-    if (!(await this.store.setIfAbsent(k.done, 1, this.timeoutMs * 3))) return undefined;
+    const ttl = this.timeoutMs * 3;
+    // Only one process delivers: the one that sets `done` (first to null while it reads the parts,
+    // then to the part numbers it delivered).
+    let delivered: number[] = [];
+    if (!(await this.store.setIfAbsent(k.done, null, ttl))) {
+      const before = await this.store.get<number[] | null>(k.done);
+      // Another process is delivering this message right now: the parts it read are its to deliver.
+      if (!before) return undefined;
+      delivered = before;
+    }
     const texts: string[] = [];
     const missing: number[] = [];
+    const taken: number[] = [];
     let first: StoredPart | undefined;
     for (let i = 1; i <= total; i++) {
       const p = await this.store.get<StoredPart>(k.part(i));
-      if (!p) {
+      // A part delivered already is a provider's retry of it; a part that arrived after the message
+      // was flushed without it is news, delivered on its own rather than dropped.
+      if (!p || delivered.includes(i)) {
         missing.push(i);
         continue;
       }
+      // A late part is taken once, even if two processes flush it at the same moment.
+      if (delivered.length && !(await this.store.setIfAbsent(`${k.base}:late:${i}`, 1, ttl))) continue;
       first ??= p;
       texts.push(p.text);
+      taken.push(i);
     }
     for (let i = 1; i <= total; i++) await this.store.delete(k.part(i));
     await Promise.all([this.store.delete(k.count), this.store.delete(k.meta), this.store.delete(k.started)]);
+    await this.store.set(k.done, [...delivered, ...taken], ttl);
+    if (!taken.length) return undefined;
     const warnings: Warning[] = missing.length
       ? [
           {
