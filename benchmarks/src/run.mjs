@@ -212,7 +212,9 @@ const loops = {
           text: `echo ${i}`,
           type: 'text',
           keyword: 'ECHO',
-          'message-timestamp': '2026-01-01 12:00:00',
+          // Now, in Vonage's format: a fixed date would fall outside the replay window one day, and
+          // every event would be acknowledged and dropped as a possible replay (counted as lost).
+          'message-timestamp': new Date().toISOString().replace('T', ' ').slice(0, 19),
         }),
       ),
     }),
