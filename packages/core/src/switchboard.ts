@@ -550,18 +550,19 @@ export class Switchboard<Names extends string = string> extends Composer<Context
       `handle ${event.kind}`,
       { kind: SpanKind.CONSUMER, attributes: { [A.adapter]: adapter.name, [A.eventKind]: event.kind } },
       async () => {
+        let ok = false;
         try {
-          await this.routeEvent(event, adapter, rethrow);
-          this.telemetry.event(adapter.name, event.kind, 'handled');
-        } catch (e) {
-          this.telemetry.event(adapter.name, event.kind, 'failed');
-          throw e;
+          ok = await this.routeEvent(event, adapter, rethrow);
+        } finally {
+          // One count per handling: a durable inbox's failed attempts count `failed`, its last `handled`.
+          this.telemetry.event(adapter.name, event.kind, ok ? 'handled' : 'failed');
         }
       },
     );
   }
 
-  private async routeEvent(event: SwitchboardEvent, adapter: Adapter, rethrow: boolean): Promise<void> {
+  // True when the handlers ran without an error.
+  private async routeEvent(event: SwitchboardEvent, adapter: Adapter, rethrow: boolean): Promise<boolean> {
     if (event.kind === 'status' && (await isStale(this.store, adapter.name, event, this.dedupeTtlMs))) {
       event = { ...event, stale: true };
     }
@@ -604,7 +605,9 @@ export class Switchboard<Names extends string = string> extends Composer<Context
       this.events.emit('error', err, { adapter: adapter.name, event });
       if (this.errorHandler) await this.errorHandler(err, ctx);
       if (rethrow) throw err;
+      return false;
     }
+    return true;
   }
 
   /**

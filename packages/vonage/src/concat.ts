@@ -91,19 +91,22 @@ export class ConcatAssembler {
     // then to the part numbers it delivered).
     let delivered: number[] = [];
     if (!(await this.store.setIfAbsent(k.done, null, ttl))) {
-      const before = await this.store.get<number[] | null>(k.done);
-      // Another process is delivering this message right now: the parts it read are its to deliver.
-      if (!before) return undefined;
-      delivered = before;
+      const before = await this.store.get<unknown>(k.done);
+      // Another process is delivering this message right now (null), or a version that kept no part
+      // numbers delivered it (1): leave it to them, as before.
+      if (!Array.isArray(before)) return undefined;
+      delivered = before as number[];
     }
     const texts: string[] = [];
     const missing: number[] = [];
     const taken: number[] = [];
+    const seen: number[] = [];
     let first: StoredPart | undefined;
     for (let i = 1; i <= total; i++) {
       const p = await this.store.get<StoredPart>(k.part(i));
       // A part delivered already is a provider's retry of it; a part that arrived after the message
       // was flushed without it is news, delivered on its own rather than dropped.
+      if (p) seen.push(i);
       if (!p || delivered.includes(i)) {
         missing.push(i);
         continue;
@@ -114,7 +117,8 @@ export class ConcatAssembler {
       texts.push(p.text);
       taken.push(i);
     }
-    for (let i = 1; i <= total; i++) await this.store.delete(k.part(i));
+    // Only the parts read here: one arriving meanwhile stays for the next flush.
+    for (const i of seen) await this.store.delete(k.part(i));
     await Promise.all([this.store.delete(k.count), this.store.delete(k.meta), this.store.delete(k.started)]);
     await this.store.set(k.done, [...delivered, ...taken], ttl);
     if (!taken.length) return undefined;

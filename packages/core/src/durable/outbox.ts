@@ -4,7 +4,7 @@
  * order. The handle `send` returns settles when whichever process ran the job finished it.
  * @module
  */
-import { deserializeError, serializeError, toSwitchboardError } from '../errors.js';
+import { deserializeError, SwitchboardError, serializeError, toSwitchboardError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { PRIORITY_RANK } from '../model/priority.js';
 import type { OutboundMessage, SendResult } from '../model/schema.js';
@@ -53,9 +53,16 @@ export function queueOutbox(queue: Queue, settings: DurableSettings, logger: Log
       const interval = Math.max(250, settings.pollMs * 5);
       const check = async () => {
         if (!waiters.has(id)) return;
-        const job = await queue.job(id).catch(() => undefined);
+        // undefined: the queue could not be read (try again); null: the job no longer exists.
+        const job = await queue.job(id).then(
+          (j) => j ?? null,
+          () => undefined,
+        );
         if (job?.state === 'done') settle(id, job.result as SendResult);
         else if (job?.state === 'failed') settle(id, undefined, deserializeError(job.error));
+        // Gone (sb.forgetContact erased it before it ran, or the queue dropped it): it will never run.
+        else if (job === null)
+          settle(id, undefined, new SwitchboardError('UNDELIVERABLE', 'the send was erased before it ran'));
         else setTimeout(() => void check(), interval).unref?.();
       };
       setTimeout(() => void check(), interval).unref?.();

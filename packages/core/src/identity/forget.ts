@@ -61,7 +61,7 @@ function phoneVariants(digits: string): string[] {
   const out = [digits];
   const mx = /^52(\d{10})$/.exec(digits);
   if (mx) out.push(`521${mx[1]}`);
-  const br = /^55(\d{2})9(\d{8})$/.exec(digits);
+  const br = /^55(\d{2})9([6-9]\d{7})$/.exec(digits);
   if (br) out.push(`55${br[1]}${br[2]}`);
   return out;
 }
@@ -69,7 +69,8 @@ function phoneVariants(digits: string): string[] {
 /**
  * One pattern for every way the contact appears: a phone number's digits, with or without `+` and
  * separators (`+1 555-000-1111` in a display name), never as part of a longer number; any other id
- * as a whole JSON string or a whole `:`-separated key segment (a short id is never matched inside text).
+ * as a whole JSON string or a whole `:`-separated key segment (a short id is never matched inside
+ * text), a numeric one only as a whole JSON string.
  */
 export function contactPattern(aliases: readonly ContactAlias[]): RegExp {
   const parts = new Set<string>();
@@ -78,7 +79,11 @@ export function contactPattern(aliases: readonly ContactAlias[]): RegExp {
       for (const digits of phoneVariants(alias.value.replace(/\D/g, '')))
         parts.add(`(?<!\\d)${[...digits].join(SEPARATORS)}(?!\\d)`);
     } else {
-      for (const id of new Set([alias.value, aliasKey(alias)])) parts.add(`(?<=^|[":])${escapeRegExp(id)}(?=$|[":])`);
+      for (const id of new Set([alias.value, aliasKey(alias)])) {
+        // A numeric id (a CRM's `42`) only as a whole JSON string: as a key segment it would also be
+        // every list's slot 42 and every counter holding 42.
+        parts.add(/^\d+$/.test(id) ? `(?<=")${escapeRegExp(id)}(?=")` : `(?<=^|[":])${escapeRegExp(id)}(?=$|[":])`);
+      }
     }
   }
   return new RegExp([...parts].join('|'));
@@ -121,6 +126,9 @@ export async function forgetContact(
     const record = value as Partial<ConsentRecord> | null;
     if (/^consent:[^:]+:/.test(key) && !key.includes(':history') && record?.state === 'opted-out' && record.channel)
       optedOut.add(record.channel);
+    // auto-reply 0.1's opt-outs (`optout:<channel>:<id>`, no state: their presence is the opt-out).
+    const legacy = /^optout:([^:]+):/.exec(key);
+    if (legacy) optedOut.add(legacy[1]!);
     doomed.push(key);
   }
   for (const key of doomed) await store.delete(key);

@@ -2,6 +2,7 @@
  * Token-bucket pacing per sender (and per recipient where the provider limits pairs).
  * @module
  */
+import { createHash } from 'node:crypto';
 import type { Rate } from '../adapter/adapter.js';
 import { SwitchboardError } from '../errors.js';
 import { effectivePriority, PRIORITY_RANK } from '../model/priority.js';
@@ -119,6 +120,9 @@ export interface RateLimitOptions {
 /** Marks the RATE_LIMITED error of a send handed back to its outbox until its token is due. */
 export const PACED = 'paced';
 
+/** A recipient's id as a bucket key: a short hash, so no phone number sits in the rate-limit state. */
+const recipientKey = (id: string): string => createHash('sha256').update(id).digest('base64url').slice(0, 22);
+
 /**
  * A transformer that paces sends with token buckets: one per adapter and sender, and one per
  * recipient where the adapter declares a recipient limit. It waits rather than fails.
@@ -211,7 +215,8 @@ export function rateLimit(options: RateLimitOptions = {}): Transformer {
         message,
       );
     const pair = options.recipientRates?.[adapter.name] ?? adapter.capabilities.recipientRateLimit;
-    if (pair) await take(`${adapter.name}:to:${message.to.id}`, pair, 1, message);
+    // The recipient's number is hashed: bucket rows are not walked by forgetContact (nor swept).
+    if (pair) await take(`${adapter.name}:to:${recipientKey(message.to.id)}`, pair, 1, message);
     return prev(message, adapter);
   };
 }

@@ -32,7 +32,9 @@ export const DEFAULT_RETENTION: Retention = Object.freeze({
 
 /** The periods `options` sets, the defaults for the rest; CONFIG_INVALID unless each is a positive number of ms. */
 export function retentionOf(options: RetentionOptions = {}): Retention {
-  const out = { ...DEFAULT_RETENTION, ...options };
+  // An option given as `undefined` takes its default, as if it were absent.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const out = { ...DEFAULT_RETENTION, ...given };
   for (const [name, ms] of Object.entries(out)) {
     if (!(typeof ms === 'number' && ms > 0 && Number.isFinite(ms)))
       throw new SwitchboardError(

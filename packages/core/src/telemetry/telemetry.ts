@@ -36,7 +36,10 @@ export const METRIC_NAMES = {
   webhooks: 'switchboard.webhooks',
   /** How long a webhook took to answer (s), by adapter and result. */
   webhookDuration: 'switchboard.webhook.duration',
-  /** Inbound events, by adapter, `switchboard.event.kind` and result (handled, failed, duplicate). */
+  /**
+   * Inbound event handlings, by adapter, `switchboard.event.kind` and result: handled, failed (handlers
+   * threw; with a queue, once per failed attempt) or duplicate (a provider retry, not run).
+   */
   events: 'switchboard.events',
   /** Sends that ended, by adapter, `switchboard.channel`, result (sent, failed) and `error.type` (the error code). */
   sends: 'switchboard.sends',
