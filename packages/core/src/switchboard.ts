@@ -6,7 +6,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import { EventEmitter } from 'eventemitter3';
 import type { Adapter } from './adapter/adapter.js';
 import { zodReason } from './adapter/kit.js';
@@ -59,7 +59,7 @@ import { isPlugin, type Plugin, type PluginHost, PluginSet } from './plugin.js';
 import { memoryStore } from './store/memory-store.js';
 import { type Retention, type RetentionOptions, retentionOf } from './store/retention.js';
 import type { Store } from './store/store.js';
-import { TELEMETRY_ATTRIBUTES as A, sent, Telemetry, type TelemetryOptions } from './telemetry/telemetry.js';
+import { TELEMETRY_ATTRIBUTES as A, failed, sent, Telemetry, type TelemetryOptions } from './telemetry/telemetry.js';
 import { contextFrom, traceparentOf } from './telemetry/trace-context.js';
 
 /** How long inbound event ids are remembered by default: Meta's 7 days of retries, and an hour. */
@@ -543,26 +543,32 @@ export class Switchboard<Names extends string = string> extends Composer<Context
     return true;
   }
 
-  // Routes one event through the stages and routes; errors go to `catch` and `error`, and up only
-  // when `rethrow` (the durable inbox retries the job).
+  // Routes one event through the stages and routes in its span; handler errors go to `catch` and
+  // `error`, and up only when `rethrow` (the durable inbox retries the job).
   private runEvent(event: SwitchboardEvent, adapter: Adapter, rethrow = false): Promise<void> {
     return this.telemetry.span(
       `handle ${event.kind}`,
       { kind: SpanKind.CONSUMER, attributes: { [A.adapter]: adapter.name, [A.eventKind]: event.kind } },
-      async () => {
-        let ok = false;
+      async (span) => {
+        let error: SwitchboardError | undefined;
         try {
-          ok = await this.routeEvent(event, adapter, rethrow);
-        } finally {
-          // One count per handling: a durable inbox's failed attempts count `failed`, its last `handled`.
-          this.telemetry.event(adapter.name, event.kind, ok ? 'handled' : 'failed');
+          error = await this.routeEvent(event, adapter);
+        } catch (e) {
+          this.telemetry.event(adapter.name, event.kind, 'failed');
+          throw e;
         }
+        // One count per handling: a durable inbox's failed attempts count `failed`, its last `handled`.
+        this.telemetry.event(adapter.name, event.kind, error ? 'failed' : 'handled');
+        if (!error) return;
+        // Reported already (`catch`, `error`); the span shows it whether or not it goes up.
+        failed(span, error);
+        if (rethrow) throw error;
       },
     );
   }
 
-  // True when the handlers ran without an error.
-  private async routeEvent(event: SwitchboardEvent, adapter: Adapter, rethrow: boolean): Promise<boolean> {
+  // The handlers' error, once reported to `catch` and `error`; undefined when they ran without one.
+  private async routeEvent(event: SwitchboardEvent, adapter: Adapter): Promise<SwitchboardError | undefined> {
     if (event.kind === 'status' && (await isStale(this.store, adapter.name, event, this.dedupeTtlMs))) {
       event = { ...event, stale: true };
     }
@@ -600,14 +606,11 @@ export class Switchboard<Names extends string = string> extends Composer<Context
               adapter: adapter.name,
             });
       this.logger.error('handler failed', { error: err });
-      // Marked here too: without `rethrow` the failure ends here and the span would look fine.
-      trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: err.code });
       this.events.emit('error', err, { adapter: adapter.name, event });
       if (this.errorHandler) await this.errorHandler(err, ctx);
-      if (rethrow) throw err;
-      return false;
+      return err;
     }
-    return true;
+    return undefined;
   }
 
   /**
