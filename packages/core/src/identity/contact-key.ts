@@ -41,6 +41,25 @@ export function canonicalPhoneDigits(digits: string): string {
   return digits;
 }
 
+/**
+ * Every way a canonical number's digits are written in payloads: the digits themselves, and the
+ * WhatsApp variant {@link canonicalPhoneDigits} maps back to them (Mexico's `521…`, a Brazilian
+ * mobile without its 9). The inverse of that function, kept beside it so the two rules stay one.
+ *
+ * @example
+ * ```ts
+ * phoneDigitVariants('525512345678'); // ['525512345678', '5215512345678']
+ * ```
+ */
+export function phoneDigitVariants(canonical: string): string[] {
+  const out = [canonical];
+  const mx = /^52(\d{10})$/.exec(canonical);
+  if (mx && MEXICO_WHATSAPP.test(`521${mx[1]}`)) out.push(`521${mx[1]}`);
+  const br = /^55(\d{2})9(\d{8})$/.exec(canonical);
+  if (br && BRAZIL_MOBILE_WITHOUT_NINE.test(`55${br[1]}${br[2]}`)) out.push(`55${br[1]}${br[2]}`);
+  return out;
+}
+
 /** The kinds of alias a contact can have. */
 export type AliasKind = 'phone' | 'whatsapp-user' | 'other';
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryQueue } from '../durable/queue.js';
 import { memoryStore } from '../store/memory-store.js';
 import { createSwitchboard } from '../switchboard.js';
+import { canonicalPhoneDigits, phoneDigitVariants } from './contact-key.js';
 import { contactPattern } from './forget.js';
 
 const ANN = { channel: 'sms', id: '+15550001111' };
@@ -46,6 +47,16 @@ describe('forgetContact', () => {
     // 55 11 2345-6789 is someone else's landline, not a form of this number.
     expect(landline.test('551123456789')).toBe(false);
     expect(landline.test('+55 11 92345-6789')).toBe(true);
+  });
+
+  it('the variants are exactly what canonicalPhoneDigits maps back to the number', () => {
+    for (const canonical of ['525512345678', '5511987654321', '5511923456789', '15550001111']) {
+      const variants = phoneDigitVariants(canonical);
+      expect(variants[0]).toBe(canonical);
+      for (const v of variants) expect(canonicalPhoneDigits(v)).toBe(canonical);
+    }
+    expect(phoneDigitVariants('525512345678')).toEqual(['525512345678', '5215512345678']);
+    expect(phoneDigitVariants('5511923456789')).toEqual(['5511923456789']);
   });
 
   it('a send whose pending job was erased settles UNDELIVERABLE instead of waiting forever', async () => {

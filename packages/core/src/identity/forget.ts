@@ -10,7 +10,7 @@ import type { Queue } from '../durable/queue.js';
 import { SwitchboardError } from '../errors.js';
 import type { Address } from '../model/schema.js';
 import type { Store } from '../store/store.js';
-import { aliasKey, aliasOf, type ContactAlias } from './contact-key.js';
+import { aliasKey, aliasOf, type ContactAlias, phoneDigitVariants } from './contact-key.js';
 import type { Identity } from './identity.js';
 
 /** What {@link forgetContact} erased. */
@@ -54,19 +54,6 @@ const SEPARATORS = '[\\s().-]*';
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * The digit strings a phone number is written as in payloads: canonical, and WhatsApp's Mexican
- * (`521…`) and Brazilian (without the mobile 9) variants.
- */
-function phoneVariants(digits: string): string[] {
-  const out = [digits];
-  const mx = /^52(\d{10})$/.exec(digits);
-  if (mx) out.push(`521${mx[1]}`);
-  const br = /^55(\d{2})9([6-9]\d{7})$/.exec(digits);
-  if (br) out.push(`55${br[1]}${br[2]}`);
-  return out;
-}
-
-/**
  * One pattern for every way the contact appears: a phone number's digits, with or without `+` and
  * separators (`+1 555-000-1111` in a display name), never as part of a longer number; any other id
  * as a whole JSON string or a whole `:`-separated key segment (a short id is never matched inside
@@ -76,7 +63,7 @@ export function contactPattern(aliases: readonly ContactAlias[]): RegExp {
   const parts = new Set<string>();
   for (const alias of aliases) {
     if (alias.kind === 'phone') {
-      for (const digits of phoneVariants(alias.value.replace(/\D/g, '')))
+      for (const digits of phoneDigitVariants(alias.value.replace(/\D/g, '')))
         parts.add(`(?<!\\d)${[...digits].join(SEPARATORS)}(?!\\d)`);
     } else {
       for (const id of new Set([alias.value, aliasKey(alias)])) {
