@@ -1,27 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { publishedPackages, root } from './manifests.js';
 
-/** The fields of a package.json these checks read. */
-interface PackageJson {
-  name: string;
-  version: string;
-  private?: boolean;
-  type?: string;
-  sideEffects?: boolean;
-  files?: string[];
-  exports: { '.': { types: string; import: string } };
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-}
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const published = readdirSync(`${root}packages`)
-  .map((dir) => ({
-    dir,
-    pkg: JSON.parse(readFileSync(`${root}packages/${dir}/package.json`, 'utf8')) as PackageJson,
-  }))
-  .filter(({ pkg }) => !pkg.private);
+const published = publishedPackages;
 
 describe('published packages', () => {
   it('exist', () => {

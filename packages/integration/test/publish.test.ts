@@ -3,37 +3,19 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } fro
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, describe, expect, it } from 'vitest';
+import { manifest, publishedPackages, root } from './manifests.js';
 
 // What a user installs: every published package packed as npm would, then checked by publint (the
 // package.json against what the tarball holds) and by Are The Types Wrong (types resolve for ESM
 // consumers under node16 and bundler resolution; the packages are ESM only, so its esm-only profile).
 // And the release: `changeset version` on a scratch copy produces the versions and changelogs intended.
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const REPO = 'https://github.com/switchboard/switchboard';
-
-interface Manifest {
-  name: string;
-  version: string;
-  private?: boolean;
-  description?: string;
-  keywords?: string[];
-  license?: string;
-  repository?: { type: string; url: string; directory: string };
-  engines?: { node?: string };
-  sideEffects?: boolean;
-  exports?: Record<string, unknown>;
-  scripts?: Record<string, string>;
-}
-const manifest = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8')) as Manifest;
-const packages = readdirSync(join(root, 'packages'))
-  .map((dir) => ({ dir, pkg: manifest(`packages/${dir}/package.json`) }))
-  .filter((p) => !p.pkg.private);
+const packages = publishedPackages;
 
 const packed = mkdtempSync(join(tmpdir(), 'sb-pack-'));
 afterAll(() => rmSync(packed, { recursive: true, force: true }));
