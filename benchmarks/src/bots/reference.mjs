@@ -1,6 +1,6 @@
 // The reference bot: the same job done by hand with node:http, the official SDK's signature check,
 // and undici's pooled request for the reply. No framework.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createPublicKey, timingSafeEqual, verify } from 'node:crypto';
 import http from 'node:http';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import { request } from 'undici';
@@ -12,6 +12,13 @@ const read = async (req) => {
   return Buffer.concat(chunks);
 };
 const basic = `Basic ${Buffer.from(`${e.TWILIO_ACCOUNT_SID}:${e.TWILIO_AUTH_TOKEN}`).toString('base64')}`;
+// Telnyx's public key is the raw 32 bytes of an Ed25519 key, base64: as a JWK it needs no DER wrapping.
+const telnyxKey = e.TELNYX_PUBLIC_KEY
+  ? createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(e.TELNYX_PUBLIC_KEY, 'base64').toString('base64url') },
+      format: 'jwk',
+    })
+  : undefined;
 const sig = (params, secret) =>
   createHmac('sha256', secret)
     .update(
@@ -89,6 +96,26 @@ http
             }
         return res.writeHead(200).end('OK');
       }
+      if (path === '/webhooks/telnyx') {
+        const timestamp = String(req.headers['telnyx-timestamp'] ?? '');
+        const signature = Buffer.from(String(req.headers['telnyx-signature-ed25519'] ?? ''), 'base64');
+        if (!verify(null, Buffer.concat([Buffer.from(`${timestamp}|`), raw]), telnyxKey, signature))
+          return res.writeHead(401).end();
+        const event = JSON.parse(raw.toString()).data;
+        if (event.event_type === 'message.received') {
+          const r = await request(`${e.TELNYX_API_URL}/v2/messages`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${e.TELNYX_API_KEY}`, 'content-type': 'application/json' },
+            body: JSON.stringify({
+              from: event.payload.to[0].phone_number,
+              to: event.payload.from.phone_number,
+              text: event.payload.text,
+            }),
+          });
+          await r.body.dump();
+        }
+        return res.writeHead(204).end();
+      }
       if (path === '/healthz') return res.writeHead(200).end('ok');
       res.writeHead(404).end();
     } catch (err) {
@@ -96,4 +123,3 @@ http
     }
   })
   .listen(Number(e.PORT), '127.0.0.1', () => process.stdout.write('ready\n'));
-void createHash;

@@ -24,6 +24,7 @@ export * from './adapter/http.js';
 export * from './adapter/kit.js';
 export * from './adapter/media.js';
 export * from './adapter/text.js';
+export * from './adapter/webhook-request.js';
 export * from './adapter/window.js';
 export * from './consent/guard.js';
 export * from './consent/ledger.js';

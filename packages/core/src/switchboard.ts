@@ -11,6 +11,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { Adapter } from './adapter/adapter.js';
 import { zodReason } from './adapter/kit.js';
 import { isSafeOutboundUrl } from './adapter/media.js';
+import { reply, toResponse, type WebhookReply, type WebhookRequest } from './adapter/webhook-request.js';
 import { consentGuard } from './consent/guard.js';
 import { ConsentLedger } from './consent/ledger.js';
 import { queueInbox } from './durable/inbox.js';
@@ -26,7 +27,7 @@ import { Composer } from './inbound/composer.js';
 import { type Context, createContext } from './inbound/context.js';
 import { CostCounter } from './inbound/costs.js';
 import { type Inbox, type InboxHost, storeInbox } from './inbound/inbox.js';
-import { logsTo } from './inbound/node.js';
+import { logsTo, type WebhookDataHandler, withNodeFastPath } from './inbound/node.js';
 import { isStale } from './inbound/stale.js';
 import { DEFAULT_WEBHOOK_BUDGET_MS, webhookHandler } from './inbound/webhook.js';
 import { type Logger, redactingLogger, silentLogger } from './logger.js';
@@ -157,6 +158,9 @@ export interface SwitchboardOptions {
   retention?: RetentionOptions;
 }
 
+/** The answer to a request for no adapter's webhook. */
+const NOT_FOUND = reply(404, 'not found', { 'content-type': 'text/plain' });
+
 /**
  * A switchboard: receives webhooks from every adapter, routes events through the plugins' stages and
  * your routes, and sends through one pipeline. Routing methods come from {@link Composer}.
@@ -208,7 +212,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
   private readonly budgetMs: number;
   private errorHandler: ((error: SwitchboardError, ctx: Context) => unknown) | undefined;
   private readonly webhookPrefix: string;
-  private readonly handlers = new Map<string, (request: Request) => Promise<Response>>();
+  private readonly handlers = new Map<string, WebhookDataHandler>();
   // Handling that went on after its webhook was answered: `close` waits for it (bounded).
   private readonly inflight = new Set<Promise<void>>();
   private readonly ready: Promise<void>;
@@ -625,8 +629,18 @@ export class Switchboard<Names extends string = string> extends Composer<Context
    * ```
    */
   webhook(adapterName: Names): (request: Request) => Promise<Response> {
+    const answer = this.webhookAnswer(adapterName);
     return logsTo(
-      webhookHandler(this.adapterNamed(adapterName), {
+      withNodeFastPath((request: Request) => answer(request).then(toResponse), answer),
+      this.logger,
+    );
+  }
+
+  // The data handler of one adapter's webhooks, made once per adapter.
+  private webhookAnswer(adapterName: string): WebhookDataHandler {
+    let answer = this.handlers.get(adapterName);
+    if (!answer) {
+      answer = webhookHandler(this.adapterNamed(adapterName), {
         ready: this.ready,
         inbox: this.recorder,
         run: (event, adapter) => this.runEvent(event, this.adapterNamed(adapter)),
@@ -639,23 +653,14 @@ export class Switchboard<Names extends string = string> extends Composer<Context
         budgetMs: this.budgetMs,
         replayWindowMs: this.replayWindowMs,
         telemetry: this.telemetry,
-      }),
-      this.logger,
-    );
+      });
+      this.handlers.set(adapterName, answer);
+    }
+    return answer;
   }
 
-  /**
-   * One Fetch-API handler for every adapter: a request to `<webhookPrefix>/<adapter name>` or below it
-   * (Vonage's `/webhooks/vonage/inbound` and `/status`) goes to that adapter's webhook; anything else
-   * is answered 404. Mount it once, under the prefix, in any framework.
-   *
-   * @example
-   * ```ts
-   * http.createServer(toNodeHandler(sb.fetch)).listen(3000); // POST /webhooks/twilio, /webhooks/telnyx...
-   * app.all('/webhooks/*', (c) => sb.fetch(c.req.raw)); // Hono
-   * ```
-   */
-  readonly fetch = (request: Request): Promise<Response> => {
+  // Routes a webhook by its path to its adapter's handler; anything else is a 404.
+  private readonly route = (request: WebhookRequest): Promise<WebhookReply | Response> => {
     const path = new URL(request.url).pathname;
     const prefix = this.webhookPrefix;
     if (path.startsWith(`${prefix}/`)) {
@@ -665,17 +670,27 @@ export class Switchboard<Names extends string = string> extends Composer<Context
       } catch {
         // A malformed %-escape names no adapter.
       }
-      if (this.adapterMap.has(name)) {
-        let handler = this.handlers.get(name);
-        if (!handler) {
-          handler = this.webhook(name as Names);
-          this.handlers.set(name, handler);
-        }
-        return handler(request);
-      }
+      if (this.adapterMap.has(name)) return this.webhookAnswer(name)(request);
     }
-    return Promise.resolve(new Response('not found', { status: 404, headers: { 'content-type': 'text/plain' } }));
+    return Promise.resolve(NOT_FOUND);
   };
+
+  /**
+   * One Fetch-API handler for every adapter: a request to `<webhookPrefix>/<adapter name>` or below it
+   * (Vonage's `/webhooks/vonage/inbound` and `/status`) goes to that adapter's webhook; anything else
+   * is answered 404. Mount it once, under the prefix, in any framework. On node:http,
+   * `toNodeHandler(sb.fetch)` takes a fast path that builds no Fetch `Request` or `Response`.
+   *
+   * @example
+   * ```ts
+   * http.createServer(toNodeHandler(sb.fetch)).listen(3000); // POST /webhooks/twilio, /webhooks/telnyx...
+   * app.all('/webhooks/*', (c) => sb.fetch(c.req.raw)); // Hono
+   * ```
+   */
+  readonly fetch: (request: Request) => Promise<Response> = withNodeFastPath(
+    (request: Request) => this.route(request).then(toResponse),
+    this.route,
+  );
 
   /**
    * Stops taking events, waits (up to `webhookBudgetMs`) for handlers that outlived their webhook,

@@ -3,7 +3,7 @@
  * webhook parse, API call, error table); the kit does the rest.
  * @module
  */
-import { defineAdapter, readBody, SwitchboardError, textOf } from '@switchboard/core';
+import { defineAdapter, readBody, reply, SwitchboardError, textOf, type WebhookRequest } from '@switchboard/core';
 import { analyzeSms, renderSms } from '@switchboard/sms';
 import { createMessage } from './api.js';
 import { TELNYX_MAX_MEDIA, TELNYX_MAX_TEXT, TELNYX_NUMBER_RATES, TelnyxConfigSchema } from './config.js';
@@ -11,7 +11,7 @@ import { parseTelnyxWebhook } from './webhook/parse.js';
 import { telnyxPublicKey, verifyTelnyxSignature } from './webhook/verify.js';
 
 /** Telnyx expects any 2xx within 2 seconds; the body is not read. */
-const ack = () => new Response(null, { status: 204 });
+const ack = () => reply(204);
 
 /**
  * Creates a Telnyx Messaging v2 adapter (SMS and MMS).
@@ -43,7 +43,7 @@ export const telnyx = defineAdapter({
     // A bad key fails at start-up, not at the first webhook.
     const key = telnyxPublicKey(config.publicKey, kit.name);
     return {
-      async receive(request: Request) {
+      async receive(request: WebhookRequest) {
         if (request.method !== 'POST') {
           throw kit.error('WEBHOOK_MALFORMED', `method ${request.method} is not a Telnyx webhook`);
         }

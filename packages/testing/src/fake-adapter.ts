@@ -9,10 +9,12 @@ import {
   type Content,
   defineAdapter,
   type OutboundMessage,
+  reply,
   type SendResult,
   SwitchboardError,
   type SwitchboardEvent,
   safeEqual,
+  type WebhookRequest,
   zodReason,
 } from '@switchboard/core';
 import { z } from 'zod';
@@ -162,7 +164,7 @@ export const fakeAdapter = defineAdapter({
         });
       },
 
-      async receive(req: Request) {
+      async receive(req: WebhookRequest) {
         const raw = await req.text();
         const signature = req.headers.get(FAKE_SIGNATURE_HEADER) ?? '';
         const expected = Buffer.from(signFake(config.secret, raw), 'hex');
@@ -219,7 +221,7 @@ export const fakeAdapter = defineAdapter({
         });
         return {
           events,
-          response: new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } }),
+          response: reply(200, '{"ok":true}', { 'content-type': 'application/json' }),
         };
       },
 

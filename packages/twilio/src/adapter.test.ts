@@ -91,9 +91,11 @@ describe('twilio adapter', () => {
           body: raw,
         }),
       );
-      expect(response.status).toBe(200);
-      expect(response.headers.get('content-type')).toBe('text/xml; charset=utf-8');
-      expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+      expect(response).toEqual({
+        status: 200,
+        headers: { 'content-type': 'text/xml; charset=utf-8' },
+        body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>',
+      });
       expect(events).toHaveLength(1);
       const e = events[0]!;
       if (e.kind !== 'message') throw new Error('expected a message');

@@ -11,11 +11,13 @@ import {
   lookup,
   type OutboundMessage,
   readBody,
+  reply,
   type SendResult,
   type Store,
   SwitchboardError,
   type SwitchboardEvent,
   textOf,
+  type WebhookRequest,
   WindowTracker,
 } from '@switchboard/core';
 import { analyzeSms } from '@switchboard/sms';
@@ -42,7 +44,8 @@ import { paramsOf, SIGNATURE_HEADER, signedUrl, type TwilioParams, verifyTwilioS
 /** The empty TwiML Twilio expects as the answer to a messaging webhook. */
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
-const twiml = () => new Response(EMPTY_TWIML, { status: 200, headers: { 'content-type': 'text/xml; charset=utf-8' } });
+const TWIML_HEADERS = { 'content-type': 'text/xml; charset=utf-8' } as const;
+const twiml = () => reply(200, EMPTY_TWIML, TWIML_HEADERS);
 
 /**
  * Creates a Twilio Programmable Messaging adapter (SMS, MMS, and WhatsApp through Twilio).
@@ -193,7 +196,7 @@ export const twilio = defineAdapter({
         return text ? analyzeSms(text).segments : 1;
       },
 
-      async receive(request: Request) {
+      async receive(request: WebhookRequest) {
         const url = signedUrl(request, config);
         const contentType = request.headers.get('content-type') ?? '';
         const signature = request.headers.get(SIGNATURE_HEADER);

@@ -2,7 +2,7 @@
  * The Twilio adapter's options.
  * @module
  */
-import { OutboundUrlSchema, ProviderOptionsSchema, type Rate } from '@switchboard/core';
+import { OutboundUrlSchema, ProviderOptionsSchema, type Rate, type WebhookRequest } from '@switchboard/core';
 import { z } from 'zod';
 
 /** Twilio's REST API host. */
@@ -61,7 +61,7 @@ export const TwilioConfigSchema = ProviderOptionsSchema.extend({
    * Needed behind a proxy, tunnel or load balancer, where the request URL is not what Twilio signed.
    */
   webhookUrl: z
-    .union([z.string().url(), z.custom<(request: Request) => string>((v) => typeof v === 'function')])
+    .union([z.string().url(), z.custom<(request: WebhookRequest) => string>((v) => typeof v === 'function')])
     .optional(),
   /** The public origin (`https://bot.example.com`); the request's path and query are appended. */
   publicUrl: z.string().url().optional(),

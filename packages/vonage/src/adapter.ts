@@ -10,11 +10,13 @@ import {
   memoryStore,
   type OutboundMessage,
   readBody,
+  reply,
   type SendResult,
   type Store,
   SwitchboardError,
   type SwitchboardEvent,
   silentLogger,
+  type WebhookRequest,
 } from '@switchboard/core';
 import { analyzeSms } from '@switchboard/sms';
 import { clientRef, sendSms } from './api.js';
@@ -33,10 +35,13 @@ import {
 } from './webhook/parse.js';
 import { verifyVonageJwt, verifyVonageSig } from './webhook/signature.js';
 
-const ok = () => new Response('OK', { status: 200, headers: { 'content-type': 'text/plain' } });
+const PLAIN = { 'content-type': 'text/plain' } as const;
+const ok = () => reply(200, 'OK', PLAIN);
 
 /** Reads GET query, POST form or POST JSON parameters (as strings, the way Vonage signs them). */
-async function readParams(request: Request): Promise<{ params: Record<string, string>; raw: string; json: unknown }> {
+async function readParams(
+  request: WebhookRequest,
+): Promise<{ params: Record<string, string>; raw: string; json: unknown }> {
   if (request.method === 'GET')
     return { params: Object.fromEntries(formParams(new URL(request.url).search, 'vonage')), raw: '', json: undefined };
   if (request.method !== 'POST')
@@ -141,7 +146,7 @@ export const vonage = defineAdapter({
         timers.clear();
       },
 
-      async receive(request: Request) {
+      async receive(request: WebhookRequest) {
         const { params, raw, json } = await readParams(request);
         const auth = request.headers.get('authorization');
         const kind = json !== undefined ? kindOf(json as Record<string, unknown>) : kindOf(params);

@@ -279,7 +279,7 @@ describe('whatsapp inbound', () => {
         `https://bot.example.com/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=42&hub.verify_token=${SIM_META.verifyToken}`,
       ),
     );
-    expect(await ok.response.text()).toBe('42');
+    expect(ok.response).toEqual({ status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '42' });
     await expect(
       adapter.receive(
         new Request(

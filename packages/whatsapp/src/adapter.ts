@@ -11,9 +11,11 @@ import {
   memoryStore,
   type OutboundMessage,
   readBody,
+  reply,
   type SendResult,
   type Store,
   SwitchboardError,
+  type WebhookRequest,
   WHATSAPP_USER_ID,
 } from '@switchboard/core';
 import { GraphApi } from './api.js';
@@ -132,7 +134,7 @@ export const whatsapp = defineAdapter({
         return api.markAsRead(options.from ?? config.phoneNumberId, messageId, options.typing ? { typing: true } : {});
       },
 
-      async receive(request: Request) {
+      async receive(request: WebhookRequest) {
         const url = new URL(request.url);
         if (request.method === 'GET') return { events: [], response: answerHandshake(url, config.verifyToken) };
         if (request.method !== 'POST')
@@ -160,7 +162,7 @@ export const whatsapp = defineAdapter({
         return {
           events,
           problems,
-          response: new Response('OK', { status: 200, headers: { 'content-type': 'text/plain' } }),
+          response: reply(200, 'OK', { 'content-type': 'text/plain' }),
         };
       },
 

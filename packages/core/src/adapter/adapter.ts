@@ -23,6 +23,7 @@ import { createHttpClient } from './http.js';
 import { type AdapterKit, type ProviderOptions, sendResult, withAdapter, zodReason } from './kit.js';
 
 import { RateSchema } from './rate.js';
+import type { WebhookReply, WebhookRequest } from './webhook-request.js';
 
 export { type Rate, RateSchema } from './rate.js';
 
@@ -83,8 +84,11 @@ export function capabilitiesOn(adapter: Pick<Adapter, 'capabilities'>, channel: 
 export interface ReceiveResult {
   /** Zero or more events, in the order the provider listed them. */
   events: SwitchboardEvent[];
-  /** The answer the provider expects (empty TwiML, `200 OK`, a challenge...). */
-  response: Response;
+  /**
+   * The answer the provider expects (empty TwiML, `200 OK`, a challenge...): a {@link WebhookReply}
+   * (plain data, written to node:http as it is), or a Fetch `Response`.
+   */
+  response: WebhookReply | Response;
   /** Errors the provider reported inside a verified webhook (Meta's `value.errors`): emitted as `error` events. */
   problems?: SwitchboardError[];
 }
@@ -142,9 +146,11 @@ export interface Adapter {
   readonly capabilities: Capabilities;
   /**
    * Verifies and parses one webhook. Throws {@link SwitchboardError} `WEBHOOK_UNVERIFIED` for a
-   * forged request (before parsing anything) and `WEBHOOK_MALFORMED` for an unreadable one.
+   * forged request (before parsing anything) and `WEBHOOK_MALFORMED` for an unreadable one. The
+   * request is a Fetch `Request` or, on node:http, a {@link RawWebhookRequest}: use only what
+   * {@link WebhookRequest} has.
    */
-  receive(request: Request): Promise<ReceiveResult>;
+  receive(request: WebhookRequest): Promise<ReceiveResult>;
   /** Renders and sends one message. Throws {@link SwitchboardError} on failure. */
   send(message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
   /**
@@ -170,7 +176,7 @@ export interface Adapter {
 /** The part of an adapter its author writes; {@link defineAdapter} adds the rest. */
 export interface AdapterImplementation {
   /** See {@link Adapter.receive}. */
-  receive(request: Request): Promise<ReceiveResult>;
+  receive(request: WebhookRequest): Promise<ReceiveResult>;
   /** See {@link Adapter.send}. */
   send(message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
   /** See {@link Adapter.sendCost}. */
@@ -262,7 +268,7 @@ export function defineAdapter<const N extends string, S extends z.ZodType, X ext
       name,
       channels,
       capabilities,
-      async receive(request: Request): Promise<ReceiveResult> {
+      async receive(request: WebhookRequest): Promise<ReceiveResult> {
         try {
           const received = await impl.receive(request);
           // Whatever the adapter parsed, the counts, dates and depths it hands on are bounded.

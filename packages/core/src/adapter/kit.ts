@@ -19,6 +19,7 @@ import type { OutboundMessage, SendResult, Status, Warning } from '../model/sche
 import type { Store } from '../store/store.js';
 import type { FetchLike, HttpClient, HttpResponse } from './http.js';
 import { RateSchema } from './rate.js';
+import { RawWebhookRequest, type WebhookRequest } from './webhook-request.js';
 
 /** How long a provider request may take by default. */
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 15_000;
@@ -126,10 +127,11 @@ export function sendResult(adapter: string, message: OutboundMessage, outcome: S
 
 /**
  * Reads a webhook's raw body, refusing one over `limit` bytes with WEBHOOK_MALFORMED (status 413)
- * before it is all in memory. Signatures are checked over exactly these bytes.
+ * before it is all in memory. Signatures are checked over exactly these bytes. A body node:http
+ * already read ({@link RawWebhookRequest}) is handed on without a copy.
  */
 export async function readBody(
-  request: Request,
+  request: WebhookRequest,
   adapter: string,
   limit = DEFAULT_WEBHOOK_BODY_LIMIT,
 ): Promise<Uint8Array> {
@@ -137,10 +139,21 @@ export async function readBody(
   const tooLarge = () =>
     new SwitchboardError('WEBHOOK_MALFORMED', `body larger than ${limit} bytes`, { adapter, status: 413 });
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  if (!request.body) return new Uint8Array();
+  if (request instanceof RawWebhookRequest) {
+    if (request.body.byteLength > limit) throw tooLarge();
+    return request.body;
+  }
+  const stream = (request as { body?: unknown }).body;
+  if (!(stream instanceof ReadableStream)) {
+    // Another WebhookRequest: its body, then the limit.
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > limit) throw tooLarge();
+    return bytes;
+  }
+  // A Fetch Request: read as it streams, so an oversized body is refused before it is all in memory.
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const reader = request.body.getReader();
+  const reader = (stream as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;

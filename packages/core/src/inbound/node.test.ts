@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fakeAdapter } from '@switchboard/testing';
+import { fakeAdapter, signFake } from '@switchboard/testing';
 import { describe, expect, it } from 'vitest';
 import { createSwitchboard } from '../switchboard.js';
 import { DEFAULT_NODE_BODY_LIMIT, publicUrlOf, toNodeHandler } from './node.js';
@@ -48,6 +48,57 @@ describe('toNodeHandler', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('answers every webhook alike on the node fast path and through the Fetch handler', async () => {
+    const run = async (fast: boolean) => {
+      const fake = fakeAdapter({ secret: 's' });
+      const sb = createSwitchboard({ adapters: [fake], rateLimit: false });
+      const texts: string[] = [];
+      sb.on('message', async (ctx) => {
+        texts.push(ctx.text ?? '');
+        await ctx.reply(`echo ${ctx.text}`);
+      });
+      // `toNodeHandler(sb.fetch)` takes the fast path; a wrapper hides it and goes through Fetch objects.
+      const handler = fast ? sb.fetch : (request: Request) => sb.fetch(request);
+      const server = createServer(toNodeHandler(handler));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const signed = fake.inbound('héllo 😀', { id: 'same' });
+      const body = await signed.text();
+      const requests: [string, RequestInit][] = [
+        ['/webhooks/fake', { method: 'POST', headers: signed.headers, body }],
+        // The provider's retry of the same event: acknowledged alike, handled once.
+        ['/webhooks/fake', { method: 'POST', headers: signed.headers, body }],
+        ['/webhooks/fake', { method: 'POST', headers: { 'x-fake-signature': '00' }, body }],
+        ['/webhooks/fake', { method: 'POST', headers: { 'x-fake-signature': signFake('s', 'nope') }, body: 'nope' }],
+        ['/webhooks/nobody', { method: 'POST', body: '{}' }],
+        ['/elsewhere', { method: 'GET' }],
+      ];
+      const answers = [];
+      try {
+        for (const [path, init] of requests) {
+          const res = await fetch(base + path, init);
+          answers.push([res.status, res.headers.get('content-type'), await res.text()]);
+        }
+      } finally {
+        server.close();
+        await sb.close();
+      }
+      return { answers, texts, sent: fake.sent.map((m) => m.message.parts) };
+    };
+    const fast = await run(true);
+    expect(fast).toEqual(await run(false));
+    expect(fast.answers).toEqual([
+      [200, 'application/json', '{"ok":true}'],
+      [200, 'application/json', '{"ok":true}'],
+      [401, 'text/plain; charset=utf-8', 'webhook signature verification failed'],
+      [400, 'text/plain; charset=utf-8', 'malformed webhook: body is not JSON'],
+      [404, 'text/plain', 'not found'],
+      [404, 'text/plain', 'not found'],
+    ]);
+    expect(fast.texts).toEqual(['héllo 😀']);
+    expect(fast.sent).toEqual([[{ type: 'text', text: 'echo héllo 😀' }]]);
   });
 
   it('rebuilds the public URL from forwarded headers only when told to trust the proxy', () => {

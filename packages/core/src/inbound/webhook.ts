@@ -5,6 +5,7 @@
  */
 import { type Span, SpanKind } from '@opentelemetry/api';
 import type { Adapter, ReceiveResult } from '../adapter/adapter.js';
+import type { WebhookReply, WebhookRequest } from '../adapter/webhook-request.js';
 import { type SwitchboardError, toSwitchboardError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SwitchboardEvent } from '../model/schema.js';
@@ -45,11 +46,14 @@ export interface WebhookHost {
 /** The provider's time of an event. */
 const timeOf = (e: SwitchboardEvent): number => (e.kind === 'message' ? e.message.timestamp : e.timestamp).getTime();
 
-/** A Fetch-API handler for one adapter's webhooks. */
-export function webhookHandler(adapter: Adapter, host: WebhookHost): (request: Request) => Promise<Response> {
+/** What answers one adapter's webhooks, whatever server received them. */
+export type WebhookAnswer = (request: WebhookRequest) => Promise<WebhookReply | Response>;
+
+/** The handler of one adapter's webhooks (a Fetch handler wraps it; node:http calls it as it is). */
+export function webhookHandler(adapter: Adapter, host: WebhookHost): WebhookAnswer {
   const budgetMs = Math.min(Math.max(0, host.budgetMs), MAX_BUDGET_MS);
   const { telemetry } = host;
-  const answer = (request: Request) =>
+  const answer = (request: WebhookRequest) =>
     // One span per webhook, the root of the trace its events and their replies' sends belong to.
     telemetry.span(
       `webhook ${adapter.name}`,
@@ -57,7 +61,7 @@ export function webhookHandler(adapter: Adapter, host: WebhookHost): (request: R
       async (span) => {
         const startedAt = performance.now();
         let code: string | undefined;
-        let response: Response | undefined;
+        let response: WebhookReply | Response | undefined;
         try {
           response = await handle(request, span, (c) => {
             code = c;
@@ -70,7 +74,11 @@ export function webhookHandler(adapter: Adapter, host: WebhookHost): (request: R
         }
       },
     );
-  const handle = async (request: Request, span: Span, refused: (code: string) => void): Promise<Response> => {
+  const handle = async (
+    request: WebhookRequest,
+    span: Span,
+    refused: (code: string) => void,
+  ): Promise<WebhookReply | Response> => {
     await host.ready;
     let received: ReceiveResult;
     try {

@@ -4,7 +4,7 @@
  * constant-time comparison) are exactly Twilio's.
  * @module
  */
-import { SwitchboardError } from '@switchboard/core';
+import { SwitchboardError, type WebhookRequest } from '@switchboard/core';
 // The webhook helpers alone: the full `twilio` entry point would load the whole REST client.
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import type { TwilioConfig } from '../config.js';
@@ -26,7 +26,7 @@ export function paramsOf(search: URLSearchParams): TwilioParams {
 }
 
 /** The URL Twilio signed: the configured one, or the public origin plus the request path, or the request URL. */
-export function signedUrl(request: Request, config: Pick<TwilioConfig, 'webhookUrl' | 'publicUrl'>): string {
+export function signedUrl(request: WebhookRequest, config: Pick<TwilioConfig, 'webhookUrl' | 'publicUrl'>): string {
   if (typeof config.webhookUrl === 'function') return config.webhookUrl(request);
   if (typeof config.webhookUrl === 'string') return config.webhookUrl;
   if (config.publicUrl) {

@@ -3,7 +3,7 @@
  * @module
  */
 import { createHmac } from 'node:crypto';
-import { SwitchboardError, safeEqual } from '@switchboard/core';
+import { reply, SwitchboardError, safeEqual, type WebhookReply } from '@switchboard/core';
 
 /** The header Meta signs webhook bodies with. */
 export const SIGNATURE_HEADER = 'x-hub-signature-256';
@@ -37,7 +37,7 @@ export function verifyMetaSignature(appSecret: string, raw: Uint8Array, header: 
  * Answers the webhook subscription handshake: `hub.mode=subscribe` with the right `hub.verify_token`
  * gets the raw `hub.challenge` back (text/plain); anything else is refused with 403.
  */
-export function answerHandshake(url: URL, verifyToken: string): Response {
+export function answerHandshake(url: URL, verifyToken: string): WebhookReply {
   const mode = url.searchParams.get('hub.mode');
   const token = url.searchParams.get('hub.verify_token') ?? '';
   const challenge = url.searchParams.get('hub.challenge');
@@ -48,5 +48,5 @@ export function answerHandshake(url: URL, verifyToken: string): Response {
       'subscription handshake refused: wrong hub.mode or hub.verify_token',
       { status: 403, adapter: 'whatsapp' },
     );
-  return new Response(challenge, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  return reply(200, challenge, { 'content-type': 'text/plain; charset=utf-8' });
 }
