@@ -124,7 +124,20 @@ export function redactingLogger(logger: Logger): Logger {
       logger[level](redactIdentifiers(message), fields && (redactValue(fields, 0) as LogFields));
   return {
     [REDACTED]: true,
-    child: (fields) => redactingLogger(logger.child(redactValue(fields, 0) as LogFields)),
+    // Every event gets a child logger and most never log a line: its fields are redacted, and the
+    // child made, only when a line is written.
+    child: (fields) => {
+      let inner: Logger | undefined;
+      const made = () => (inner ??= redactingLogger(logger.child(redactValue(fields, 0) as LogFields)));
+      return {
+        [REDACTED]: true,
+        child: (more: LogFields) => made().child(more),
+        debug: (message: string, f?: LogFields) => made().debug(message, f),
+        info: (message: string, f?: LogFields) => made().info(message, f),
+        warn: (message: string, f?: LogFields) => made().warn(message, f),
+        error: (message: string, f?: LogFields) => made().error(message, f),
+      } as Logger;
+    },
     debug: emit('debug'),
     info: emit('info'),
     warn: emit('warn'),

@@ -11,6 +11,7 @@ import {
   type Counter,
   context,
   type Histogram,
+  isSpanContextValid,
   type MeterProvider,
   metrics,
   type ObservableGauge,
@@ -174,6 +175,9 @@ export class Telemetry {
       parent,
     );
     try {
+      // No SDK recording and no trace to carry on (no traceparent came in): nothing would read the
+      // context, so none is made. Every webhook and send runs through several spans.
+      if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return await fn(span);
       return await context.with(trace.setSpan(parent, span), () => fn(span));
     } catch (e) {
       failed(span, e);
