@@ -1,5 +1,5 @@
 // Profiles the echo bot under the Twilio loop: `node src/profile.mjs` writes a .cpuprofile and
-// prints the functions with the most self time. (What the closing notes of pnpm bench cite.)
+// prints the functions with the most self time (STORE_URL=sqlite:/tmp/x.db for a durable loop).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ const bot = spawn(
     env: {
       ...process.env,
       PORT: String(port),
-      STORE_URL: 'memory:',
+      STORE_URL: process.env.STORE_URL ?? 'memory:',
       SWITCHBOARD_RATE_LIMIT: 'off',
       LOG_LEVEL: 'silent',
       TWILIO_ACCOUNT_SID: SIM_TWILIO_ACCOUNT.accountSid,
@@ -74,6 +74,11 @@ await Promise.all(
   }),
 );
 await pool.close();
+const acked = n;
+const t0 = performance.now();
+// A durable inbox answers before it replies: wait for the replies (up to 20 s) before stopping.
+while (sim.messages.length < acked && performance.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 10));
+const drainedMs = performance.now() - t0;
 await new Promise((r) => {
   bot.once('exit', r);
   bot.kill('SIGTERM');
@@ -93,6 +98,8 @@ profile.samples.forEach((id, i) => {
   self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0));
 });
 const total = [...self.values()].reduce((a, b) => a + b, 0);
-process.stdout.write(`${n} webhooks; profile ${join(dir, file)}\n`);
+process.stdout.write(
+  `${acked} webhooks acknowledged, ${sim.messages.length} replies (the last ${drainedMs.toFixed(0)} ms after the load); profile ${join(dir, file)}\n`,
+);
 for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
   process.stdout.write(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}\n`);

@@ -38,7 +38,7 @@ export async function createBridgeApp(
       'the bridge needs WhatsApp: set WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, WHATSAPP_PHONE_NUMBER_ID',
     );
   const { store, queue } = await openStore(env.storeUrl);
-  const metrics = openMetrics(env);
+  const metrics = await openMetrics(env);
   const sb = createSwitchboard({
     adapters: env.adapters,
     store,

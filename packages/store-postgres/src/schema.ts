@@ -38,6 +38,12 @@ CREATE TABLE IF NOT EXISTS ${s}.jobs (
 CREATE INDEX IF NOT EXISTS jobs_open ON ${s}.jobs (queue, state, seq);
 CREATE INDEX IF NOT EXISTS jobs_group ON ${s}.jobs (queue, grp, seq);
 CREATE INDEX IF NOT EXISTS jobs_finished ON ${s}.jobs (finished_at) WHERE finished_at IS NOT NULL;`,
+  // A claim walks pending jobs by priority as well as by age and probes each candidate's group for an
+  // earlier open job or a running one; jobs_group_open replaces jobs_group, which ignored the state.
+  (s) => `
+CREATE INDEX IF NOT EXISTS jobs_by_priority ON ${s}.jobs (queue, state, priority, seq);
+CREATE INDEX IF NOT EXISTS jobs_group_open ON ${s}.jobs (queue, grp, state, seq);
+DROP INDEX IF EXISTS ${s}.jobs_group;`,
 ];
 
 /** Milliseconds on the database's clock: every process agrees on TTLs, leases and buckets. */

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type ClaimOptions,
+  claimWindow,
   type EnqueueInput,
   jobFromSqlRow,
   PRIORITY_AGING_MS,
@@ -215,19 +216,31 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
     },
     async claim<P>(queue: string, o: ClaimOptions) {
       // A group's first open job only, none while one of the group runs; a waiting job rises one
-      // priority level every PRIORITY_AGING_MS. SKIP LOCKED: two claimers never take one job.
+      // priority level every PRIORITY_AGING_MS. Candidates come from three index walks that stop
+      // early (oldest pending, highest-priority pending, abandoned running), so a claim costs the same
+      // whatever the backlog (ordering every due job cost a claim more the longer the queue). SKIP
+      // LOCKED: two claimers never take one job; the state is checked again on the locked row.
+      const claimable = `(j.grp IS NULL OR (
+        NOT EXISTS (SELECT 1 FROM ${t('jobs')} e WHERE e.queue = j.queue AND e.grp = j.grp
+          AND e.state IN ('pending', 'running') AND e.seq < j.seq)
+        AND NOT EXISTS (SELECT 1 FROM ${t('jobs')} x WHERE x.queue = j.queue AND x.grp = j.grp
+          AND x.state = 'running' AND x.seq <> j.seq AND x.lease_until > now.t)))`;
       const r = await query<SqlJobRow>(
         `WITH now AS (SELECT ${NOW_MS} AS t),
+         cand AS (
+           (SELECT j.seq FROM ${t('jobs')} j, now WHERE j.queue = $1 AND j.state = 'pending' AND j.run_at <= now.t
+             AND ${claimable} ORDER BY j.seq LIMIT $4)
+           UNION
+           (SELECT j.seq FROM ${t('jobs')} j, now WHERE j.queue = $1 AND j.state = 'pending' AND j.run_at <= now.t
+             AND ${claimable} ORDER BY j.priority, j.seq LIMIT $4)
+           UNION
+           (SELECT j.seq FROM ${t('jobs')} j, now WHERE j.queue = $1 AND j.state = 'running'
+             AND j.lease_until <= now.t AND j.run_at <= now.t AND ${claimable} ORDER BY j.seq LIMIT $4)
+         ),
          picked AS (
            SELECT j.id FROM ${t('jobs')} j, now
-           WHERE j.queue = $1 AND j.run_at <= now.t
+           WHERE j.seq IN (SELECT seq FROM cand) AND j.queue = $1 AND j.run_at <= now.t
              AND (j.state = 'pending' OR (j.state = 'running' AND j.lease_until <= now.t))
-             AND (j.grp IS NULL OR NOT EXISTS (
-               SELECT 1 FROM ${t('jobs')} e WHERE e.queue = j.queue AND e.grp = j.grp AND e.seq < j.seq
-                 AND e.state IN ('pending', 'running')))
-             AND (j.grp IS NULL OR NOT EXISTS (
-               SELECT 1 FROM ${t('jobs')} x WHERE x.queue = j.queue AND x.grp = j.grp AND x.seq <> j.seq
-                 AND x.state = 'running' AND x.lease_until > now.t))
            ORDER BY j.priority - floor((now.t - j.run_at) / ${PRIORITY_AGING_MS}.0), j.seq
            LIMIT $2
            FOR UPDATE OF j SKIP LOCKED
@@ -235,7 +248,7 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
          UPDATE ${t('jobs')} SET state = 'running', attempts = attempts + 1, lease_until = (SELECT t FROM now) + $3
          WHERE id IN (SELECT id FROM picked)
          RETURNING *`,
-        [queue, o.limit, o.leaseMs],
+        [queue, o.limit, o.leaseMs, claimWindow(o.limit)],
       );
       return r.rows
         .sort((a, b) => a.priority - b.priority || Number(a.seq) - Number(b.seq))

@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS jobs (
   UNIQUE (queue, key)
 );
 CREATE INDEX IF NOT EXISTS jobs_open ON jobs (queue, state, seq);
-CREATE INDEX IF NOT EXISTS jobs_group ON jobs (queue, grp, seq);
+-- A claim walks pending jobs by priority as well as by age, and probes each candidate's group for an
+-- earlier open job or a running one (jobs_group_open replaces jobs_group, which ignored the state).
+CREATE INDEX IF NOT EXISTS jobs_by_priority ON jobs (queue, state, priority, seq);
+CREATE INDEX IF NOT EXISTS jobs_group_open ON jobs (queue, grp, state, seq);
+DROP INDEX IF EXISTS jobs_group;
 CREATE INDEX IF NOT EXISTS jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
 `;

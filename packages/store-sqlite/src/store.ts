@@ -8,10 +8,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   type ClaimOptions,
+  claimWindow,
   type EnqueueInput,
+  effectivePriority,
   type Job,
   jobFromSqlRow,
-  PRIORITY_AGING_MS,
   type Queue,
   type SqlJobRow,
   type Store,
@@ -97,15 +98,23 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
       "INSERT INTO jobs (id, queue, key, payload, grp, state, run_at, priority) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT(queue, key) DO NOTHING",
     ),
     idByKey: db.prepare<[string, string], { id: string }>('SELECT id FROM jobs WHERE queue = ? AND key = ?'),
-    // Priority ages: every PRIORITY_AGING_MS a due job waited counts as one level higher.
-    claimable: db.prepare<[string, number, number, number, number, number], SqlJobRow>(`
-      SELECT j.* FROM jobs j
-      WHERE j.queue = ? AND j.run_at <= ? AND (j.state = 'pending' OR (j.state = 'running' AND j.lease_until <= ?))
-        AND (j.grp IS NULL OR NOT EXISTS (
-          SELECT 1 FROM jobs e WHERE e.queue = j.queue AND e.grp = j.grp AND e.seq < j.seq AND e.state IN ('pending', 'running')))
-        AND (j.grp IS NULL OR NOT EXISTS (
-          SELECT 1 FROM jobs r WHERE r.queue = j.queue AND r.grp = j.grp AND r.seq <> j.seq AND r.state = 'running' AND r.lease_until > ?))
-      ORDER BY j.priority - CAST((? - j.run_at) / ${PRIORITY_AGING_MS} AS INTEGER), j.seq LIMIT ?`),
+    // A claim's candidates, from index walks that stop early (see `claim` below).
+    pendingBySeq: db.prepare<[string, number, number, number], SqlJobRow>(
+      "SELECT * FROM jobs WHERE queue = ? AND state = 'pending' AND run_at <= ? AND seq > ? ORDER BY seq LIMIT ?",
+    ),
+    pendingByPriority: db.prepare<[string, number, number, number, number, number], SqlJobRow>(
+      "SELECT * FROM jobs WHERE queue = ? AND state = 'pending' AND run_at <= ? AND (priority > ? OR (priority = ? AND seq > ?)) ORDER BY priority, seq LIMIT ?",
+    ),
+    abandoned: db.prepare<[string, number, number, number, number], SqlJobRow>(
+      "SELECT * FROM jobs WHERE queue = ? AND state = 'running' AND lease_until <= ? AND run_at <= ? AND seq > ? ORDER BY seq LIMIT ?",
+    ),
+    // A group runs one job at a time, in order: an earlier open job, or another running under a live lease, holds it.
+    earlierOpen: db.prepare<[string, string, number], { one: number }>(
+      "SELECT 1 AS one FROM jobs WHERE queue = ? AND grp = ? AND state IN ('pending', 'running') AND seq < ? LIMIT 1",
+    ),
+    runningLive: db.prepare<[string, string, number, number], { one: number }>(
+      "SELECT 1 AS one FROM jobs WHERE queue = ? AND grp = ? AND state = 'running' AND seq <> ? AND lease_until > ? LIMIT 1",
+    ),
     take: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ? WHERE id = ?"),
     renew: db.prepare("UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running'"),
     complete: db.prepare(
@@ -146,11 +155,56 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     q.putBucket.run(key, taken.state.tokens, t);
     return taken.waitMs;
   });
+  // The due jobs to run, best first: a higher priority, aged one level per PRIORITY_AGING_MS waited,
+  // then the earlier; only a group's first open job, and none of a group that has one running.
+  // Candidates come a window at a time from three index walks (oldest pending, highest-priority
+  // pending, abandoned running), so a claim costs the same whatever the backlog: one statement that
+  // ordered every due job by its aged priority cost milliseconds per claim behind a few thousand.
   const claim = db.transaction((queue: string, leaseMs: number, limit: number) => {
     const t = now();
-    const rows = q.claimable.all(queue, t, t, t, t, limit);
-    for (const r of rows) q.take.run(t + leaseMs, r.id);
-    return rows.map((r) =>
+    const window = claimWindow(limit);
+    const picked: SqlJobRow[] = [];
+    const seen = new Set<number>();
+    const cursor = { seq: -1, priority: Number.MIN_SAFE_INTEGER, prioritySeq: -1, abandoned: -1 };
+    const more = { seq: true, priority: true, abandoned: true };
+    const rank = (r: SqlJobRow) => effectivePriority(Number(r.priority), Number(r.run_at), t);
+    while (picked.length < limit && (more.seq || more.priority || more.abandoned)) {
+      const page: SqlJobRow[] = [];
+      if (more.seq) {
+        const rows = q.pendingBySeq.all(queue, t, cursor.seq, window);
+        more.seq = rows.length === window;
+        if (rows.length) cursor.seq = Number(rows.at(-1)!.seq);
+        page.push(...rows);
+      }
+      if (more.priority) {
+        const rows = q.pendingByPriority.all(queue, t, cursor.priority, cursor.priority, cursor.prioritySeq, window);
+        more.priority = rows.length === window;
+        if (rows.length) {
+          cursor.priority = Number(rows.at(-1)!.priority);
+          cursor.prioritySeq = Number(rows.at(-1)!.seq);
+        }
+        page.push(...rows);
+      }
+      if (more.abandoned) {
+        const rows = q.abandoned.all(queue, t, t, cursor.abandoned, window);
+        more.abandoned = rows.length === window;
+        if (rows.length) cursor.abandoned = Number(rows.at(-1)!.seq);
+        page.push(...rows);
+      }
+      page.sort((a, b) => rank(a) - rank(b) || Number(a.seq) - Number(b.seq));
+      for (const r of page) {
+        if (picked.length === limit) break;
+        const seq = Number(r.seq);
+        if (seen.has(seq)) continue;
+        seen.add(seq);
+        if (r.grp !== null && (q.earlierOpen.get(queue, r.grp, seq) || q.runningLive.get(queue, r.grp, seq, t)))
+          continue;
+        // Taken now, so the group's next job sees it running.
+        q.take.run(t + leaseMs, r.id);
+        picked.push(r);
+      }
+    }
+    return picked.map((r) =>
       jobFromSqlRow({ ...r, state: 'running', attempts: r.attempts + 1, lease_until: t + leaseMs }),
     );
   });

@@ -162,6 +162,25 @@ export function queueContract(name: string, options: QueueContractOptions): void
       expect(jobs.map((j) => j.payload)).toEqual(['c', 'a', 'b', 'e']);
     });
 
+    it('finds a claimable job behind a long backlog of blocked ones, and a high one behind many normal', async () => {
+      // Stores read candidates a window at a time: what is claimable must be found past any window.
+      const name = queue();
+      await q.enqueue(name, { key: 'busy-0', payload: 'busy-0', group: 'busy' });
+      const [running] = await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 1 });
+      expect(running?.payload).toBe('busy-0');
+      for (let i = 1; i <= 100; i++) await q.enqueue(name, { key: `busy-${i}`, payload: `busy-${i}`, group: 'busy' });
+      await q.enqueue(name, { key: 'free', payload: 'free', group: 'free' });
+      expect((await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 5 })).map((j) => j.payload)).toEqual(['free']);
+      // More than a SQL store's window (16), within what the Redis store ranks (the first 64 due jobs).
+      const other = queue();
+      for (let i = 0; i < 40; i++) await q.enqueue(other, { key: `n-${i}`, payload: `n-${i}`, group: `g${i}` });
+      await q.enqueue(other, { key: 'urgent', payload: 'urgent', group: 'u', priority: 0 });
+      expect((await q.claim(other, { worker: 'w', leaseMs: 10_000, limit: 2 })).map((j) => j.payload)).toEqual([
+        'urgent',
+        'n-0',
+      ]);
+    });
+
     it('ages in whole steps: within one step, equal priorities keep enqueue order', async () => {
       const name = queue();
       await q.enqueue(name, { key: 'first', payload: 'first', runAt: Date.now() });

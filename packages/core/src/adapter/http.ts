@@ -4,8 +4,12 @@
  * call), or any injected `fetch` (tests, edge runtimes, proxies).
  * @module
  */
-import { request as undiciRequest } from 'undici';
 import { SwitchboardError, toSwitchboardError } from '../errors.js';
+
+// undici is the largest module core uses (~80 ms of a cold start, most of it CommonJS loading): it is
+// loaded by the first provider request, not at import, so a bot answers its first webhook sooner.
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
 
 /** One provider API request. */
 export interface HttpRequest {
@@ -100,6 +104,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   return async (req) => {
     try {
       const timeout = req.timeoutMs ?? defaultTimeout;
+      const { request: undiciRequest } = await loadUndici();
       const res = await undiciRequest(req.url, {
         method: req.method,
         ...(req.headers ? { headers: req.headers } : {}),

@@ -1,10 +1,12 @@
 import { fakeAdapter, messageEvent } from '@switchboard/testing';
 import { describe, expect, it } from 'vitest';
 import { SwitchboardError } from '../errors.js';
+import { silentLogger } from '../logger.js';
 import { SendHandle } from '../outbound/send-handle.js';
 import { memoryStore } from '../store/memory-store.js';
 import { createSwitchboard } from '../switchboard.js';
 import { memoryQueue } from './queue.js';
+import { durableSettings, QueueWorker } from './worker.js';
 
 const until = async (check: () => boolean, ms = 3000) => {
   const end = Date.now() + ms;
@@ -249,5 +251,43 @@ describe('durable handlers are retried', () => {
     await new Promise((r) => setTimeout(r, 120));
     expect(await sb.inbox.failed()).toEqual([]);
     await sb.close();
+  });
+});
+
+describe('the queue worker', () => {
+  it('runs a job added while it was claiming at once, not at the next poll', async () => {
+    const queue = memoryQueue();
+    const ran: string[] = [];
+    let worker: QueueWorker | undefined;
+    let first = true;
+    // The first claim finds nothing, and a job arrives (and wakes the worker) while it runs.
+    const claiming: typeof queue = {
+      ...queue,
+      async claim(name, options) {
+        const jobs = await queue.claim(name, options);
+        if (first) {
+          first = false;
+          await queue.enqueue('q', { key: 'late', payload: 'late' });
+          worker!.wake();
+        }
+        return jobs;
+      },
+    };
+    const settings = durableSettings({ pollMs: 60_000 });
+    worker = new QueueWorker(
+      claiming,
+      'q',
+      async (job) => {
+        ran.push(job.payload as string);
+        await queue.complete(job.id);
+      },
+      settings,
+      silentLogger,
+    );
+    worker.start();
+    // Before the fix the loop slept through the wake-up: the job waited a whole poll (here a minute).
+    await until(() => ran.length === 1, 1000);
+    expect(ran).toEqual(['late']);
+    await worker.stop();
   });
 });

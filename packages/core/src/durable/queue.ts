@@ -31,6 +31,18 @@ export interface Job<P = unknown> {
 }
 
 /**
+ * How many candidates a SQL store's claim reads from each of its index walks (oldest pending,
+ * highest-priority pending, abandoned running) before it orders them: enough that the aged priority
+ * order holds for any realistic mix, few enough that a claim never sorts a whole backlog.
+ */
+export const CLAIM_WINDOW = 16;
+
+/** The candidates per index walk for a claim of `limit` jobs (see {@link CLAIM_WINDOW}). */
+export function claimWindow(limit: number): number {
+  return Math.max(CLAIM_WINDOW, limit * 2);
+}
+
+/**
  * A job as the SQL stores keep it (SQLite, PostgreSQL): one row, JSON columns as text. Drivers give
  * 64-bit integers as numbers or as strings (node-postgres), so those columns take either.
  */

@@ -49,6 +49,7 @@ export class QueueWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  private woken = false;
 
   /** Creates the worker (call `start`). */
   constructor(
@@ -68,6 +69,8 @@ export class QueueWorker {
 
   /** Claims now instead of at the next poll (a job was just added or finished). */
   wake(): void {
+    // Remembered when the loop is not asleep (it is claiming): it looks again before it sleeps.
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -82,6 +85,7 @@ export class QueueWorker {
   private async work(): Promise<void> {
     const { concurrency, leaseMs, pollMs } = this.settings;
     while (this.running) {
+      this.woken = false;
       const room = concurrency - this.active;
       let jobs: Job[] = [];
       if (room > 0) {
@@ -108,6 +112,9 @@ export class QueueWorker {
           });
       }
       if (jobs.length && jobs.length === room) continue;
+      // A job added, or one finished, while this claim ran: its wake-up found no sleeper, and
+      // sleeping now would leave it for the next poll (100 ms of latency per job under load).
+      if (this.woken) continue;
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {
           this.wakeUp = undefined;

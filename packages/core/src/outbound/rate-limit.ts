@@ -50,9 +50,9 @@ export const PACING_TOLERANCE_MS = 2;
 /**
  * The time per second of pace kept free for the way to the provider: sends leave on time but arrive
  * with jitter (connections, the provider's own event loop), and a provider that counts arrivals in a
- * sliding second (Meta's 80/s) refuses the one that comes early. Costs 0.8% of the pace.
+ * sliding second (Meta's 80/s) refuses the one that comes early. Costs 1% of the pace.
  */
-export const PACING_MARGIN_MS = 8;
+export const PACING_MARGIN_MS = 10;
 
 /**
  * The bucket a rate is paced with: {@link PACING_TOLERANCE_MS} of lateness held as extra tokens, paid
