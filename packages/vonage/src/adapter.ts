@@ -153,7 +153,7 @@ export const vonage = defineAdapter({
         const messagesApi = kind === 'messages-inbound' || kind === 'messages-status';
         // Verify before reading anything else.
         if (config.signatureSecret) {
-          if (messagesApi) verifyVonageJwt(auth, raw, config.signatureSecret, config.signatureWindowMs);
+          if (messagesApi) await verifyVonageJwt(auth, raw, config.signatureSecret, config.signatureWindowMs);
           else verifyVonageSig(params, config.signatureSecret, config.signatureMethod, config.signatureWindowMs);
         } else {
           logger.warn('vonage: unsigned webhook accepted (insecureAcceptUnsigned)', { adapter: meta.name });

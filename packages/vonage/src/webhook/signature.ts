@@ -4,7 +4,6 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { SwitchboardError, safeEqual } from '@switchboard/core';
-import { verifySignature as verifyJwtSignature } from '@vonage/jwt';
 import type { SignatureMethod } from '../config.js';
 
 /**
@@ -57,13 +56,13 @@ export function verifyVonageSig(
  * secret (checked with `@vonage/jwt`), whose `payload_hash` is the SHA-256 of the body, issued
  * within `windowMs`.
  */
-export function verifyVonageJwt(
+export async function verifyVonageJwt(
   authorization: string | null,
   rawBody: string,
   secret: string,
   windowMs: number,
   now: number = Date.now(),
-): void {
+): Promise<void> {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   if (!token) throw unverified('missing Authorization: Bearer JWT');
   const [header, payload] = token.split('.');
@@ -77,7 +76,10 @@ export function verifyVonageJwt(
     if (e instanceof SwitchboardError) throw e;
     throw unverified('Authorization JWT is unreadable');
   }
-  if (!verifyJwtSignature(token, secret)) throw unverified('JWT signature does not verify with the signature secret');
+  // @vonage/jwt (and jsonwebtoken under it) loads with the first Messages API webhook, not at start:
+  // an SMS API bot never needs it.
+  const { verifySignature } = await import('@vonage/jwt');
+  if (!verifySignature(token, secret)) throw unverified('JWT signature does not verify with the signature secret');
   const hash = createHash('sha256').update(rawBody).digest('hex');
   const given = Buffer.from(String(claims.payload_hash ?? ''));
   if (!safeEqual(given, hash)) throw unverified('JWT payload_hash does not match the body');
