@@ -25,13 +25,13 @@ const bot = spawn(
       PORT: String(port),
       STORE_URL: process.env.STORE_URL ?? 'memory:',
       SWITCHBOARD_RATE_LIMIT: 'off',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.PROFILE_LOG ?? 'silent',
       TWILIO_ACCOUNT_SID: SIM_TWILIO_ACCOUNT.accountSid,
       TWILIO_AUTH_TOKEN: SIM_TWILIO_ACCOUNT.authToken,
       TWILIO_FROM: '+15550009999',
       TWILIO_API_URL: sim.url,
     },
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', process.env.PROFILE_LOG ? 'inherit' : 'ignore'],
   },
 );
 while (

@@ -370,6 +370,57 @@ async function row(name, adapter, script, env, { processes = 1, settleMs = 5000 
   return result;
 }
 
+/** The durable loops: the Twilio loop with the inbox and outbox on SQLite, PostgreSQL, Redis. */
+const durable = {
+  async sqlite() {
+    const data = mkdtempSync(join(tmpdir(), 'sb-bench-'));
+    try {
+      return await row(
+        'Switchboard echo-bot (SQLite)',
+        'twilio',
+        echoMain,
+        { STORE_URL: `sqlite:${join(data, 'bench.db')}`, SWITCHBOARD_RATE_LIMIT: 'off' },
+        { settleMs: 20000 },
+      );
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  },
+  async postgres() {
+    try {
+      // A database of its own, made afresh: the bench never reads another run's rows.
+      const admin = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+      const drop = ['-c', 'DROP DATABASE IF EXISTS switchboard_bench', '-c', 'CREATE DATABASE switchboard_bench'];
+      execFileSync('psql', [admin, '-q', ...drop], { stdio: 'pipe' });
+      return await row(
+        'Switchboard echo-bot (PostgreSQL)',
+        'twilio',
+        echoMain,
+        { STORE_URL: admin.replace(/\/[^/?]*(\?|$)/, '/switchboard_bench$1'), SWITCHBOARD_RATE_LIMIT: 'off' },
+        { settleMs: 20000 },
+      );
+    } catch (e) {
+      out(`  PostgreSQL row skipped: ${e.message}`);
+      return undefined;
+    }
+  },
+  async redis() {
+    try {
+      execFileSync('redis-cli', ['-n', '7', 'flushdb']);
+      return await row(
+        'Switchboard echo-bot (Redis, 2 procs)',
+        'twilio',
+        echoMain,
+        { STORE_URL: 'redis://127.0.0.1:6379/7', SWITCHBOARD_RATE_LIMIT: 'off' },
+        { processes: 2, settleMs: 20000 },
+      );
+    } catch (e) {
+      out(`  Redis row skipped: ${e.message}`);
+      return undefined;
+    }
+  },
+};
+
 out(
   `Switchboard benchmarks — ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; c=${CONCURRENCY}, ${DURATION / 1000} s per row${taskset ? ', bot pinned to core 1' : ''}\n`,
 );
@@ -381,6 +432,13 @@ const results = {};
 // quick look while working; its figures are not written to results/).
 const QUICK = process.env.BENCH_QUICK?.split(',').filter(Boolean);
 for (const adapter of QUICK ?? ['twilio', 'vonage', 'whatsapp', 'telnyx']) {
+  if (adapter in durable) {
+    // BENCH_QUICK=sqlite (or postgres, redis): that durable loop beside the Twilio reference.
+    const reference = await row('node:http + undici (reference)', 'twilio', refBot, {});
+    const r = await durable[adapter]();
+    if (r) out(`  ${adapter}: ${(r.perSecond / reference.perSecond).toFixed(2)} of the reference`);
+    continue;
+  }
   const reference = await row('node:http + undici (reference)', adapter, refBot, {});
   const sbRow = await row('Switchboard echo-bot (memory)', adapter, echoMain, {
     STORE_URL: 'memory:',
@@ -398,49 +456,9 @@ if (QUICK) {
 }
 
 out('\n2. Durable loops (inbox + outbox)');
-const data = mkdtempSync(join(tmpdir(), 'sb-bench-'));
-const sqliteRow = await row(
-  'Switchboard echo-bot (SQLite)',
-  'twilio',
-  echoMain,
-  { STORE_URL: `sqlite:${join(data, 'bench.db')}`, SWITCHBOARD_RATE_LIMIT: 'off' },
-  { settleMs: 20000 },
-);
-let postgresRow;
-try {
-  // A database of its own, made afresh: the bench never reads another run's rows.
-  const admin = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  execFileSync(
-    'psql',
-    [admin, '-q', '-c', 'DROP DATABASE IF EXISTS switchboard_bench', '-c', 'CREATE DATABASE switchboard_bench'],
-    {
-      stdio: 'pipe',
-    },
-  );
-  postgresRow = await row(
-    'Switchboard echo-bot (PostgreSQL)',
-    'twilio',
-    echoMain,
-    { STORE_URL: admin.replace(/\/[^/?]*(\?|$)/, '/switchboard_bench$1'), SWITCHBOARD_RATE_LIMIT: 'off' },
-    { settleMs: 20000 },
-  );
-} catch (e) {
-  out(`  PostgreSQL row skipped: ${e.message}`);
-}
-let redisRow;
-try {
-  execFileSync('redis-cli', ['-n', '7', 'flushdb']);
-  redisRow = await row(
-    'Switchboard echo-bot (Redis, 2 procs)',
-    'twilio',
-    echoMain,
-    { STORE_URL: 'redis://127.0.0.1:6379/7', SWITCHBOARD_RATE_LIMIT: 'off' },
-    { processes: 2, settleMs: 20000 },
-  );
-} catch (e) {
-  out(`  Redis row skipped: ${e.message}`);
-}
-rmSync(data, { recursive: true, force: true });
+const sqliteRow = await durable.sqlite();
+const postgresRow = await durable.postgres();
+const redisRow = await durable.redis();
 
 out('\n3. Router micro-benchmark');
 const router = {};

@@ -253,7 +253,7 @@ export class Switchboard<Names extends string = string> extends Composer<Context
       this.adapterMap.set(adapter.name, adapter);
     }
 
-    const settings = durableSettings(options.durable);
+    const settings = durableSettings(options.durable, options.queue);
     const inboxHost: InboxHost = {
       // With a queue a failing handler rejects, so its job is retried and, in the end, dead-lettered.
       run: (event, adapter) => this.runEvent(event, this.adapterNamed(adapter), !!inboxQueue),

@@ -4,7 +4,7 @@
  * several hosts agree; jobs are claimed with `FOR UPDATE SKIP LOCKED`.
  * @module
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   type ClaimOptions,
   claimWindow,
@@ -19,6 +19,9 @@ import {
 } from '@switchboard/core';
 import pg from 'pg';
 import { MIGRATIONS, NOW_MS } from './schema.js';
+
+/** Jobs per queue a process runs at once by default over this store (`durable.concurrency` overrides). */
+const NETWORK_QUEUE_CONCURRENCY = 64;
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
@@ -96,9 +99,20 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
   };
   const ready = migrate();
   ready.catch(() => undefined); // surfaced by the first call that awaits it
+  // Every statement is a named prepared statement: PostgreSQL parses and plans it once per connection
+  // instead of at every call (planning the claim cost more than running it).
+  const names = new Map<string, string>();
+  const named = (text: string) => {
+    let name = names.get(text);
+    if (!name) {
+      name = `sb_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
   const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) => {
     await ready;
-    return pool.query<R>(text, values);
+    return pool.query<R>({ name: named(text), text, values });
   };
   const transaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     await ready;
@@ -135,6 +149,9 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
     `CASE WHEN ${param}::bigint IS NULL THEN NULL ELSE ${NOW_MS} + ${param}::bigint END`;
 
   return {
+    // Every call is a round trip: more jobs in flight keep a process busy while it waits (16 left
+    // it idle a third of the time under load).
+    preferredConcurrency: NETWORK_QUEUE_CONCURRENCY,
     pool,
     schema,
     ready,

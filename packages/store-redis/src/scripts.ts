@@ -62,24 +62,33 @@ local now = tonumber(ARGV[2])
 local lease = tonumber(ARGV[3])
 local limit = tonumber(ARGV[4])
 local aging = tonumber(ARGV[6])
-local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[5]) - 1)
+local scan = tonumber(ARGV[5])
 local held = {}
 local due = {}
 -- Enough due candidates to choose among by priority, without reading the whole backlog every claim.
 local enough = math.max(64, limit * 8)
-for _, id in ipairs(ids) do
-  if #due >= enough then break end
-  local f = redis.call('HMGET', ARGV[1] .. id, 'state', 'runAt', 'leaseUntil', 'grp', 'priority', 'seq')
-  local state, runAt, leaseUntil, grp = f[1], tonumber(f[2]), tonumber(f[3]), f[4]
-  local grouped = grp ~= nil and grp ~= false and grp ~= ''
-  if not (grouped and held[grp]) then
-    if grouped then held[grp] = true end
-    local open = state == 'pending' or (state == 'running' and (leaseUntil == nil or leaseUntil <= now))
-    if open and runAt <= now then
-      local rank = (tonumber(f[5]) or 1) - math.floor(math.max(0, now - runAt) / aging)
-      table.insert(due, {id = id, rank = rank, seq = tonumber(f[6])})
+-- The open jobs are read a chunk at a time, oldest first: reading all \`scan\` ids at every claim cost
+-- more than the claim itself behind a backlog.
+local chunk = 128
+local from = 0
+while #due < enough and from < scan do
+  local ids = redis.call('ZRANGE', KEYS[1], from, math.min(from + chunk, scan) - 1)
+  if #ids == 0 then break end
+  for _, id in ipairs(ids) do
+    if #due >= enough then break end
+    local f = redis.call('HMGET', ARGV[1] .. id, 'state', 'runAt', 'leaseUntil', 'grp', 'priority', 'seq')
+    local state, runAt, leaseUntil, grp = f[1], tonumber(f[2]), tonumber(f[3]), f[4]
+    local grouped = grp ~= nil and grp ~= false and grp ~= ''
+    if not (grouped and held[grp]) then
+      if grouped then held[grp] = true end
+      local open = state == 'pending' or (state == 'running' and (leaseUntil == nil or leaseUntil <= now))
+      if open and runAt <= now then
+        local rank = (tonumber(f[5]) or 1) - math.floor(math.max(0, now - runAt) / aging)
+        table.insert(due, {id = id, rank = rank, seq = tonumber(f[6])})
+      end
     end
   end
+  from = from + chunk
 end
 table.sort(due, function(a, b) if a.rank ~= b.rank then return a.rank < b.rank end return a.seq < b.seq end)
 local out = {}

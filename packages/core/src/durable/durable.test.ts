@@ -291,3 +291,11 @@ describe('the queue worker', () => {
     await worker.stop();
   });
 });
+
+describe('durable settings', () => {
+  it("take the queue's preferred concurrency unless the options give one", () => {
+    expect(durableSettings().concurrency).toBe(16);
+    expect(durableSettings({}, { preferredConcurrency: 64 }).concurrency).toBe(64);
+    expect(durableSettings({ concurrency: 4 }, { preferredConcurrency: 64 }).concurrency).toBe(4);
+  });
+});

@@ -141,6 +141,13 @@ export interface Queue {
   eraseJobs?(match: (job: Job) => boolean): Promise<number>;
   /** Releases connections and timers. */
   close?(): Promise<void>;
+  /**
+   * Optional: how many jobs per queue a process runs at once by default over this queue
+   * (`durable.concurrency` overrides it). A queue reached over the network (Redis, PostgreSQL) waits
+   * on round trips, so more jobs in flight keep a process busy; an embedded one (SQLite) runs each
+   * call on the event loop, and more would only queue behind it. Default 16.
+   */
+  readonly preferredConcurrency?: number;
 }
 
 /** Options of {@link memoryQueue}. */

@@ -9,7 +9,7 @@ import type { Job, Queue } from './queue.js';
 
 /** Options of the durable mode. */
 export interface DurableOptions {
-  /** Jobs run at once per queue in this process. Default 16. */
+  /** Jobs run at once per queue in this process. Default: the queue's `preferredConcurrency`, else 16. */
   concurrency?: number;
   /** How often an idle worker looks for jobs another process (or a crash) left. Default 100 ms. */
   pollMs?: number;
@@ -28,10 +28,16 @@ export interface DurableOptions {
 /** {@link DurableOptions} with every default applied. */
 export type DurableSettings = Required<DurableOptions>;
 
-/** Applies the defaults. */
-export function durableSettings(options: DurableOptions = {}): DurableSettings {
+/** Jobs run at once per queue in this process when neither the options nor the queue say. */
+export const DEFAULT_CONCURRENCY = 16;
+
+/** Applies the defaults (`queue` may prefer another concurrency). */
+export function durableSettings(
+  options: DurableOptions = {},
+  queue?: Pick<Queue, 'preferredConcurrency'>,
+): DurableSettings {
   return {
-    concurrency: 16,
+    concurrency: queue?.preferredConcurrency ?? DEFAULT_CONCURRENCY,
     pollMs: 100,
     leaseMs: 60_000,
     maxAttempts: 8,

@@ -40,9 +40,9 @@ describe('pacing a sender whose waiters wake late', () => {
 
   it('keeps the pace: lateness under the tolerance is not lost at every send', () => {
     const grants = pace(0.7);
-    // 800 intervals of 12.5 ms: 10 s, and 1% for tolerance and margin. Losing 0.7 ms at each: 10.56 s.
-    expect(grants.at(-1)! / 10_000).toBeGreaterThan(1.008);
-    expect(grants.at(-1)! / 10_000).toBeLessThan(1.012);
+    // 800 intervals of 12.5 ms: 10 s, and 1.2% for tolerance and margin. Losing 0.7 ms at each: 10.56 s.
+    expect(grants.at(-1)! / 10_000).toBeGreaterThan(1.01);
+    expect(grants.at(-1)! / 10_000).toBeLessThan(1.015);
   });
 
   it('never grants more than the rate in any second, with the margin to spare', () => {
