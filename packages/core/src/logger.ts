@@ -18,6 +18,11 @@ export interface Logger {
   warn(message: string, fields?: LogFields): void;
   /** Something failed. */
   error(message: string, fields?: LogFields): void;
+  /**
+   * Optional: whether lines of `level` are written. Wrappers (the redacting one) skip their work for
+   * a level that is dropped anyway; without it they assume every level is written.
+   */
+  enabled?(level: Exclude<LogLevel, 'silent'>): boolean;
 }
 
 /** Log levels, least severe first. */
@@ -28,6 +33,7 @@ const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error:
 /** A logger that drops everything: the default. */
 export const silentLogger: Logger = {
   child: () => silentLogger,
+  enabled: () => false,
   debug: () => {},
   info: () => {},
   warn: () => {},
@@ -63,6 +69,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     };
     return {
       child: (fields) => make({ ...base, ...fields }),
+      enabled: (level) => LEVELS[level] >= min,
       debug: emit('debug'),
       info: emit('info'),
       warn: emit('warn'),
@@ -120,22 +127,28 @@ export function redactingLogger(logger: Logger): Logger {
   if (logger === silentLogger || (logger as { [REDACTED]?: true })[REDACTED]) return logger;
   const emit =
     (level: Exclude<LogLevel, 'silent'>) =>
-    (message: string, fields?: LogFields): void =>
+    (message: string, fields?: LogFields): void => {
+      // Redacting costs regular expressions over every field: not for a line that is dropped.
+      if (logger.enabled?.(level) === false) return;
       logger[level](redactIdentifiers(message), fields && (redactValue(fields, 0) as LogFields));
+    };
   return {
     [REDACTED]: true,
+    enabled: (level: Exclude<LogLevel, 'silent'>) => logger.enabled?.(level) ?? true,
     // Every event gets a child logger and most never log a line: its fields are redacted, and the
     // child made, only when a line is written.
     child: (fields) => {
       let inner: Logger | undefined;
       const made = () => (inner ??= redactingLogger(logger.child(redactValue(fields, 0) as LogFields)));
+      const on = (level: Exclude<LogLevel, 'silent'>) => logger.enabled?.(level) !== false;
       return {
         [REDACTED]: true,
         child: (more: LogFields) => made().child(more),
-        debug: (message: string, f?: LogFields) => made().debug(message, f),
-        info: (message: string, f?: LogFields) => made().info(message, f),
-        warn: (message: string, f?: LogFields) => made().warn(message, f),
-        error: (message: string, f?: LogFields) => made().error(message, f),
+        enabled: (level: Exclude<LogLevel, 'silent'>) => logger.enabled?.(level) ?? true,
+        debug: (message: string, f?: LogFields) => on('debug') && made().debug(message, f),
+        info: (message: string, f?: LogFields) => on('info') && made().info(message, f),
+        warn: (message: string, f?: LogFields) => on('warn') && made().warn(message, f),
+        error: (message: string, f?: LogFields) => on('error') && made().error(message, f),
       } as Logger;
     },
     debug: emit('debug'),

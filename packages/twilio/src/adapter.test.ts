@@ -1,4 +1,4 @@
-import { capabilitiesOn, SwitchboardError } from '@switchboard/core';
+import { capabilitiesOn, SwitchboardError, type WebhookRequest } from '@switchboard/core';
 import {
   adapterContract,
   providerFixtures,
@@ -231,7 +231,7 @@ describe('twilio adapter', () => {
       const fn = twilio({
         ...SIM_TWILIO_ACCOUNT,
         from: FROM,
-        webhookUrl: (req: Request) => req.url.replace('http://10.0.0.5:3000', 'https://public.example.com'),
+        webhookUrl: (req: WebhookRequest) => req.url.replace('http://10.0.0.5:3000', 'https://public.example.com'),
       });
       expect((await fn.receive(internal())).events).toHaveLength(1);
     });

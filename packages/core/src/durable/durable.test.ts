@@ -5,7 +5,7 @@ import { silentLogger } from '../logger.js';
 import { SendHandle } from '../outbound/send-handle.js';
 import { memoryStore } from '../store/memory-store.js';
 import { createSwitchboard } from '../switchboard.js';
-import { memoryQueue } from './queue.js';
+import { type ClaimOptions, memoryQueue } from './queue.js';
 import { durableSettings, QueueWorker } from './worker.js';
 
 const until = async (check: () => boolean, ms = 3000) => {
@@ -263,8 +263,8 @@ describe('the queue worker', () => {
     // The first claim finds nothing, and a job arrives (and wakes the worker) while it runs.
     const claiming: typeof queue = {
       ...queue,
-      async claim(name, options) {
-        const jobs = await queue.claim(name, options);
+      async claim<P>(name: string, options: ClaimOptions) {
+        const jobs = await queue.claim<P>(name, options);
         if (first) {
           first = false;
           await queue.enqueue('q', { key: 'late', payload: 'late' });
