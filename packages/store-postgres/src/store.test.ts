@@ -25,6 +25,10 @@ afterAll(async () => {
 describe.skipIf(!postgres.available)(postgres.title('postgres'), () => {
   storeContract('postgres', { create: () => postgresStore({ url, schema: fresh('store') }) });
   queueContract('postgres', { create: () => postgresStore({ url, schema: fresh('queue') }) });
+  // Behind a pooler in transaction mode, statements go unnamed: the same contract holds.
+  queueContract('postgres, unnamed statements', {
+    create: () => postgresStore({ url, schema: fresh('unnamed'), preparedStatements: false }),
+  });
   forgetContract('postgres', { create: () => postgresStore({ url, schema: fresh('forget') }) });
 
   describe('postgres store extras', () => {

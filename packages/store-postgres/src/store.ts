@@ -35,7 +35,19 @@ export interface PostgresStoreOptions {
   keepJobsMs?: number;
   /** How often expired keys and old jobs are deleted. Default 60 s. */
   sweepIntervalMs?: number;
+  /**
+   * Name every statement, so PostgreSQL parses and plans it once per connection. Default true; false
+   * behind a pooler in transaction mode that does not carry prepared statements (PgBouncer before
+   * 1.21, or with `max_prepared_statements = 0`).
+   */
+  preparedStatements?: boolean;
 }
+
+/**
+ * The job columns every statement reads, named: `*` in a prepared statement fails on connections
+ * that prepared it before a migration added a column ("cached plan must not change result type").
+ */
+const JOB_COLUMNS = 'seq, priority, id, queue, key, payload, grp, state, attempts, run_at, lease_until, result, error';
 
 /** A PostgreSQL store: a {@link Store} and a durable {@link Queue}. */
 export type PostgresStore = Store &
@@ -101,6 +113,7 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
   ready.catch(() => undefined); // surfaced by the first call that awaits it
   // Every statement is a named prepared statement: PostgreSQL parses and plans it once per connection
   // instead of at every call (planning the claim cost more than running it).
+  const prepared = options.preparedStatements ?? true;
   const names = new Map<string, string>();
   const named = (text: string) => {
     let name = names.get(text);
@@ -112,7 +125,7 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
   };
   const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) => {
     await ready;
-    return pool.query<R>({ name: named(text), text, values });
+    return prepared ? pool.query<R>({ name: named(text), text, values }) : pool.query<R>(text, values);
   };
   const transaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     await ready;
@@ -264,7 +277,7 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
          )
          UPDATE ${t('jobs')} SET state = 'running', attempts = attempts + 1, lease_until = (SELECT t FROM now) + $3
          WHERE id IN (SELECT id FROM picked)
-         RETURNING *`,
+         RETURNING ${JOB_COLUMNS}`,
         [queue, o.limit, o.leaseMs, claimWindow(o.limit)],
       );
       return r.rows
@@ -304,7 +317,7 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
       );
     },
     async job(id: string) {
-      const r = await query<SqlJobRow>(`SELECT * FROM ${t('jobs')} WHERE id = $1`, [id]);
+      const r = await query<SqlJobRow>(`SELECT ${JOB_COLUMNS} FROM ${t('jobs')} WHERE id = $1`, [id]);
       return r.rows[0] ? jobFromSqlRow(r.rows[0]) : undefined;
     },
     async backlog(queue) {
@@ -332,9 +345,10 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
       let removed = 0;
       let after = -1;
       for (;;) {
-        const r = await query<SqlJobRow>(`SELECT * FROM ${t('jobs')} WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`, [
-          after,
-        ]);
+        const r = await query<SqlJobRow>(
+          `SELECT ${JOB_COLUMNS} FROM ${t('jobs')} WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`,
+          [after],
+        );
         const chosen = r.rows.filter((row) => match(jobFromSqlRow(row))).map((row) => row.id);
         if (chosen.length) {
           // A job running under a live lease finishes; the lease is judged on the database's clock.

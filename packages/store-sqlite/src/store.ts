@@ -108,12 +108,10 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     abandoned: db.prepare<[string, number, number, number, number], SqlJobRow>(
       "SELECT * FROM jobs WHERE queue = ? AND state = 'running' AND lease_until <= ? AND run_at <= ? AND seq > ? ORDER BY seq LIMIT ?",
     ),
-    // A group runs one job at a time, in order: an earlier open job, or another running under a live lease, holds it.
-    earlierOpen: db.prepare<[string, string, number], { one: number }>(
-      "SELECT 1 AS one FROM jobs WHERE queue = ? AND grp = ? AND state IN ('pending', 'running') AND seq < ? LIMIT 1",
-    ),
-    runningLive: db.prepare<[string, string, number, number], { one: number }>(
-      "SELECT 1 AS one FROM jobs WHERE queue = ? AND grp = ? AND state = 'running' AND seq <> ? AND lease_until > ? LIMIT 1",
+    // A group runs one job at a time, in order: an earlier open job, or another running under a live
+    // lease, holds it.
+    groupBusy: db.prepare<[string, string, number, number, number], { one: number }>(
+      "SELECT 1 AS one FROM jobs WHERE queue = ? AND grp = ? AND state IN ('pending', 'running') AND seq <> ? AND (seq < ? OR (state = 'running' AND lease_until > ?)) LIMIT 1",
     ),
     take: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ? WHERE id = ?"),
     renew: db.prepare("UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running'"),
@@ -157,52 +155,49 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
   });
   // The due jobs to run, best first: a higher priority, aged one level per PRIORITY_AGING_MS waited,
   // then the earlier; only a group's first open job, and none of a group that has one running.
-  // Candidates come a window at a time from three index walks (oldest pending, highest-priority
-  // pending, abandoned running), so a claim costs the same whatever the backlog: one statement that
-  // ordered every due job by its aged priority cost milliseconds per claim behind a few thousand.
+  // Candidates come from index walks that stop early, so a claim costs the same whatever the
+  // backlog (one statement that ordered every due job by its aged priority cost milliseconds per
+  // claim behind a few thousand): the oldest claimable jobs (read past blocked groups, so none waits
+  // behind them for ever), a page of the highest-priority ones, and a page of abandoned running ones.
   const claim = db.transaction((queue: string, leaseMs: number, limit: number) => {
     const t = now();
     const window = claimWindow(limit);
-    const picked: SqlJobRow[] = [];
-    const seen = new Set<number>();
-    const cursor = { seq: -1, priority: Number.MIN_SAFE_INTEGER, prioritySeq: -1, abandoned: -1 };
-    const more = { seq: true, priority: true, abandoned: true };
     const rank = (r: SqlJobRow) => effectivePriority(Number(r.priority), Number(r.run_at), t);
-    while (picked.length < limit && (more.seq || more.priority || more.abandoned)) {
-      const page: SqlJobRow[] = [];
-      if (more.seq) {
-        const rows = q.pendingBySeq.all(queue, t, cursor.seq, window);
-        more.seq = rows.length === window;
-        if (rows.length) cursor.seq = Number(rows.at(-1)!.seq);
-        page.push(...rows);
-      }
-      if (more.priority) {
-        const rows = q.pendingByPriority.all(queue, t, cursor.priority, cursor.priority, cursor.prioritySeq, window);
-        more.priority = rows.length === window;
-        if (rows.length) {
-          cursor.priority = Number(rows.at(-1)!.priority);
-          cursor.prioritySeq = Number(rows.at(-1)!.seq);
+    const free = (r: SqlJobRow) => r.grp === null || !q.groupBusy.get(queue, r.grp, Number(r.seq), Number(r.seq), t);
+    const candidates = new Map<number, { row: SqlJobRow; free?: boolean }>();
+    // The oldest `limit` claimable jobs. In seq order a group's later jobs wait for its first: only
+    // the first of each group is looked at, so a long blocked conversation is skipped cheaply.
+    const groups = new Set<string>();
+    let found = 0;
+    for (let after = -1; found < limit; ) {
+      const rows = q.pendingBySeq.all(queue, t, after, window);
+      for (const r of rows) {
+        if (r.grp !== null) {
+          if (groups.has(r.grp)) continue;
+          groups.add(r.grp);
         }
-        page.push(...rows);
+        if (!free(r)) continue;
+        candidates.set(Number(r.seq), { row: r, free: true });
+        if (++found === limit) break;
       }
-      if (more.abandoned) {
-        const rows = q.abandoned.all(queue, t, t, cursor.abandoned, window);
-        more.abandoned = rows.length === window;
-        if (rows.length) cursor.abandoned = Number(rows.at(-1)!.seq);
-        page.push(...rows);
-      }
-      page.sort((a, b) => rank(a) - rank(b) || Number(a.seq) - Number(b.seq));
-      for (const r of page) {
-        if (picked.length === limit) break;
-        const seq = Number(r.seq);
-        if (seen.has(seq)) continue;
-        seen.add(seq);
-        if (r.grp !== null && (q.earlierOpen.get(queue, r.grp, seq) || q.runningLive.get(queue, r.grp, seq, t)))
-          continue;
-        // Taken now, so the group's next job sees it running.
-        q.take.run(t + leaseMs, r.id);
-        picked.push(r);
-      }
+      if (rows.length < window) break;
+      after = Number(rows.at(-1)!.seq);
+    }
+    for (const r of [
+      ...q.pendingByPriority.all(queue, t, Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, -1, window),
+      ...q.abandoned.all(queue, t, t, -1, window),
+    ])
+      if (!candidates.has(Number(r.seq))) candidates.set(Number(r.seq), { row: r });
+    const ranked = [...candidates.values()].sort(
+      (a, b) => rank(a.row) - rank(b.row) || Number(a.row.seq) - Number(b.row.seq),
+    );
+    const picked: SqlJobRow[] = [];
+    for (const c of ranked) {
+      if (picked.length === limit) break;
+      // Checked when it comes up (each group's first open job is the only one that passes).
+      if (!(c.free ?? free(c.row))) continue;
+      q.take.run(t + leaseMs, c.row.id);
+      picked.push(c.row);
     }
     return picked.map((r) =>
       jobFromSqlRow({ ...r, state: 'running', attempts: r.attempts + 1, lease_until: t + leaseMs }),

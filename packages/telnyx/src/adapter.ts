@@ -39,6 +39,8 @@ export const telnyx = defineAdapter({
     maxTextLength: TELNYX_MAX_TEXT,
     rateLimit: c.rateLimit ?? TELNYX_NUMBER_RATES[c.numberType],
   }),
+  // receive reads the method, URL, headers and readBody only: node:http hands it the bytes as read.
+  rawWebhooks: true,
   create(config, kit) {
     // A bad key fails at start-up, not at the first webhook.
     const key = telnyxPublicKey(config.publicKey, kit.name);

@@ -103,6 +103,8 @@ export const fakeAdapter = defineAdapter({
   config: FakeAdapterConfigSchema,
   channels: (c) => c.channels,
   capabilities: (c) => ({ ...FAKE_CAPABILITIES, ...c.capabilities }),
+  // receive reads the method, URL, headers and readBody only: node:http hands it the bytes as read.
+  rawWebhooks: true,
   create(config, meta) {
     const sent: FakeSent[] = [];
     const failures: SwitchboardError[] = [];

@@ -181,6 +181,26 @@ export function queueContract(name: string, options: QueueContractOptions): void
       ]);
     });
 
+    it('an aged low job behind a blocked conversation still beats fresh high ones (no starvation)', async () => {
+      const name = queue();
+      await q.enqueue(name, { key: 'busy-0', payload: 'busy-0', group: 'busy' });
+      await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 1 });
+      for (let i = 1; i <= 20; i++) await q.enqueue(name, { key: `busy-${i}`, payload: `busy-${i}`, group: 'busy' });
+      // Waited 25 s: two aging steps, so `low` (2) ranks with `high` (0), and it came first.
+      await q.enqueue(name, {
+        key: 'old-low',
+        payload: 'old-low',
+        group: 'l',
+        priority: 2,
+        runAt: Date.now() - 25_000,
+      });
+      for (let i = 0; i < 20; i++)
+        await q.enqueue(name, { key: `high-${i}`, payload: `high-${i}`, group: `h${i}`, priority: 0 });
+      expect((await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 1 })).map((j) => j.payload)).toEqual([
+        'old-low',
+      ]);
+    });
+
     it('ages in whole steps: within one step, equal priorities keep enqueue order', async () => {
       const name = queue();
       await q.enqueue(name, { key: 'first', payload: 'first', runAt: Date.now() });

@@ -96,6 +96,8 @@ export const twilio = defineAdapter({
       },
     },
   }),
+  // receive reads the method, URL, headers and readBody only: node:http hands it the bytes as read.
+  rawWebhooks: true,
   create(config, meta) {
     const http = meta.http;
     const content = new ContentApi(http, config, meta.name);

@@ -92,6 +92,8 @@ export const vonage = defineAdapter({
     maxTextLength: VONAGE_MAX_TEXT,
     rateLimit: c.rateLimit,
   }),
+  // receive reads the method, URL, headers and readBody only: node:http hands it the bytes as read.
+  rawWebhooks: true,
   create(config, meta) {
     const http = meta.http;
     let store: Store = memoryStore();

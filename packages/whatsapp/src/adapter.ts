@@ -75,6 +75,8 @@ export const whatsapp = defineAdapter({
     rateLimit: c.rateLimit,
     recipientRateLimit: c.recipientRateLimit,
   }),
+  // receive reads the method, URL, headers and readBody only: node:http hands it the bytes as read.
+  rawWebhooks: true,
   create(config, meta) {
     const api = new GraphApi(meta.http, config);
     // Until a switchboard hands over its store, windows live in memory (an adapter used on its own).

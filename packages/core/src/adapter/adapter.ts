@@ -147,10 +147,16 @@ export interface Adapter {
   /**
    * Verifies and parses one webhook. Throws {@link SwitchboardError} `WEBHOOK_UNVERIFIED` for a
    * forged request (before parsing anything) and `WEBHOOK_MALFORMED` for an unreadable one. The
-   * request is a Fetch `Request` or, on node:http, a {@link RawWebhookRequest}: use only what
-   * {@link WebhookRequest} has.
+   * request is a Fetch `Request`, or on node:http a {@link RawWebhookRequest} when the adapter says
+   * {@link Adapter.acceptsRawWebhooks}.
    */
   receive(request: WebhookRequest): Promise<ReceiveResult>;
+  /**
+   * True when `receive` reads only what {@link WebhookRequest} has (method, url, `headers.get`,
+   * `text()`/`arrayBuffer()`, or `readBody`): on node:http it is then handed the bytes node read, with
+   * no Fetch `Request` built per webhook. Otherwise it gets a Fetch `Request`, as on other runtimes.
+   */
+  readonly acceptsRawWebhooks?: boolean;
   /** Renders and sends one message. Throws {@link SwitchboardError} on failure. */
   send(message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
   /**
@@ -203,6 +209,11 @@ export interface AdapterDefinition<S extends z.ZodType, X extends object> {
   channels: readonly Channel[] | ((config: z.output<S>) => readonly Channel[]);
   /** What it can carry, possibly depending on config. */
   capabilities: Capabilities | ((config: z.output<S>) => Capabilities);
+  /**
+   * `receive` reads only what {@link WebhookRequest} has: on node:http it is handed the bytes read,
+   * with no Fetch `Request` built per webhook (see {@link Adapter.acceptsRawWebhooks}). Default false.
+   */
+  rawWebhooks?: boolean;
   /**
    * Builds the implementation from parsed config and the kit (name, HTTP client, store, logger,
    * result and error helpers). Extra members (`X`) are exposed on the adapter.
@@ -268,6 +279,7 @@ export function defineAdapter<const N extends string, S extends z.ZodType, X ext
       name,
       channels,
       capabilities,
+      acceptsRawWebhooks: definition.rawWebhooks === true,
       async receive(request: WebhookRequest): Promise<ReceiveResult> {
         try {
           const received = await impl.receive(request);

@@ -127,8 +127,7 @@ export function sendResult(adapter: string, message: OutboundMessage, outcome: S
 
 /**
  * Reads a webhook's raw body, refusing one over `limit` bytes with WEBHOOK_MALFORMED (status 413)
- * before it is all in memory. Signatures are checked over exactly these bytes. A body node:http
- * already read ({@link RawWebhookRequest}) is handed on without a copy.
+ * before it is all in memory. Signatures are checked over exactly these bytes.
  */
 export async function readBody(
   request: WebhookRequest,
@@ -141,7 +140,9 @@ export async function readBody(
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   if (request instanceof RawWebhookRequest) {
     if (request.body.byteLength > limit) throw tooLarge();
-    return request.body;
+    // A copy: node's bytes may be a view into a shared pool or the socket's buffer, whose `.buffer`
+    // holds more than this body.
+    return new Uint8Array(request.body);
   }
   const stream = (request as { body?: unknown }).body;
   if (!(stream instanceof ReadableStream)) {

@@ -48,6 +48,8 @@ const decoder = new TextDecoder();
 export class RawWebhookRequest implements WebhookRequest {
   /** The headers, over node's object (its names are lower case already). */
   readonly headers: WebhookHeaders;
+  /** Node's header object, as it came. */
+  readonly headerRecord: RawHeaders;
 
   /**
    * @param method The request method.
@@ -61,6 +63,7 @@ export class RawWebhookRequest implements WebhookRequest {
     headers: RawHeaders,
     readonly body: Uint8Array,
   ) {
+    this.headerRecord = headers;
     this.headers = {
       get(name: string): string | null {
         const v = headers[name.toLowerCase()];
@@ -102,20 +105,52 @@ export function reply(status: number, body?: string, headers: Readonly<Record<st
   return body === undefined ? { status, headers } : { status, headers, body };
 }
 
+/**
+ * Whether `answer` is a Fetch `Response` rather than a {@link WebhookReply}: told by its methods, not
+ * `instanceof`, so a Response from the undici package or a polyfill counts too.
+ */
+export function isFetchResponse(answer: unknown): answer is Response {
+  return (
+    typeof answer === 'object' &&
+    answer !== null &&
+    typeof (answer as { arrayBuffer?: unknown }).arrayBuffer === 'function' &&
+    typeof (answer as { headers?: { forEach?: unknown } }).headers?.forEach === 'function'
+  );
+}
+
 /** Whether `value` is a {@link WebhookReply} (and not a Fetch `Response`). */
 export function isWebhookReply(value: unknown): value is WebhookReply {
   return (
     typeof value === 'object' &&
     value !== null &&
-    !(value instanceof Response) &&
+    !isFetchResponse(value) &&
     typeof (value as { status?: unknown }).status === 'number' &&
     typeof (value as { headers?: unknown }).headers === 'object'
   );
 }
 
+/**
+ * The same webhook as a Fetch `Request`, for an adapter that has not said it reads only what
+ * {@link WebhookRequest} has (`acceptsRawWebhooks`).
+ */
+export function toFetchRequest(request: RawWebhookRequest): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headerRecord)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else headers.set(name, value);
+  }
+  const bodiless = request.method === 'GET' || request.method === 'HEAD';
+  return new Request(request.url, {
+    method: request.method,
+    headers,
+    ...(bodiless ? {} : { body: new Uint8Array(request.body) }),
+  });
+}
+
 /** A Fetch `Response` for a reply (a `Response` is returned as it is). */
 export function toResponse(answer: WebhookReply | Response): Response {
-  if (answer instanceof Response) return answer;
+  if (isFetchResponse(answer)) return answer;
   // 204 and 304 carry no body: a Response refuses one.
   const empty = answer.status === 204 || answer.status === 304 || answer.body === undefined;
   return new Response(empty ? null : answer.body, { status: answer.status, headers: answer.headers });

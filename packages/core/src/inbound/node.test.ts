@@ -1,7 +1,10 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { fakeAdapter, signFake } from '@switchboard/testing';
+import { Response as UndiciResponse } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineAdapter } from '../adapter/adapter.js';
 import { createSwitchboard } from '../switchboard.js';
 import { DEFAULT_NODE_BODY_LIMIT, publicUrlOf, toNodeHandler } from './node.js';
 
@@ -99,6 +102,60 @@ describe('toNodeHandler', () => {
     ]);
     expect(fast.texts).toEqual(['héllo 😀']);
     expect(fast.sent).toEqual([[{ type: 'text', text: 'echo héllo 😀' }]]);
+  });
+
+  it("gives an adapter that did not opt in a real Fetch Request, and writes another realm's Response", async () => {
+    // Written against Fetch: formData() and a Response from the undici package, not the global one.
+    const legacy = defineAdapter({
+      name: 'legacy',
+      config: z.object({}),
+      channels: ['sms'],
+      capabilities: { maxButtons: 0, lists: false, templates: false, media: false, maxTextLength: 160 },
+      create: () => ({
+        async receive(request) {
+          const form = await (request as Request).formData();
+          return {
+            events: [],
+            response: new UndiciResponse(`got ${form.get('Body')}`, {
+              status: 202,
+              headers: { 'content-type': 'text/plain', 'x-legacy': '1' },
+            }) as unknown as Response,
+          };
+        },
+        send: async () => {
+          throw new Error('not used');
+        },
+      }),
+    })({});
+    expect(legacy.acceptsRawWebhooks).toBe(false);
+    const sb = createSwitchboard({ adapters: [legacy], rateLimit: false });
+    const server = createServer(toNodeHandler(sb.fetch));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/webhooks/legacy`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'Body=hello',
+      });
+      expect([res.status, res.headers.get('x-legacy'), await res.text()]).toEqual([202, '1', 'got hello']);
+      // A Host header no URL can be made of is the client's error.
+      const bad = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.write('POST /webhooks/legacy HTTP/1.1\r\nHost: a b\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'),
+        );
+        let text = '';
+        socket.on('data', (d) => {
+          text += String(d);
+        });
+        socket.on('end', () => resolve(`${text.split(' ')[1]} ${text.split('\r\n\r\n')[1]}`));
+        socket.on('error', reject);
+      });
+      expect(bad).toMatch(/^400 .*unreadable request/s);
+    } finally {
+      server.close();
+      await sb.close();
+    }
   });
 
   it('rebuilds the public URL from forwarded headers only when told to trust the proxy', () => {

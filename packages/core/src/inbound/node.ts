@@ -3,7 +3,12 @@
  * @module
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { RawWebhookRequest, type WebhookReply, type WebhookRequest } from '../adapter/webhook-request.js';
+import {
+  isFetchResponse,
+  RawWebhookRequest,
+  type WebhookReply,
+  type WebhookRequest,
+} from '../adapter/webhook-request.js';
 import type { Logger } from '../logger.js';
 
 /** A Fetch-API handler, as returned by `sb.webhook()`. */
@@ -172,7 +177,7 @@ export async function writeResponse(res: ServerResponse, response: Response): Pr
 
 /** Writes a {@link WebhookReply} (or a Fetch `Response`) to a node response. */
 export async function writeReply(res: ServerResponse, answer: WebhookReply | Response): Promise<void> {
-  if (answer instanceof Response) return writeResponse(res, answer);
+  if (isFetchResponse(answer)) return writeResponse(res, answer);
   res.writeHead(answer.status, answer.headers);
   res.end(answer.body);
 }
@@ -194,7 +199,11 @@ export function toNodeHandler(
     const data = dataHandlers.get(handler);
     void (async () => {
       let body: Buffer;
+      let url: string;
       try {
+        url = publicUrlOf(req, options);
+        // A Host header no URL can be made of is the client's error: 400 here, not 500 later.
+        new URL(url);
         body = await readNodeBody(req, options);
       } catch (e) {
         const tooLarge = e instanceof BodyTooLargeError;
@@ -208,7 +217,7 @@ export function toNodeHandler(
       try {
         if (data) {
           // The fast path: the bytes as read, the reply as data; no Fetch objects in between.
-          const request = new RawWebhookRequest(req.method ?? 'GET', publicUrlOf(req, options), req.headers, body);
+          const request = new RawWebhookRequest(req.method ?? 'GET', url, req.headers, body);
           await writeReply(res, await data(request));
         } else {
           await writeResponse(res, await handler(await toRequest(req, options, body)));

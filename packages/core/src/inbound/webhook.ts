@@ -5,7 +5,12 @@
  */
 import { type Span, SpanKind } from '@opentelemetry/api';
 import type { Adapter, ReceiveResult } from '../adapter/adapter.js';
-import type { WebhookReply, WebhookRequest } from '../adapter/webhook-request.js';
+import {
+  RawWebhookRequest,
+  toFetchRequest,
+  type WebhookReply,
+  type WebhookRequest,
+} from '../adapter/webhook-request.js';
 import { type SwitchboardError, toSwitchboardError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SwitchboardEvent } from '../model/schema.js';
@@ -82,7 +87,10 @@ export function webhookHandler(adapter: Adapter, host: WebhookHost): WebhookAnsw
     await host.ready;
     let received: ReceiveResult;
     try {
-      received = await telemetry.span('verify', {}, () => adapter.receive(request));
+      // An adapter that has not said it reads only what WebhookRequest has gets a Fetch Request.
+      const input =
+        request instanceof RawWebhookRequest && !adapter.acceptsRawWebhooks ? toFetchRequest(request) : request;
+      received = await telemetry.span('verify', {}, () => adapter.receive(input));
     } catch (e) {
       const err = toSwitchboardError(e, 'WEBHOOK_MALFORMED', { adapter: adapter.name });
       host.logger.warn('webhook rejected', { adapter: adapter.name, code: err.code, reason: err.message });
