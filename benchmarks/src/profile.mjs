@@ -1,5 +1,5 @@
 // Profiles the echo bot under the Twilio loop: `node src/profile.mjs` writes a .cpuprofile and
-// prints the functions with the most self time (STORE_URL=sqlite:/tmp/x.db for a durable loop).
+// prints the functions with the most self time (STORE_URL=sqlite:./data/profile.db for a durable loop).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
