@@ -108,6 +108,12 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     abandoned: db.prepare<[string, number, number, number, number], SqlJobRow>(
       "SELECT * FROM jobs WHERE queue = ? AND state = 'running' AND lease_until <= ? AND run_at <= ? AND seq > ? ORDER BY seq LIMIT ?",
     ),
+    anyPending: db.prepare<[string, number], { one: number }>(
+      "SELECT 1 AS one FROM jobs WHERE queue = ? AND state = 'pending' AND run_at <= ? LIMIT 1",
+    ),
+    anyAbandoned: db.prepare<[string, number], { one: number }>(
+      "SELECT 1 AS one FROM jobs WHERE queue = ? AND state = 'running' AND lease_until <= ? LIMIT 1",
+    ),
     // A group runs one job at a time, in order: an earlier open job, or another running under a live
     // lease, holds it.
     groupBusy: db.prepare<[string, string, number, number, number], { one: number }>(
@@ -256,6 +262,9 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
       return enqueue.immediate(queue, input as EnqueueInput);
     },
     async claim<P>(queue: string, o: ClaimOptions) {
+      // Most claims (one per wake-up) find nothing: a read outside the write lock says so first.
+      const t = now();
+      if (!q.anyPending.get(queue, t) && !q.anyAbandoned.get(queue, t)) return [];
       return claim.immediate(queue, o.leaseMs, o.limit) as Job<P>[];
     },
     async renew(id, leaseMs) {

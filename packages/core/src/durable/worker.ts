@@ -129,7 +129,9 @@ export class QueueWorker {
         this.wakeUp = () => {
           clearTimeout(t);
           this.wakeUp = undefined;
-          resolve();
+          // Claim on the next turn of the event loop: the jobs that finish, and the events recorded,
+          // in this one are then claimed together instead of one claim each.
+          setImmediate(resolve);
         };
       });
     }
