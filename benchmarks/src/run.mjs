@@ -631,10 +631,20 @@ for (const t of targets)
     `  ${t.met ? 'met   ' : 'MISSED'} ${t.what.padEnd(38)} ${typeof t.value === 'number' ? t.value.toFixed(2) : t.value}  (target ${t.goal})`,
   );
 
+// Each package's version as the package that uses it resolves it.
 const versions = Object.fromEntries(
-  ['chat', 'twilio', 'undici', 'zod'].map((p) => {
+  [
+    ['chat', 'benchmarks'],
+    ['twilio', 'benchmarks'],
+    ['undici', 'benchmarks'],
+    ['@switchboard/core', 'benchmarks'],
+    ['zod', 'packages/core'],
+    ['better-sqlite3', 'packages/store-sqlite'],
+    ['pg', 'packages/store-postgres'],
+    ['ioredis', 'packages/store-redis'],
+  ].map(([p, from]) => {
     try {
-      return [p, JSON.parse(readFileSync(join(root, 'benchmarks/node_modules', p, 'package.json'), 'utf8')).version];
+      return [p, JSON.parse(readFileSync(join(root, from, 'node_modules', p, 'package.json'), 'utf8')).version];
     } catch {
       return [p, 'n/a'];
     }
