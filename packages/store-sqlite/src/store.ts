@@ -41,6 +41,9 @@ export interface SqliteStoreOptions {
 /** Rows read per page when a caller walks every key or job. */
 const PAGE = 500;
 
+/** What a claim reads of a job before it chooses. */
+type Candidate = Pick<SqlJobRow, 'seq' | 'id' | 'grp' | 'priority' | 'run_at'>;
+
 /** A SQLite store: a {@link Store} and a durable {@link Queue} in one file. */
 export type SqliteStore = Store &
   Queue & {
@@ -99,14 +102,15 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     ),
     idByKey: db.prepare<[string, string], { id: string }>('SELECT id FROM jobs WHERE queue = ? AND key = ?'),
     // A claim's candidates, from index walks that stop early (see `claim` below).
-    pendingBySeq: db.prepare<[string, number, number, number], SqlJobRow>(
-      "SELECT * FROM jobs WHERE queue = ? AND state = 'pending' AND run_at <= ? AND seq > ? ORDER BY seq LIMIT ?",
+    // Only what ordering and the group check need: payloads are read for the jobs claimed.
+    pendingBySeq: db.prepare<[string, number, number, number], Candidate>(
+      "SELECT seq, id, grp, priority, run_at FROM jobs WHERE queue = ? AND state = 'pending' AND run_at <= ? AND seq > ? ORDER BY seq LIMIT ?",
     ),
-    pendingByPriority: db.prepare<[string, number, number, number, number, number], SqlJobRow>(
-      "SELECT * FROM jobs WHERE queue = ? AND state = 'pending' AND run_at <= ? AND (priority > ? OR (priority = ? AND seq > ?)) ORDER BY priority, seq LIMIT ?",
+    pendingByPriority: db.prepare<[string, number, number, number, number, number], Candidate>(
+      "SELECT seq, id, grp, priority, run_at FROM jobs WHERE queue = ? AND state = 'pending' AND run_at <= ? AND (priority > ? OR (priority = ? AND seq > ?)) ORDER BY priority, seq LIMIT ?",
     ),
-    abandoned: db.prepare<[string, number, number, number, number], SqlJobRow>(
-      "SELECT * FROM jobs WHERE queue = ? AND state = 'running' AND lease_until <= ? AND run_at <= ? AND seq > ? ORDER BY seq LIMIT ?",
+    abandoned: db.prepare<[string, number, number, number, number], Candidate>(
+      "SELECT seq, id, grp, priority, run_at FROM jobs WHERE queue = ? AND state = 'running' AND lease_until <= ? AND run_at <= ? AND seq > ? ORDER BY seq LIMIT ?",
     ),
     anyPending: db.prepare<[string, number], { one: number }>(
       "SELECT 1 AS one FROM jobs WHERE queue = ? AND state = 'pending' AND run_at <= ? LIMIT 1",
@@ -160,54 +164,63 @@ export function sqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
     return taken.waitMs;
   });
   // The due jobs to run, best first: a higher priority, aged one level per PRIORITY_AGING_MS waited,
-  // then the earlier; only a group's first open job, and none of a group that has one running.
-  // Candidates come from index walks that stop early, so a claim costs the same whatever the
-  // backlog (one statement that ordered every due job by its aged priority cost milliseconds per
-  // claim behind a few thousand): the oldest claimable jobs (read past blocked groups, so none waits
-  // behind them for ever), a page of the highest-priority ones, and a page of abandoned running ones.
+  // then the earlier; only a group's first open job, and none of a group that has one running. One
+  // statement that ordered every due job by aged priority cost milliseconds per claim behind a few
+  // thousand; instead the candidates are the oldest `limit` claimable jobs and the `limit` claimable
+  // ones of best priority, each read from its index past blocked conversations (a group found busy
+  // costs no further look for its later jobs), and the abandoned running ones.
   const claim = db.transaction((queue: string, leaseMs: number, limit: number) => {
     const t = now();
     const window = claimWindow(limit);
-    const rank = (r: SqlJobRow) => effectivePriority(Number(r.priority), Number(r.run_at), t);
-    const free = (r: SqlJobRow) => r.grp === null || !q.groupBusy.get(queue, r.grp, Number(r.seq), Number(r.seq), t);
-    const candidates = new Map<number, { row: SqlJobRow; free?: boolean }>();
-    // The oldest `limit` claimable jobs. In seq order a group's later jobs wait for its first: only
-    // the first of each group is looked at, so a long blocked conversation is skipped cheaply.
-    const groups = new Set<string>();
-    let found = 0;
-    for (let after = -1; found < limit; ) {
-      const rows = q.pendingBySeq.all(queue, t, after, window);
-      for (const r of rows) {
-        if (r.grp !== null) {
-          if (groups.has(r.grp)) continue;
-          groups.add(r.grp);
+    const rank = (r: Candidate) => effectivePriority(Number(r.priority), Number(r.run_at), t);
+    // Per group: the seq of its first open job when it is free, or the lowest seq seen busy.
+    const groups = new Map<string, { free?: number; busyFrom?: number }>();
+    const free = (r: Candidate) => {
+      if (r.grp === null) return true;
+      const seq = Number(r.seq);
+      const known = groups.get(r.grp) ?? {};
+      if (known.free !== undefined) return known.free === seq;
+      if (known.busyFrom !== undefined && seq > known.busyFrom) return false;
+      const ok = !q.groupBusy.get(queue, r.grp, seq, seq, t);
+      if (ok) known.free = seq;
+      else known.busyFrom = Math.min(known.busyFrom ?? Number.POSITIVE_INFINITY, seq);
+      groups.set(r.grp, known);
+      return ok;
+    };
+    const candidates = new Map<number, Candidate>();
+    // Reads pages of one walk until it yielded `limit` claimable jobs or ran out.
+    const walk = (page: (last: Candidate | undefined) => Candidate[]) => {
+      let found = 0;
+      for (let last: Candidate | undefined; found < limit; ) {
+        const rows = page(last);
+        for (const r of rows) {
+          if (!free(r)) continue;
+          candidates.set(Number(r.seq), r);
+          if (++found === limit) break;
         }
-        if (!free(r)) continue;
-        candidates.set(Number(r.seq), { row: r, free: true });
-        if (++found === limit) break;
+        if (rows.length < window) return;
+        last = rows.at(-1);
       }
-      if (rows.length < window) break;
-      after = Number(rows.at(-1)!.seq);
-    }
-    for (const r of [
-      ...q.pendingByPriority.all(queue, t, Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, -1, window),
-      ...q.abandoned.all(queue, t, t, -1, window),
-    ])
-      if (!candidates.has(Number(r.seq))) candidates.set(Number(r.seq), { row: r });
-    const ranked = [...candidates.values()].sort(
-      (a, b) => rank(a.row) - rank(b.row) || Number(a.row.seq) - Number(b.row.seq),
+    };
+    walk((last) => q.pendingBySeq.all(queue, t, last ? Number(last.seq) : -1, window));
+    walk((last) =>
+      q.pendingByPriority.all(
+        queue,
+        t,
+        last ? Number(last.priority) : Number.MIN_SAFE_INTEGER,
+        last ? Number(last.priority) : Number.MIN_SAFE_INTEGER,
+        last ? Number(last.seq) : -1,
+        window,
+      ),
     );
-    const picked: SqlJobRow[] = [];
-    for (const c of ranked) {
-      if (picked.length === limit) break;
-      // Checked when it comes up (each group's first open job is the only one that passes).
-      if (!(c.free ?? free(c.row))) continue;
-      q.take.run(t + leaseMs, c.row.id);
-      picked.push(c.row);
-    }
-    return picked.map((r) =>
-      jobFromSqlRow({ ...r, state: 'running', attempts: r.attempts + 1, lease_until: t + leaseMs }),
-    );
+    walk((last) => q.abandoned.all(queue, t, t, last ? Number(last.seq) : -1, window));
+    const picked = [...candidates.values()]
+      .sort((a, b) => rank(a) - rank(b) || Number(a.seq) - Number(b.seq))
+      .slice(0, limit);
+    return picked.map((c) => {
+      q.take.run(t + leaseMs, c.id);
+      return jobFromSqlRow(q.job.get(c.id)!);
+    });
   });
   const enqueue = db.transaction((queue: string, input: EnqueueInput) => {
     const id = randomUUID();

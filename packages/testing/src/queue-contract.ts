@@ -201,6 +201,19 @@ export function queueContract(name: string, options: QueueContractOptions): void
       ]);
     });
 
+    it('a high job behind a blocked high-priority conversation still goes before an older normal one', async () => {
+      const name = queue();
+      await q.enqueue(name, { key: 'busy-0', payload: 'busy-0', group: 'busy', priority: 0 });
+      await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 1 });
+      for (let i = 1; i <= 20; i++)
+        await q.enqueue(name, { key: `busy-${i}`, payload: `busy-${i}`, group: 'busy', priority: 0 });
+      await q.enqueue(name, { key: 'normal', payload: 'normal', group: 'g1', priority: 1 });
+      await q.enqueue(name, { key: 'urgent', payload: 'urgent', group: 'u', priority: 0 });
+      expect((await q.claim(name, { worker: 'w', leaseMs: 10_000, limit: 1 })).map((j) => j.payload)).toEqual([
+        'urgent',
+      ]);
+    });
+
     it('ages in whole steps: within one step, equal priorities keep enqueue order', async () => {
       const name = queue();
       await q.enqueue(name, { key: 'first', payload: 'first', runAt: Date.now() });

@@ -148,9 +148,18 @@ export function toFetchRequest(request: RawWebhookRequest): Request {
   });
 }
 
-/** A Fetch `Response` for a reply (a `Response` is returned as it is). */
+/** A Fetch `Response` for a reply (the global one: a `Response` of another realm is copied into one). */
 export function toResponse(answer: WebhookReply | Response): Response {
-  if (isFetchResponse(answer)) return answer;
+  if (answer instanceof Response) return answer;
+  if (isFetchResponse(answer)) {
+    // A Response of another realm (the undici package, a polyfill): the same status, headers and body.
+    const foreign: Response = answer;
+    return new Response(foreign.body, {
+      status: foreign.status,
+      statusText: foreign.statusText,
+      headers: foreign.headers,
+    });
+  }
   // 204 and 304 carry no body: a Response refuses one.
   const empty = answer.status === 204 || answer.status === 304 || answer.body === undefined;
   return new Response(empty ? null : answer.body, { status: answer.status, headers: answer.headers });

@@ -5,6 +5,7 @@ import { Response as UndiciResponse } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineAdapter } from '../adapter/adapter.js';
+import { toResponse } from '../adapter/webhook-request.js';
 import { createSwitchboard } from '../switchboard.js';
 import { DEFAULT_NODE_BODY_LIMIT, publicUrlOf, toNodeHandler } from './node.js';
 
@@ -152,10 +153,38 @@ describe('toNodeHandler', () => {
         socket.on('error', reject);
       });
       expect(bad).toMatch(/^400 .*unreadable request/s);
+      // Credentials in the URL, or a method no Fetch Request can have: 400 too, on the fast path.
+      for (const [method, host] of [
+        ['POST', 'user@bot.example'],
+        ['TRACE', 'bot.example'],
+      ] as const) {
+        const status = await new Promise<string>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1', () =>
+            socket.write(
+              `${method} /webhooks/legacy HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+            ),
+          );
+          let text = '';
+          socket.on('data', (d) => {
+            text += String(d);
+          });
+          socket.on('end', () => resolve(text.split(' ')[1] ?? ''));
+          socket.on('error', reject);
+        });
+        expect([method, status]).toEqual([method, '400']);
+      }
     } finally {
       server.close();
       await sb.close();
     }
+  });
+
+  it('makes a Response of another realm a global one for Fetch callers', async () => {
+    const foreign = new UndiciResponse('hi', { status: 202, headers: { 'x-a': '1' } }) as unknown as Response;
+    expect(foreign instanceof Response).toBe(false);
+    const res = toResponse(foreign);
+    expect(res).toBeInstanceOf(Response);
+    expect([res.status, res.headers.get('x-a'), await res.text()]).toEqual([202, '1', 'hi']);
   });
 
   it('rebuilds the public URL from forwarded headers only when told to trust the proxy', () => {

@@ -96,6 +96,9 @@ export function limitServer<S extends Server>(server: S, limits = WEBHOOK_SERVER
   return server;
 }
 
+/** Methods a Fetch `Request` refuses: no provider sends them. */
+const UNFETCHABLE_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
 /** Thrown by {@link toRequest} when the body is over the limit. */
 export class BodyTooLargeError extends Error {
   /** Creates the error. */
@@ -202,8 +205,11 @@ export function toNodeHandler(
       let url: string;
       try {
         url = publicUrlOf(req, options);
-        // A Host header no URL can be made of is the client's error: 400 here, not 500 later.
-        new URL(url);
+        // A Host header no URL can be made of (or one with credentials), or a method no Fetch Request
+        // can have, is the client's error: 400 here, on either path, not an error later.
+        const parsed = new URL(url);
+        if (parsed.username || parsed.password || UNFETCHABLE_METHODS.has(req.method ?? 'GET'))
+          throw new Error('not a webhook request');
         body = await readNodeBody(req, options);
       } catch (e) {
         const tooLarge = e instanceof BodyTooLargeError;
