@@ -1,9 +1,9 @@
 /**
  * What an adapter reads of a webhook and what it answers, as plain data: a Fetch `Request` is a
  * {@link WebhookRequest} (so `adapter.receive(new Request(...))` works on any runtime), and on
- * node:http `toNodeHandler(sb.fetch)` hands adapters a {@link RawWebhookRequest} over the bytes it
- * read, without building a Fetch `Request` and `Response` per webhook (they cost more CPU than the
- * signature check and the parse together).
+ * node:http `toNodeHandler(sb.fetch)` hands an adapter that says `acceptsRawWebhooks` a
+ * {@link RawWebhookRequest} over the bytes it read, without building a Fetch `Request` and `Response`
+ * per webhook (they cost more CPU than the signature check and the parse together).
  * @module
  */
 
@@ -16,7 +16,7 @@ export interface WebhookHeaders {
 /**
  * One webhook as an adapter's `receive` sees it: method, full URL (the public one where the server
  * knows it), headers and body. Read the body through `readBody(request, adapter, limit)`, which
- * refuses one over the adapter's limit and never reads twice.
+ * refuses one over the adapter's limit (413).
  */
 export interface WebhookRequest {
   /** `GET`, `POST`... */
