@@ -6,6 +6,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   isFetchResponse,
   RawWebhookRequest,
+  toFetchRequest,
   type WebhookReply,
   type WebhookRequest,
 } from '../adapter/webhook-request.js';
@@ -149,18 +150,7 @@ export async function toRequest(
   body?: Buffer,
 ): Promise<Request> {
   const raw = body ?? (await readNodeBody(req, options));
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    if (Array.isArray(v)) for (const item of v) headers.append(k, item);
-    else headers.set(k, v);
-  }
-  const url = publicUrlOf(req, options);
-  return new Request(url, {
-    method: req.method ?? 'GET',
-    headers,
-    ...(req.method !== 'GET' && req.method !== 'HEAD' ? { body: new Uint8Array(raw) } : {}),
-  });
+  return toFetchRequest(new RawWebhookRequest(req.method ?? 'GET', publicUrlOf(req, options), req.headers, raw));
 }
 
 /** Writes a Fetch `Response` to a node response. */

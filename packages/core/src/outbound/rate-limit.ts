@@ -67,20 +67,20 @@ export function pacedBucket(rate: { perSecond: number; burst: number }): { perSe
 /** A token bucket kept in this process. */
 export class TokenBucket {
   private state: BucketState | undefined;
-  private readonly burst: number;
+  private readonly bucket: { perSecond: number; burst: number };
 
   /** A full bucket of `rate.burst` (default 1) tokens refilled at `rate.perSecond`. */
   constructor(
-    private readonly rate: Rate,
+    rate: Rate,
     private readonly now: () => number = Date.now,
   ) {
-    this.burst = rate.burst ?? 1;
+    this.bucket = pacedBucket({ perSecond: rate.perSecond, burst: rate.burst ?? 1 });
   }
 
   /** Takes `cost` tokens: 0 when granted, else the milliseconds to wait before asking again. */
   take(cost = 1): number {
+    const bucket = this.bucket;
     // A cost above the burst could never be granted: let it drain the full bucket instead.
-    const bucket = pacedBucket({ perSecond: this.rate.perSecond, burst: this.burst });
     const taken = takeFromBucket(this.state, bucket, Math.min(cost, bucket.burst), this.now());
     this.state = taken.state;
     return taken.waitMs;
