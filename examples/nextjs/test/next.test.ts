@@ -52,13 +52,11 @@ describe('Next.js App Router route handler', () => {
 
   it('a forged one is refused 401 before any handler', async () => {
     const before = sim.messages.length;
-    const res = await fetch(`${base}/webhooks/twilio`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=',
-      },
-      body: 'MessageSid=SM0123456789abcdef0123456789abcdef&From=%2B15550001111&To=%2B15550009999&Body=hi',
+    const res = await sim.deliverForged(`${base}/webhooks/twilio`, {
+      MessageSid: 'SM0123456789abcdef0123456789abcdef',
+      From: '+15550001111',
+      To: '+15550009999',
+      Body: 'hi',
     });
     expect(res.status).toBe(401);
     expect(sim.messages).toHaveLength(before);

@@ -136,13 +136,11 @@ describe('OpenTelemetry: one trace from a Twilio webhook, through the durable qu
 
   it('a forged webhook is a refused webhook: its span failed with the code, the counter by result', async () => {
     exporter.reset();
-    const forged = await fetch(`${app.url}/webhooks/twilio`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=',
-      },
-      body: 'MessageSid=SM0123456789abcdef0123456789abcdef&From=%2B15550001111&To=%2B15550009999&Body=hi',
+    const forged = await sim.deliverForged(`${app.url}/webhooks/twilio`, {
+      MessageSid: 'SM0123456789abcdef0123456789abcdef',
+      From: '+15550001111',
+      To: '+15550009999',
+      Body: 'hi',
     });
     expect(forged.status).toBe(401);
     const verify = exporter.getFinishedSpans().find((s) => s.name === 'verify')!;

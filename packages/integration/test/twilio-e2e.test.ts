@@ -49,13 +49,11 @@ describe('Twilio end to end over HTTP', () => {
 
   it('a forged webhook is answered 401 and sends nothing', async () => {
     const before = sim.messages.length;
-    const res = await fetch(`${app.url}/webhooks/twilio`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=',
-      },
-      body: 'MessageSid=SM0123456789abcdef0123456789abcdef&From=%2B15550001111&To=%2B15550009999&Body=order+1',
+    const res = await sim.deliverForged(`${app.url}/webhooks/twilio`, {
+      MessageSid: 'SM0123456789abcdef0123456789abcdef',
+      From: '+15550001111',
+      To: '+15550009999',
+      Body: 'order 1',
     });
     expect(res.status).toBe(401);
     expect(sim.messages).toHaveLength(before);

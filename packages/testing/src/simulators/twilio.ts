@@ -267,6 +267,21 @@ export class TwilioSimulator extends SimulatorServer {
     });
   }
 
+  /**
+   * Delivers `params` as a forged Twilio webhook: signed with an auth token that is not the account's,
+   * as an attacker who knows the URL but not the token would. A bot must answer 401 and run nothing.
+   */
+  async deliverForged(url: string, params: Record<string, string>): Promise<DeliveredWebhook> {
+    return this.deliver(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(`not-${this.authToken}`, url, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+  }
+
   /** Resets recorded state (and opt-outs) besides what the base class resets. */
   override reset(): void {
     super.reset();
