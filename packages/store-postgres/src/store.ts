@@ -10,6 +10,7 @@ import {
   claimWindow,
   type EnqueueInput,
   jobFromSqlRow,
+  NETWORK_QUEUE_CONCURRENCY,
   PRIORITY_AGING_MS,
   type Queue,
   type SqlJobRow,
@@ -19,9 +20,6 @@ import {
 } from '@switchboard/core';
 import pg from 'pg';
 import { MIGRATIONS, NOW_MS } from './schema.js';
-
-/** Jobs per queue a process runs at once by default over this store (`durable.concurrency` overrides). */
-const NETWORK_QUEUE_CONCURRENCY = 64;
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
@@ -162,8 +160,7 @@ export function postgresStore(options: PostgresStoreOptions = {}): PostgresStore
     `CASE WHEN ${param}::bigint IS NULL THEN NULL ELSE ${NOW_MS} + ${param}::bigint END`;
 
   return {
-    // Every call is a round trip: more jobs in flight keep a process busy while it waits (16 left
-    // it idle a third of the time under load).
+    // Every call is a round trip: more jobs in flight keep a process busy while it waits.
     preferredConcurrency: NETWORK_QUEUE_CONCURRENCY,
     pool,
     schema,

@@ -8,6 +8,7 @@ import {
   type EnqueueInput,
   type Job,
   type JobState,
+  NETWORK_QUEUE_CONCURRENCY,
   PRIORITY_AGING_MS,
   type Queue,
   type Store,
@@ -24,9 +25,6 @@ import {
   RENEW,
   TAKE_TOKEN,
 } from './scripts.js';
-
-/** Jobs per queue a process runs at once by default over this store (`durable.concurrency` overrides). */
-const NETWORK_QUEUE_CONCURRENCY = 64;
 
 /** Options of {@link redisStore}. */
 export interface RedisStoreOptions {
@@ -142,8 +140,7 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
     });
 
   return {
-    // Every call is a round trip: more jobs in flight keep a process busy while it waits (16 left
-    // it idle a third of the time under load).
+    // Every call is a round trip: more jobs in flight keep a process busy while it waits.
     preferredConcurrency: NETWORK_QUEUE_CONCURRENCY,
     client,
     async get<T>(key: string) {

@@ -16,6 +16,7 @@ import type { Logger } from '../logger.js';
 import type { SwitchboardEvent } from '../model/schema.js';
 import { TELEMETRY_ATTRIBUTES as A, type Telemetry } from '../telemetry/telemetry.js';
 import type { Inbox } from './inbox.js';
+import type { WebhookDataHandler } from './node.js';
 import { webhookErrorResponse } from './responses.js';
 
 /**
@@ -51,11 +52,8 @@ export interface WebhookHost {
 /** The provider's time of an event. */
 const timeOf = (e: SwitchboardEvent): number => (e.kind === 'message' ? e.message.timestamp : e.timestamp).getTime();
 
-/** What answers one adapter's webhooks, whatever server received them. */
-export type WebhookAnswer = (request: WebhookRequest) => Promise<WebhookReply | Response>;
-
 /** The handler of one adapter's webhooks (a Fetch handler wraps it; node:http calls it as it is). */
-export function webhookHandler(adapter: Adapter, host: WebhookHost): WebhookAnswer {
+export function webhookHandler(adapter: Adapter, host: WebhookHost): WebhookDataHandler {
   const budgetMs = Math.min(Math.max(0, host.budgetMs), MAX_BUDGET_MS);
   const { telemetry } = host;
   const answer = (request: WebhookRequest) =>
