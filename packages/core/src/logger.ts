@@ -125,30 +125,31 @@ function redactValue(value: unknown, depth: number): unknown {
  */
 export function redactingLogger(logger: Logger): Logger {
   if (logger === silentLogger || (logger as { [REDACTED]?: true })[REDACTED]) return logger;
+  // A logger that does not say which levels it writes writes them all.
+  const enabled = (level: Exclude<LogLevel, 'silent'>) => logger.enabled?.(level) !== false;
   const emit =
     (level: Exclude<LogLevel, 'silent'>) =>
     (message: string, fields?: LogFields): void => {
       // Redacting costs regular expressions over every field: not for a line that is dropped.
-      if (logger.enabled?.(level) === false) return;
+      if (!enabled(level)) return;
       logger[level](redactIdentifiers(message), fields && (redactValue(fields, 0) as LogFields));
     };
   return {
     [REDACTED]: true,
-    enabled: (level: Exclude<LogLevel, 'silent'>) => logger.enabled?.(level) ?? true,
+    enabled,
     // Every event gets a child logger and most never log a line: its fields are redacted, and the
     // child made, only when a line is written.
     child: (fields) => {
       let inner: Logger | undefined;
       const made = () => (inner ??= redactingLogger(logger.child(redactValue(fields, 0) as LogFields)));
-      const on = (level: Exclude<LogLevel, 'silent'>) => logger.enabled?.(level) !== false;
       return {
         [REDACTED]: true,
         child: (more: LogFields) => made().child(more),
-        enabled: (level: Exclude<LogLevel, 'silent'>) => logger.enabled?.(level) ?? true,
-        debug: (message: string, f?: LogFields) => on('debug') && made().debug(message, f),
-        info: (message: string, f?: LogFields) => on('info') && made().info(message, f),
-        warn: (message: string, f?: LogFields) => on('warn') && made().warn(message, f),
-        error: (message: string, f?: LogFields) => on('error') && made().error(message, f),
+        enabled,
+        debug: (message: string, f?: LogFields) => enabled('debug') && made().debug(message, f),
+        info: (message: string, f?: LogFields) => enabled('info') && made().info(message, f),
+        warn: (message: string, f?: LogFields) => enabled('warn') && made().warn(message, f),
+        error: (message: string, f?: LogFields) => enabled('error') && made().error(message, f),
       } as Logger;
     },
     debug: emit('debug'),
